@@ -1,0 +1,48 @@
+// saleslake: one binary, many tools. This file is only the table of subcommands; each command
+// parses its own flags (src/*/..._command.cc) and is also callable as a library function.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*main)(int argc, char** argv);  // argv[0] is the command name
+};
+
+constexpr Command kCommands[] = {
+    // {"generate", "...", saleslake::GenerateCommand},
+};
+
+void PrintHelp() {
+  std::printf(
+      "saleslake %s: a sales-data lakehouse on one machine.\n\n"
+      "Usage: saleslake <command> [flags]     saleslake <command> --help\n\nCommands:\n",
+      SALESLAKE_VERSION);
+  for (const Command& c : kCommands) std::printf("  %-10s %s\n", c.name, c.summary);
+  std::printf(
+      "\nEvery flag --foo-bar can also be set as SALESLAKE_FOO_BAR in the environment.\n"
+      "Example:\n  saleslake generate --records 5 --seed 42 --format ndjson\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    PrintHelp();
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0) {
+    std::printf("saleslake %s\n", SALESLAKE_VERSION);
+    return 0;
+  }
+  std::string_view name = argv[1];
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.main(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "saleslake: error: unknown command '%s'\nsee 'saleslake --help'\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,84 @@
+#include "base/cli.h"
+
+#include <cctype>
+#include <cstdio>
+#include <exception>
+
+#include "base/logging.h"
+
+namespace saleslake {
+namespace {
+
+std::string EnvNameFor(const std::string& long_name) {
+  std::string env = "SALESLAKE_";
+  for (char c : long_name) {
+    env.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return env;
+}
+
+// Gives every long option of `app` an environment variable, unless it already has one.
+void BindEnvironment(CLI::App* app) {
+  for (CLI::Option* opt : app->get_options()) {
+    if (!opt->get_envname().empty() || opt->get_lnames().empty()) continue;
+    const std::string& lname = opt->get_lnames().front();
+    if (lname == "help" || lname == "version") continue;
+    opt->envname(EnvNameFor(lname));
+  }
+}
+
+}  // namespace
+
+void AddLakeFlag(CLI::App* app, std::string* lake) {
+  app->add_option("--lake", *lake, "lake root URI: a path, file://, s3://bucket/prefix or mem://")
+      ->default_val("./lake");
+}
+
+void PrintCommandError(const std::string& name, const Status& status) {
+  std::string msg = status.message().empty() ? status.ToString() : status.message();
+  std::fprintf(stderr, "saleslake %s: error: %s\n", name.c_str(), msg.c_str());
+}
+
+int RunCommand(CLI::App& app, const std::string& name, const std::string& example, int argc,
+               char** argv, const std::function<Status()>& body) {
+  std::string log_format = "text";
+  std::string log_level = "info";
+  app.add_option("--log-format", log_format, "log lines as text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_val("text");
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->default_val("info");
+  if (!example.empty()) app.footer("Example:\n  " + example);
+  app.name("saleslake " + name);
+  BindEnvironment(&app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "saleslake %s: error: %s\nsee 'saleslake %s --help'\n", name.c_str(),
+                 e.what(), name.c_str());
+    return kExitUsage;
+  }
+  log::Configure(*log::ParseFormat(log_format), *log::ParseLevel(log_level));
+  Status st;
+  try {
+    st = body();
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    st = Status::Internal("unexpected exception");
+  }
+  if (!st.ok()) {
+    PrintCommandError(name, st);
+    return st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace saleslake

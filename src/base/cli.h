@@ -1,0 +1,36 @@
+// Command-line plumbing shared by every subcommand (ClickHouse-style: each tool parses its own
+// flags with CLI11, and main only dispatches).
+//
+// RunCommand gives every command the same behaviour:
+//   - every long option --foo-bar also reads SALESLAKE_FOO_BAR from the environment;
+//   - --log-format text|json and --log-level configure logging;
+//   - a usage mistake prints one line plus "see 'saleslake CMD --help'" and exits 2;
+//   - a failed Status prints one line "saleslake CMD: error: ..." and exits 1;
+//   - exceptions never escape: they become an Internal error line.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "base/status.h"
+
+namespace saleslake {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// The lake URI flag, defaulting to ./lake (SALESLAKE_LAKE overrides, as for every flag).
+void AddLakeFlag(CLI::App* app, std::string* lake);
+
+// Parses argv (argv[0] is ignored), then runs `body`. `name` is the subcommand ("generate").
+// `example` is appended to --help.
+int RunCommand(CLI::App& app, const std::string& name, const std::string& example, int argc,
+               char** argv, const std::function<Status()>& body);
+
+// Prints "saleslake <name>: error: <message>" on stderr (the one error line format).
+void PrintCommandError(const std::string& name, const Status& status);
+
+}  // namespace saleslake
