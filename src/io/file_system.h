@@ -21,10 +21,13 @@ namespace saleslake::io {
 
 enum class FileType { kFile, kDirectory, kNotFound };
 
+// "file", "directory", "not found".
+std::string_view FileTypeName(FileType type);
+
 struct FileInfo {
-  std::string path;       // relative to the file system root
+  std::string path;  // relative to the file system root
   FileType type = FileType::kNotFound;
-  uint64_t size = 0;      // bytes, files only
+  uint64_t size = 0;         // bytes, files only
   int64_t mtime_micros = 0;  // last modification, 0 if unknown
 };
 
@@ -55,6 +58,11 @@ struct ListOptions {
   bool recursive = true;
   // Include directories (local and mem know them; S3 reports common prefixes when not recursive).
   bool include_directories = false;
+  // Also list the temporary files of unfinished writes (".tmp-<random>-<name>", see io/path.h).
+  // They are hidden by default: after a crash they are invisible orphans, and `vacuum` lists them
+  // with this flag to remove the old ones. A live write of another process looks the same, so
+  // only remove orphans older than any write could take.
+  bool include_temporaries = false;
 };
 
 class FileSystem {
@@ -70,11 +78,13 @@ class FileSystem {
   virtual Result<FileInfo> GetFileInfo(std::string_view path) = 0;
   // Files (and optionally directories) under `prefix` (a directory path; "" is the root), sorted by
   // path. A missing prefix gives an empty list.
-  virtual Result<std::vector<FileInfo>> List(std::string_view prefix, const ListOptions& options = {}) = 0;
+  virtual Result<std::vector<FileInfo>> List(std::string_view prefix,
+                                             const ListOptions& options = {}) = 0;
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenForRead(std::string_view path) = 0;
   // Parent directories are created as needed. An existing file is replaced atomically on Close.
   virtual Result<std::unique_ptr<WritableFile>> OpenForWrite(std::string_view path) = 0;
-  // Deleting a missing file is NotFound.
+  // Deleting a missing file is NotFound. An empty directory is removed (local, mem); a non-empty
+  // one is an error.
   virtual Status Delete(std::string_view path) = 0;
   // Deletes every path; missing ones are ignored. Batched where the backend allows (S3: 1000).
   virtual Status DeleteMany(const std::vector<std::string>& paths) = 0;
@@ -90,5 +100,9 @@ class FileSystem {
 // file:///abs/path, a plain path ("./lake", "/data/lake"), s3://bucket/prefix, or mem://name
 // (a process-wide named in-memory file system; the same name gives the same one).
 Result<std::shared_ptr<FileSystem>> FileSystemFromUri(std::string_view uri);
+
+// Streams `from` on `from_fs` into `to` on `to_fs` (which may be the same file system), publishing
+// atomically; memory use is bounded by one chunk, whatever the file size.
+Status CopyFile(FileSystem& from_fs, std::string_view from, FileSystem& to_fs, std::string_view to);
 
 }  // namespace saleslake::io

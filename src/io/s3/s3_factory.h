@@ -1,0 +1,20 @@
+// The hook between the io layer and the S3 layer.
+//
+// FileSystemFromUri and ResolveUri (io/uri.cc) call S3FileSystemFromUri for every "s3://" URI
+// when the library is built with SALESLAKE_WITH_S3 defined (io/s3/CMakeLists.txt defines it next
+// to the S3 sources); without it they answer NotSupported.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "base/status.h"
+#include "io/file_system.h"
+
+namespace saleslake::io::s3 {
+
+// `uri` is "s3://bucket" or "s3://bucket/prefix"; the file system's paths are keys below the
+// prefix. Endpoint, region and credentials come from the standard AWS configuration.
+Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri);
+
+}  // namespace saleslake::io::s3
