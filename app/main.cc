@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "generator/generate_command.h"
+
 namespace {
 
 struct Command {
@@ -14,6 +16,8 @@ struct Command {
 
 constexpr Command kCommands[] = {
     // {"generate", "...", saleslake::GenerateCommand},
+    {"generate", "sales records as JSON/NDJSON: seeded, fast, optionally dirty",
+     saleslake::generator::GenerateCommand},
 };
 
 void PrintHelp() {
