@@ -1,0 +1,127 @@
+// The ledger: the lake's commit log (`_ledger/`), the single source of truth for which data files
+// exist. Readers, the crawler and later pipeline stages see only files the ledger names.
+//
+// Layout:
+//   _ledger/00000000000000000001.json    one commit per file, numbered from 1
+//   _ledger/_checkpoint.json             the state after some commit (written every 64 commits)
+//   _ledger/.lock, _ledger/_lock.json    the writer lock (see lake_lock.h)
+//
+// Publishing data files, in three steps (DESIGN.md section 4):
+//   1. the writer writes each new file under its pending name, PendingPath(final) =
+//      "<dir>/_pending-<base>.pending": a leading '_' and no ".parquet" suffix, so DuckDB, Spark,
+//      Trino and Athena never read it;
+//   2. Commit() writes the commit record (atomic publish): from now on the files exist;
+//   3. Commit() moves every pending file to its final name and deletes the files the commit
+//      removes.
+// A crash during step 3 is finished by the next writer (Recover(), run by Open under the lock):
+// only the last commit can be unfinished, because every writer recovers before it commits.
+// Between steps 2 and 3 a replaced file and its replacement both exist under final names for
+// the time of a few renames; readers that follow the ledger never see both.
+//
+// The ledger grows with commits (batches, partitions, files), never with rows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+
+namespace saleslake::pipeline {
+
+inline constexpr std::string_view kLedgerDir = "_ledger";
+
+struct LedgerFile {
+  std::string path;       // final path: "raw/sales/year=2026/month=11/day=26/batch-ab12.parquet"
+  std::string table;      // "raw/sales"
+  std::string partition;  // "year=2026/month=11/day=26", or "" for an unpartitioned table
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+
+  bool operator==(const LedgerFile&) const = default;
+};
+
+struct LedgerCommit {
+  uint64_t seq = 0;  // assigned by Commit()
+  std::string kind;  // "extract", "transform", "compact", "replay", ...
+  std::string run_id;
+  int64_t committed_at_micros = 0;  // assigned by Commit() from the ledger's clock
+  std::vector<LedgerFile> added;
+  std::vector<std::string> removed;           // final paths of files this commit replaces or drops
+  std::vector<std::string> landed_batches;    // raw batches this commit adds (extract)
+  std::vector<std::string> consumed_batches;  // raw batches this commit transforms
+  // Facts about the commit as a JSON object text ("{}" when none): sources, counts by reason,
+  // durations. Kept verbatim; the ledger does not interpret it.
+  std::string details_json = "{}";
+};
+
+struct BatchRecord {
+  std::string id;
+  uint64_t extract_seq = 0;    // the commit that landed it
+  uint64_t transform_seq = 0;  // the commit that consumed it; 0 while pending
+};
+
+// The lake's state after replaying every commit.
+struct LedgerState {
+  uint64_t last_seq = 0;
+  std::map<std::string, LedgerFile> files;     // live files by final path
+  std::map<std::string, BatchRecord> batches;  // raw batches by id
+
+  // Live files of one table ("main/sales"), sorted by path.
+  std::vector<LedgerFile> FilesOf(std::string_view table) const;
+  // Raw batches not yet transformed, in the order they were extracted.
+  std::vector<std::string> PendingBatches() const;
+};
+
+// "<dir>/_pending-<base>.pending" for "<dir>/<base>".
+std::string PendingPath(std::string_view final_path);
+bool IsPendingName(std::string_view base_name);
+
+class Ledger {
+ public:
+  // Reads the ledger of the lake on `fs` (an empty lake has an empty ledger). When `recover` is
+  // set (writers, under the lake lock), an unfinished last commit is completed first.
+  static Result<std::unique_ptr<Ledger>> Open(std::shared_ptr<io::FileSystem> fs, bool recover);
+
+  const LedgerState& state() const { return state_; }
+
+  // Writes the commit record, then publishes its pending files and deletes what it removes.
+  // REQUIRES: the caller holds the lake lock; every added file was written to PendingPath(path).
+  // On success `commit->seq` and `committed_at_micros` are set and state() includes it.
+  Status Commit(LedgerCommit* commit);
+
+  // Reads one commit record (for `status` and history).
+  Result<LedgerCommit> ReadCommit(uint64_t seq) const;
+  // The last `n` commits, newest first.
+  Result<std::vector<LedgerCommit>> RecentCommits(size_t n) const;
+
+  // Files under the data layers (raw/, quarantine/, main/) that no commit names: pending files of
+  // unfinished writes, temporaries of interrupted uploads, and data files written by anyone else.
+  // Paths, sorted.
+  Result<std::vector<std::string>> FindOrphans() const;
+
+  // For tests: the clock used for committed_at (default NowMicros).
+  void SetClockForTesting(int64_t (*now_micros)()) { now_ = now_micros; }
+
+ private:
+  explicit Ledger(std::shared_ptr<io::FileSystem> fs) : fs_(std::move(fs)) {}
+  Status Load();
+  Status Finish(const LedgerCommit& commit);
+  Status WriteCheckpoint();
+
+  std::shared_ptr<io::FileSystem> fs_;
+  LedgerState state_;
+  int64_t (*now_)() = nullptr;
+};
+
+// Serialisation of commit records and checkpoints (exposed for tests and tools).
+std::string CommitToJson(const LedgerCommit& commit);
+Result<LedgerCommit> CommitFromJson(std::string_view json, std::string_view where);
+std::string CommitPath(uint64_t seq);
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,16 @@
+// JSON forms of ledger commits and checkpoints. Commit records are small documents written once;
+// parsing is strict (a damaged record is Corruption naming the file), and bounded by the record.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "pipeline/ledger.h"
+
+namespace saleslake::pipeline {
+
+std::string StateToJson(const LedgerState& state);
+Result<LedgerState> StateFromJson(std::string_view json, std::string_view where);
+
+}  // namespace saleslake::pipeline
