@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "generator/generate_command.h"
+#include "web/api_command.h"
 
 namespace {
 
@@ -18,6 +19,8 @@ constexpr Command kCommands[] = {
     // {"generate", "...", saleslake::GenerateCommand},
     {"generate", "sales records as JSON/NDJSON: seeded, fast, optionally dirty",
      saleslake::generator::GenerateCommand},
+    {"api", "the generator as an HTTP service: GET /v1/sales, /metrics, /openapi.json",
+     saleslake::ApiCommand},
 };
 
 void PrintHelp() {

@@ -1,0 +1,77 @@
+// What a route handler sees: the request, and the response it fills in. The server core turns the
+// response into bytes (status line, headers, gzip when the client accepts it, chunked streaming),
+// so handlers never touch the HTTP library.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace httplib {
+struct Request;
+}
+
+namespace saleslake::web {
+
+// Decoded query parameters, sorted by name; a name given twice appears twice.
+using QueryParams = std::multimap<std::string, std::string>;
+
+class Request {
+ public:
+  explicit Request(const httplib::Request& native) : native_(native) {}
+
+  const std::string& method() const;  // "GET", "HEAD", ...
+  const std::string& path() const;    // decoded, without the query
+  const QueryParams& query() const;
+  const std::string& body() const;
+  const std::string& remote_address() const;
+  // The value of header `name` (case-insensitive), or "" when absent.
+  std::string Header(const std::string& name) const;
+
+ private:
+  const httplib::Request& native_;
+};
+
+// Writes one piece of a streamed body; returns false when the client went away (stop producing).
+using BodyWriter = std::function<bool(std::string_view piece)>;
+// Produces a streamed body through `write`. It runs after the status line and headers are sent, so
+// a failure can only cut the body short: the client sees an incomplete chunked response.
+using BodyProducer = std::function<Status(const BodyWriter& write)>;
+
+class Response {
+ public:
+  // A complete body held in memory (small responses: errors, documents, metrics).
+  void SetBody(int status, std::string content_type, std::string body);
+  void SetJson(int status, std::string json) {
+    SetBody(status, "application/json", std::move(json));
+  }
+  // A body produced while it is sent, in chunked transfer encoding: memory stays bounded by the
+  // producer's pieces whatever the size of the whole.
+  void SetStream(int status, std::string content_type, BodyProducer producer);
+  // {"error":{"parameter":"records","message":"..."}}; the parameter is left out when empty.
+  void SetError(int status, std::string_view message, std::string_view parameter = {});
+  void AddHeader(std::string name, std::string value);
+
+  int status() const { return status_; }
+  const std::string& content_type() const { return content_type_; }
+  std::string& body() { return body_; }
+  const BodyProducer& producer() const { return producer_; }
+  const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+
+ private:
+  int status_ = 500;
+  std::string content_type_ = "application/json";
+  std::string body_;
+  BodyProducer producer_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+};
+
+// The error document used by every endpoint (and by the core for 404, 405, 413, ...).
+std::string ErrorJson(std::string_view message, std::string_view parameter = {});
+
+}  // namespace saleslake::web
