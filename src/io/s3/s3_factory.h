@@ -17,4 +17,9 @@ namespace saleslake::io::s3 {
 // prefix. Endpoint, region and credentials come from the standard AWS configuration.
 Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri);
 
+struct S3Config;
+// The same with an explicit configuration (tests, tools that build their own).
+Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri,
+                                                        const S3Config& config);
+
 }  // namespace saleslake::io::s3
