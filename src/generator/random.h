@@ -32,6 +32,16 @@ class Rng {
     for (uint64_t& word : s_) word = mix.Next();
   }
 
+  // Starts from raw state words (for the published test vectors); REQUIRES: not all zero.
+  static Rng FromState(uint64_t s0, uint64_t s1, uint64_t s2, uint64_t s3) {
+    Rng rng(0);
+    rng.s_[0] = s0;
+    rng.s_[1] = s1;
+    rng.s_[2] = s2;
+    rng.s_[3] = s3;
+    return rng;
+  }
+
   uint64_t Next() {
     const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
     const uint64_t t = s_[1] << 17;
