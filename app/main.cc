@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "generator/generate_command.h"
+#include "io/fs_command.h"
 #include "web/api_command.h"
 
 namespace {
@@ -21,6 +22,8 @@ constexpr Command kCommands[] = {
      saleslake::generator::GenerateCommand},
     {"api", "the generator as an HTTP service: GET /v1/sales, /metrics, /openapi.json",
      saleslake::ApiCommand},
+    {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
+     saleslake::io::FsCommand},
 };
 
 void PrintHelp() {

@@ -1,0 +1,261 @@
+#include "io/fs_command.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "base/cli.h"
+#include "base/clock.h"
+#include "base/json_writer.h"
+#include "io/fs_command_internal.h"
+#include "io/path.h"
+
+namespace saleslake::io {
+namespace fs_command {
+namespace {
+
+constexpr size_t kCatChunkBytes = 4 << 20;
+
+void AddFormatFlag(CLI::App* app, std::string* format) {
+  app->add_option("--format", *format, "output as text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_val("text");
+}
+
+void AppendInfoJson(JsonWriter* w, const FileSystem& fs, const FileInfo& info,
+                    std::string_view shown_path) {
+  w->BeginObject();
+  w->Field("path", shown_path);
+  w->Field("uri", UriOf(fs, info.path));
+  w->Field("type", FileTypeName(info.type));
+  w->Field("size", info.size);
+  w->Key("mtime");
+  if (info.mtime_micros != 0) {
+    w->String(FormatIso8601Millis(info.mtime_micros));
+  } else {
+    w->Null();
+  }
+  w->EndObject();
+}
+
+Status WriteStdout(std::string_view data) {
+  if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size()) {
+    return Status::IOError(std::string("cannot write to standard output: ") + std::strerror(errno));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void S3Flags::Add(CLI::App* app) {
+  app->add_option("--s3-endpoint", endpoint, "S3 endpoint URL, e.g. http://127.0.0.1:9000");
+  app->add_option("--s3-region", region, "S3 region (default from AWS_REGION, else us-east-1)");
+  app->add_flag("--s3-no-verify-tls", no_verify_tls,
+                "do not verify TLS certificates (test servers)");
+}
+
+void S3Flags::Apply() const {
+  if (!endpoint.empty()) ::setenv("SALESLAKE_S3_ENDPOINT", endpoint.c_str(), 1);
+  if (!region.empty()) ::setenv("SALESLAKE_S3_REGION", region.c_str(), 1);
+  if (no_verify_tls) ::setenv("SALESLAKE_S3_NO_VERIFY_TLS", "1", 1);
+}
+
+Result<UriLocation> Resolve(std::string_view uri) {
+  auto loc = ResolveUri(uri);
+  if (!loc.ok() && loc.status().message().find(uri) == std::string::npos) {
+    return loc.status().WithContext(std::string(uri));
+  }
+  return loc;
+}
+
+std::string UriOf(const FileSystem& fs, std::string_view path) {
+  std::string root = fs.root_uri();
+  if (path.empty()) return root;
+  if (root.back() != '/') root.push_back('/');
+  root.append(path);
+  return root;
+}
+
+Result<FileInfo> Existing(const UriLocation& loc, std::string_view uri) {
+  SL_ASSIGN_OR_RETURN(FileInfo info, loc.fs->GetFileInfo(loc.path));
+  if (info.type == FileType::kNotFound) {
+    return Status::NotFound("no such file or directory: " + std::string(uri));
+  }
+  return info;
+}
+
+int LsCommand(int argc, char** argv) {
+  CLI::App app{"List the files in a directory (or prefix) or one file, sorted by path."};
+  std::string uri, format;
+  bool recursive = false, temporaries = false;
+  S3Flags s3;
+  app.add_option("URI", uri, "a path, file://, s3://bucket/prefix or mem:// URI")->required();
+  app.add_flag("-r,--recursive", recursive, "list everything below, not only the top level");
+  app.add_flag("--temporaries", temporaries,
+               "also show temporary files of unfinished or crashed writes (orphans)");
+  AddFormatFlag(&app, &format);
+  s3.Add(&app);
+  return RunCommand(
+      app, "fs ls", "saleslake fs ls -r ./lake/main/sales", argc, argv, [&]() -> Status {
+        s3.Apply();
+        SL_ASSIGN_OR_RETURN(UriLocation loc, Resolve(uri));
+        SL_ASSIGN_OR_RETURN(FileInfo top, Existing(loc, uri));
+        std::vector<FileInfo> entries;
+        std::string dir = loc.path;
+        if (top.type == FileType::kFile) {
+          entries.push_back(top);
+          dir = std::string(ParentPath(loc.path));
+        } else {
+          ListOptions options;
+          options.recursive = recursive;
+          options.include_directories = !recursive;
+          options.include_temporaries = temporaries;
+          SL_ASSIGN_OR_RETURN(entries, loc.fs->List(loc.path, options));
+        }
+        std::string out;
+        JsonWriter w(&out);
+        if (format == "json") w.BeginArray();
+        for (const FileInfo& e : entries) {
+          std::string_view shown = e.path;
+          if (!dir.empty()) shown.remove_prefix(dir.size() + 1);
+          if (format == "json") {
+            AppendInfoJson(&w, *loc.fs, e, shown);
+            continue;
+          }
+          char line[64];
+          std::string when = e.mtime_micros != 0 ? FormatIso8601Millis(e.mtime_micros) : "-";
+          if (e.type == FileType::kDirectory) {
+            std::snprintf(line, sizeof(line), "%-24s %14s  ", when.c_str(), "DIR");
+          } else {
+            std::snprintf(line, sizeof(line), "%-24s %14llu  ", when.c_str(),
+                          static_cast<unsigned long long>(e.size));
+          }
+          out += line;
+          out.append(shown);
+          if (e.type == FileType::kDirectory) out += '/';
+          out += '\n';
+        }
+        if (format == "json") {
+          w.EndArray();
+          out += '\n';
+        }
+        return WriteStdout(out);
+      });
+}
+
+int StatCommand(int argc, char** argv) {
+  CLI::App app{"Show one file's or directory's type, size and modification time."};
+  std::string uri, format;
+  S3Flags s3;
+  app.add_option("URI", uri, "a path, file://, s3://bucket/key or mem:// URI")->required();
+  AddFormatFlag(&app, &format);
+  s3.Add(&app);
+  return RunCommand(app, "fs stat",
+                    "saleslake fs stat --format json s3://bucket/lake/_ledger/000001.json", argc,
+                    argv, [&]() -> Status {
+                      s3.Apply();
+                      SL_ASSIGN_OR_RETURN(UriLocation loc, Resolve(uri));
+                      SL_ASSIGN_OR_RETURN(FileInfo info, Existing(loc, uri));
+                      std::string out;
+                      if (format == "json") {
+                        JsonWriter w(&out);
+                        AppendInfoJson(&w, *loc.fs, info, uri);
+                        out += '\n';
+                      } else {
+                        out = "uri:   " + UriOf(*loc.fs, info.path) +
+                              "\ntype:  " + std::string(FileTypeName(info.type)) + "\n";
+                        if (info.type == FileType::kFile)
+                          out += "size:  " + std::to_string(info.size) + "\n";
+                        if (info.mtime_micros != 0)
+                          out += "mtime: " + FormatIso8601Millis(info.mtime_micros) + "\n";
+                      }
+                      return WriteStdout(out);
+                    });
+}
+
+int CatCommand(int argc, char** argv) {
+  CLI::App app{"Write a file's bytes to standard output."};
+  std::string uri;
+  S3Flags s3;
+  app.add_option("URI", uri, "a path, file://, s3://bucket/key or mem:// URI")->required();
+  s3.Add(&app);
+  return RunCommand(
+      app, "fs cat", "saleslake fs cat s3://bucket/lake/_ledger/000001.json", argc, argv,
+      [&]() -> Status {
+        s3.Apply();
+        SL_ASSIGN_OR_RETURN(UriLocation loc, Resolve(uri));
+        SL_ASSIGN_OR_RETURN(FileInfo info, Existing(loc, uri));
+        if (info.type != FileType::kFile) {
+          return Status::InvalidArgument(uri + " is a directory; list it with 'saleslake fs ls'");
+        }
+        SL_ASSIGN_OR_RETURN(auto file, loc.fs->OpenForRead(loc.path));
+        std::string chunk;
+        for (uint64_t offset = 0; offset < file->Size(); offset += chunk.size()) {
+          uint64_t n = std::min<uint64_t>(kCatChunkBytes, file->Size() - offset);
+          SL_RETURN_IF_ERROR(file->ReadAt(offset, n, &chunk));
+          SL_RETURN_IF_ERROR(WriteStdout(chunk));
+        }
+        if (std::fflush(stdout) != 0) {
+          return Status::IOError(std::string("cannot write to standard output: ") +
+                                 std::strerror(errno));
+        }
+        return Status::OK();
+      });
+}
+
+}  // namespace fs_command
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*main)(int argc, char** argv);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"ls", "list files under a URI (-r: recursively)", fs_command::LsCommand},
+    {"stat", "type, size and modification time of one URI", fs_command::StatCommand},
+    {"cat", "write a file to standard output", fs_command::CatCommand},
+    {"put", "upload a local file (or - for stdin) to a URI", fs_command::PutCommand},
+    {"cp", "copy between any two URIs (-r: a directory)", fs_command::CpCommand},
+    {"rm", "remove a file (-r: a directory and everything in it)", fs_command::RmCommand},
+};
+
+void PrintFsHelp(FILE* out) {
+  std::fprintf(
+      out,
+      "saleslake fs: look at and move files on local disk, S3 or memory.\n\n"
+      "Usage: saleslake fs <subcommand> [flags] URI...     saleslake fs <subcommand> --help\n\n"
+      "Subcommands:\n");
+  for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-5s %s\n", s.name, s.summary);
+  std::fprintf(
+      out,
+      "\nA URI is a path (./lake/x), file:///abs/path, s3://bucket/key or mem://name/path.\n"
+      "Example:\n  saleslake fs ls -r s3://my-bucket/lake/main/sales\n");
+}
+
+}  // namespace
+
+int FsCommand(int argc, char** argv) {
+  if (argc < 2) {
+    PrintFsHelp(stderr);
+    return kExitUsage;
+  }
+  std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintFsHelp(stdout);
+    return kExitOk;
+  }
+  for (const Subcommand& s : kSubcommands) {
+    if (name == s.name) return s.main(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "saleslake fs: error: unknown subcommand '%s'\nsee 'saleslake fs --help'\n",
+               argv[1]);
+  return kExitUsage;
+}
+
+}  // namespace saleslake::io
