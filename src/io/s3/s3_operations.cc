@@ -152,6 +152,14 @@ Status S3Client::GetObjectRange(std::string_view bucket, std::string_view key, u
   call.max_response_bytes = cap;
   call.expected_response_bytes = length;
   SL_ASSIGN_OR_RETURN(HttpResponse response, Execute(call));
+  // Checked here too, for servers that ignore If-Match: bytes of another version are never
+  // handed out as the file that was opened.
+  const std::string* etag = response.Header("etag");
+  if (!if_match.empty() && etag != nullptr && *etag != if_match) {
+    return Status::Aborted("S3 GetObject " + S3Location(bucket, key) +
+                           " failed: the object was replaced while being read (ETag " + *etag +
+                           ", opened as " + std::string(if_match) + "); open it again");
+  }
   std::string& body = response.body;
   if (body.size() == length) {
     *out = std::move(body);

@@ -94,19 +94,29 @@ std::string UniqueBucketName() {
   return "sl-test-" + std::to_string(counter.fetch_add(1)) + "-" + std::to_string(salt % 100000);
 }
 
-Result<std::unique_ptr<S3TestServer>> S3TestServer::Start(S3ServerKind kind) {
+Status S3ServerAvailable(S3ServerKind kind) {
+  static std::mutex mu;
+  static std::map<S3ServerKind, Status> known;
+  std::lock_guard lock(mu);
+  if (auto it = known.find(kind); it != known.end()) return it->second;
+  Status st;
   if (kind == S3ServerKind::kS3rver) {
     if (!std::filesystem::exists(S3rverScript())) {
-      return Status::NotSupported("s3rver is not installed (" + S3rverScript() +
-                                  "): run 'cd tests && npm install'");
-    }
-    if (RunQuietly({"node", "--version"}) != 0) {
-      return Status::NotSupported("node is not on PATH: s3rver tests need it");
+      st = Status::NotSupported("s3rver is not installed (" + S3rverScript() +
+                                "): run 'cd tests && npm install'");
+    } else if (RunQuietly({"node", "--version"}) != 0) {
+      st = Status::NotSupported("node is not on PATH: s3rver tests need it");
     }
   } else if (RunQuietly({"python3", "-c", "import moto.server"}) != 0) {
-    return Status::NotSupported(
+    st = Status::NotSupported(
         "python3 cannot import moto.server: install moto[server] for the python3 on PATH");
   }
+  known[kind] = st;
+  return st;
+}
+
+Result<std::unique_ptr<S3TestServer>> S3TestServer::Start(S3ServerKind kind) {
+  SL_RETURN_IF_ERROR(S3ServerAvailable(kind));
   std::unique_ptr<S3TestServer> server(new S3TestServer());
   server->kind_ = kind;
   char dir_template[] = "/tmp/sl-s3-server-XXXXXX";

@@ -24,6 +24,9 @@ enum class S3ServerKind { kMoto, kMotoWithAuth, kS3rver };
 
 std::string_view S3ServerName(S3ServerKind kind);
 
+// OK when the tool that runs `kind` is installed; NotSupported saying what is missing otherwise.
+Status S3ServerAvailable(S3ServerKind kind);
+
 class S3TestServer {
  public:
   static Result<std::unique_ptr<S3TestServer>> Start(S3ServerKind kind);
