@@ -32,7 +32,7 @@ struct ServerOptions {
   int keep_alive_max_requests = 10'000;     // requests per connection before it is closed
   int read_timeout_seconds = 10;            // a client that stops sending its request is dropped
   int write_timeout_seconds = 30;           // a client that stops reading its response is dropped
-  int gzip_level = 1;                       // fast: generated JSON compresses ~5x even at 1
+  int gzip_level = 1;                       // fast: generated JSON compresses ~4x even at 1
   // How long Shutdown waits for accepted requests to start their responses before closing.
   int shutdown_grace_seconds = 10;
 };
