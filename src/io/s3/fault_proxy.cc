@@ -82,10 +82,10 @@ int ConnectLoopback(int port) {
   return fd;
 }
 
-std::string ErrorResponse(int status, const std::string& code) {
+std::string ErrorResponse(int status, const std::string& code, const std::string& message) {
   std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
-                     "</Code><Message>injected by the test proxy</Message>"
-                     "<RequestId>fault-proxy</RequestId></Error>";
+                     "</Code><Message>" + message +
+                     "</Message><RequestId>fault-proxy</RequestId></Error>";
   return "HTTP/1.1 " + std::to_string(status) + " Injected\r\nContent-Type: application/xml\r\n" +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
@@ -204,7 +204,7 @@ void FaultProxy::Serve(int client_fd) {
     buffer.erase(0, head_len + body_len);
     if (faulty && rule.action == FaultRule::Action::kRespond) {
       faults_injected_++;
-      if (!WriteAll(client_fd, ErrorResponse(rule.status, rule.code))) break;
+      if (!WriteAll(client_fd, ErrorResponse(rule.status, rule.code, rule.message))) break;
       continue;
     }
     if (faulty && rule.action == FaultRule::Action::kDelay) {
@@ -240,6 +240,10 @@ void FaultProxy::Serve(int client_fd) {
       }
     }
     ::close(up);
+    if (faulty && rule.action == FaultRule::Action::kDropResponse) {
+      faults_injected_++;
+      break;  // the server did the work, the answer is lost
+    }
     if (response_head == 0 || !WriteAll(client_fd, response) || !keep_alive) break;
   }
   ::shutdown(client_fd, SHUT_RDWR);

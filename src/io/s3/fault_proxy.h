@@ -18,9 +18,10 @@ namespace saleslake::io::s3::testing {
 
 struct FaultRule {
   enum class Action {
-    kRespond,     // answer `status` with an S3 <Error> of `code`, without forwarding
-    kDelay,       // wait `delay_ms`, then forward
-    kCutMidBody,  // read half of the request body, then close the connection
+    kRespond,       // answer `status` with an S3 <Error> of `code`, without forwarding
+    kDelay,         // wait `delay_ms`, then forward
+    kCutMidBody,    // read half of the request body, then close the connection
+    kDropResponse,  // forward, then close the connection instead of relaying the answer
   };
   std::string method;           // "" matches any
   std::string target_contains;  // substring of the request target ("?partNumber=2"); "" any
@@ -28,6 +29,7 @@ struct FaultRule {
   Action action = Action::kRespond;
   int status = 503;
   std::string code = "SlowDown";
+  std::string message = "injected by the test proxy";
   int delay_ms = 0;
 };
 

@@ -187,7 +187,8 @@ Status S3TestServer::Launch() {
 }
 
 Status S3TestServer::WaitReady() {
-  CurlHttpClient http({1000, 2000, true, ""});
+  // Ready means accepting connections. No HTTP probe: in moto's authenticating mode every
+  // request counts against the few unauthenticated ones the IAM set-up needs.
   int64_t deadline = MonotonicMicros() + 60'000'000;
   while (MonotonicMicros() < deadline) {
     int status = 0;
@@ -196,14 +197,17 @@ Status S3TestServer::WaitReady() {
       return Status::Unavailable(std::string(S3ServerName(kind_)) + " exited at start:\n" +
                                  LogTail());
     }
-    HttpRequest probe;
-    probe.method = "GET";
-    probe.url = endpoint() + "/";
-    TransportFailure failure;
-    if (http.Send(probe, &failure).ok()) return Status::OK();
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    bool connected = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    if (fd >= 0) ::close(fd);
+    if (connected) return Status::OK();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return Status::Timeout(std::string(S3ServerName(kind_)) + " did not answer within 60 s:\n" +
+  return Status::Timeout(std::string(S3ServerName(kind_)) + " did not listen within 60 s:\n" +
                          LogTail());
 }
 
