@@ -247,12 +247,23 @@ const ParsedSale& SalesValidator::Validate(std::string_view record) {
       fail(kBadTimestamp, fmt::format("field 'timestamp': {}", ts.status().message()));
     } else {
       r.timestamp_micros = *ts;
-      if (*ts > options_.now_micros + options_.future_tolerance_micros) {
-        fail(kFutureTimestamp,
-             fmt::format("field 'timestamp' {} is in the future (now is {})",
-                         FormatIso8601Local(*ts), FormatIso8601Local(options_.now_micros)));
-      }
     }
+  }
+  Judge(&r);
+  return r;
+}
+
+void SalesValidator::Judge(ParsedSale* sale) const {
+  ParsedSale& r = *sale;
+  auto fail = [&r](Reason reason, std::string detail) {
+    if (r.detail.empty()) r.detail = std::move(detail);
+    r.reasons |= reason;
+  };
+  if (r.has(SalesField::kTimestamp) &&
+      r.timestamp_micros > options_.now_micros + options_.future_tolerance_micros) {
+    fail(kFutureTimestamp, fmt::format("field 'timestamp' {} is in the future (now is {})",
+                                       FormatIso8601Local(r.timestamp_micros),
+                                       FormatIso8601Local(options_.now_micros)));
   }
   if (r.has(SalesField::kQuantity) && r.quantity <= 0) {
     fail(kNonPositiveQuantity,
@@ -304,7 +315,6 @@ const ParsedSale& SalesValidator::Validate(std::string_view record) {
       }
     }
   }
-  return r;
 }
 
 }  // namespace saleslake::table

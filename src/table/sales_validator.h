@@ -83,6 +83,11 @@ class SalesValidator {
   // Parses and judges one record. The result (and its views) stay valid until the next call.
   const ParsedSale& Validate(std::string_view record);
 
+  // Applies the rules that judge typed values (future timestamp, quantity, total, e-mail,
+  // reference catalog) to a sale typed elsewhere — a raw-layer row read back from Parquet — and
+  // adds their reasons. Validate() calls it; typing reasons are Validate's alone.
+  void Judge(ParsedSale* sale) const;
+
   const ValidationOptions& options() const { return options_; }
 
  private:

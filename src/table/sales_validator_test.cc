@@ -91,6 +91,16 @@ TEST_F(SalesValidatorTest, TypedWherePossibleEvenWhenRejected) {
   EXPECT_NE(s.detail.find("'total'"), std::string::npos) << s.detail;
 }
 
+TEST_F(SalesValidatorTest, JudgeTypedRowsLikeRecords) {
+  ParsedSale typed = validator_.Validate(kGood);  // a copy, as if read back from the raw layer
+  ASSERT_TRUE(typed.clean());
+  typed.total_paise += 100;
+  typed.timestamp_micros = *ParseIso8601Micros("2027-01-01T00:00:00");
+  validator_.Judge(&typed);
+  EXPECT_EQ(typed.reasons, static_cast<uint32_t>(kTotalMismatch | kFutureTimestamp));
+  EXPECT_NE(typed.detail.find("future"), std::string::npos) << typed.detail;
+}
+
 TEST(SalesValidatorReferenceTest, UnknownAndMismatched) {
   auto catalog =
       ReferenceCatalog::Create({Product{"P0185", "Samsung Crystal 4K Vista 108 cm (43 inch)",
