@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "base/logging.h"
@@ -32,6 +33,23 @@ void BindEnvironment(CLI::App* app) {
 void AddLakeFlag(CLI::App* app, std::string* lake) {
   app->add_option("--lake", *lake, "lake root URI: a path, file://, s3://bucket/prefix or mem://")
       ->default_val("./lake");
+  AddS3Flags(app);
+}
+
+void AddS3Flags(CLI::App* app) {
+  app->add_option_function<std::string>(
+      "--s3-endpoint",
+      [](const std::string& v) { ::setenv("SALESLAKE_S3_ENDPOINT", v.c_str(), 1); },
+      "S3 endpoint URL for s3:// lakes, e.g. http://127.0.0.1:9000 (default: AWS)");
+  app->add_option_function<std::string>(
+      "--s3-region", [](const std::string& v) { ::setenv("SALESLAKE_S3_REGION", v.c_str(), 1); },
+      "S3 region (default: AWS_REGION, the profile's region, else us-east-1)");
+  app->add_flag_function(
+      "--s3-no-verify-tls",
+      [](int64_t count) {
+        if (count > 0) ::setenv("SALESLAKE_S3_NO_VERIFY_TLS", "1", 1);
+      },
+      "do not verify the S3 endpoint's TLS certificate (test servers only)");
 }
 
 void PrintCommandError(const std::string& name, const Status& status) {

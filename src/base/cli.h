@@ -22,8 +22,14 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// The lake URI flag, defaulting to ./lake (SALESLAKE_LAKE overrides, as for every flag).
+// The lake URI flag, defaulting to ./lake (SALESLAKE_LAKE overrides, as for every flag), and
+// with it the S3 flags (AddS3Flags): every command that takes a lake can reach one on S3.
 void AddLakeFlag(CLI::App* app, std::string* lake);
+
+// --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The S3 layer reads its settings
+// from SALESLAKE_S3_ENDPOINT / SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS, so a flag given
+// on the command line is exported there (docs/s3.md has the full configuration).
+void AddS3Flags(CLI::App* app);
 
 // Parses argv (argv[0] is ignored), then runs `body`. `name` is the subcommand ("generate").
 // `example` is appended to --help.

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "base/cli.h"
 #include "io/s3/aws_ini.h"
 
 namespace saleslake::io::s3 {
@@ -185,6 +186,36 @@ TEST(S3ConfigTest, SecretsStayOutOfErrors) {
   Result<S3Config> c = f.Load();
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().message().find("very-secret-value"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace saleslake::io::s3
+
+namespace saleslake::io::s3 {
+namespace {
+
+// --s3-endpoint / --s3-region / --s3-no-verify-tls, as every lake-taking command gets them from
+// AddLakeFlag, reach the S3 configuration.
+TEST(S3FlagsTest, LakeFlagsReachTheConfig) {
+  CLI::App app;
+  std::string lake;
+  AddLakeFlag(&app, &lake);
+  const char* argv[] = {
+      "cmd",         "--lake",     "s3://lake/prod",    "--s3-endpoint", "http://127.0.0.1:9",
+      "--s3-region", "ap-south-1", "--s3-no-verify-tls"};
+  app.parse(static_cast<int>(std::size(argv)), const_cast<char**>(argv));
+  setenv("AWS_ACCESS_KEY_ID", "A", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "B", 1);
+  Result<S3Config> c = LoadS3ConfigFromEnvironment();
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "SALESLAKE_S3_ENDPOINT",
+                           "SALESLAKE_S3_REGION", "SALESLAKE_S3_NO_VERIFY_TLS"}) {
+    unsetenv(name);
+  }
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(lake, "s3://lake/prod");
+  EXPECT_EQ(c->endpoint_url, "http://127.0.0.1:9");
+  EXPECT_EQ(c->region, "ap-south-1");
+  EXPECT_FALSE(c->verify_tls);
 }
 
 }  // namespace
