@@ -1,6 +1,6 @@
 // Table-driven decoding of one thrift struct: each struct lists its fields (id, wire type, name,
-// required), and ReadStruct dispatches known fields, skips unknown ones, rejects a known field
-// with the wrong wire type, and checks that required fields were present. Errors carry
+// required), and ReadStruct dispatches known fields, skips unknown ones and known ones with an
+// unexpected wire type, and checks that required fields were present. Errors carry
 // "Struct.field" context so a bad footer says where it went wrong.
 #pragma once
 
@@ -56,9 +56,10 @@ Status ReadStruct(CompactReader* r, std::string_view struct_name, const FieldSpe
     }
     const FieldSpec& spec = fields[index];
     if (!WireTypeMatches(spec.type, type)) {
-      return Status::Corruption(fmt::format("{}.{} has thrift type {}, expected {} (byte {})",
-                                            struct_name, spec.name, CTypeName(type),
-                                            CTypeName(spec.type), r->position()));
+      // Like Apache Thrift's generated readers, a field whose wire type differs from ours is
+      // skipped (older writers reused some ids); a required one is then reported missing.
+      SL_RETURN_IF_ERROR(r->Skip(type).WithContext(fmt::format("{}.{}", struct_name, spec.name)));
+      continue;
     }
     seen |= uint64_t{1} << index;
     SL_RETURN_IF_ERROR(read_field(id).WithContext(fmt::format("{}.{}", struct_name, spec.name)));
