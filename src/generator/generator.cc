@@ -71,7 +71,7 @@ class ChunkedOutput {
 };
 
 char* Copy(std::string_view s, char* out) {
-  std::memcpy(out, s.data(), s.size());
+  if (!s.empty()) std::memcpy(out, s.data(), s.size());  // memcpy from an empty view's null: UB
   return out + s.size();
 }
 

@@ -1,6 +1,7 @@
 #include "web/sales_query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -67,6 +68,19 @@ bool ParseRate(std::string_view text, double* value) {
   }
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
   return ec == std::errc() && end == text.data() + text.size() && std::isfinite(*value);
+}
+
+// A '+' in a query string decodes to a space, so "now=2026-11-26T15:50:00+05:30" typed into a URL
+// arrives as "...T15:50:00 05:30". A space before a final HH:MM, after a 'T' time, can only have
+// been that plus sign.
+std::string RestorePlusOffset(std::string text) {
+  const size_t n = text.size();
+  const auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(text[i])); };
+  if (n > 6 && text[n - 6] == ' ' && text.find('T') < n - 6 && digit(n - 5) && digit(n - 4) &&
+      text[n - 3] == ':' && digit(n - 2) && digit(n - 1)) {
+    text[n - 6] = '+';
+  }
+  return text;
 }
 
 std::string KnownNames() {
@@ -137,7 +151,7 @@ bool ParseSalesQuery(const QueryParams& params, uint64_t max_records, uint64_t f
   }
   options->now_micros = wall_now_micros;
   if (const std::string* v = value("now")) {
-    Result<int64_t> now = ParseIso8601Micros(*v);
+    Result<int64_t> now = ParseIso8601Micros(RestorePlusOffset(*v));
     if (!now.ok()) {
       return Fail(error, "now",
                   "'" + *v + "' is not an ISO 8601 date-time such as 2026-11-26T10:20:00Z (" +

@@ -102,6 +102,19 @@ TEST(SalesQueryTest, EveryBadParameterIsNamed) {
   }
 }
 
+TEST(SalesQueryTest, AnOffsetWhosePlusBecameASpaceStillParses) {
+  generator::GeneratorOptions o;
+  SalesQueryError e;
+  // What "now=2026-11-26T15:50:00+05:30" becomes after URL decoding.
+  ASSERT_TRUE(
+      ParseSalesQuery({{"now", "2026-11-26T15:50:00 05:30"}}, kMax, kFreshSeed, kWallNow, &o, &e))
+      << e.message;
+  EXPECT_EQ(o.now_micros, kWallNow);
+  ASSERT_TRUE(ParseSalesQuery({{"now", "2026-11-26 10:20"}}, kMax, kFreshSeed, kWallNow, &o, &e))
+      << e.message;  // a space standing for 'T' is left alone
+  EXPECT_EQ(o.now_micros, kWallNow);
+}
+
 TEST(SalesQueryTest, TheMaximumComesFromTheServer) {
   generator::GeneratorOptions o;
   SalesQueryError e;
