@@ -314,7 +314,7 @@ TEST_P(FileSystemConformanceTest, InvalidPathsAreRefused) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
   }
   // Names of in-progress writes are reserved: a published file must never look like an orphan.
-  auto w = fs_->OpenForWrite("d/.tmp-0123456789abcdef-x.parquet");
+  auto w = fs_->OpenForWrite("d/.tmp-0123456789abcdef-x.parquet.partial");
   EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(ListPaths("").empty());
 }

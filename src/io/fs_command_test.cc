@@ -229,7 +229,7 @@ TEST_F(FsCommandTest, KilledPutLeavesNoVisibleFile) {
   EXPECT_EQ(ls.out, "") << "nothing visible";
   Outcome orphans = Fs({"ls", "-r", "--temporaries", "lake"});
   EXPECT_NE(orphans.out.find(".tmp-"), std::string::npos) << orphans.out;
-  EXPECT_NE(orphans.out.find("-big.json"), std::string::npos) << orphans.out;
+  EXPECT_NE(orphans.out.find("-big.json.partial"), std::string::npos) << orphans.out;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -63,8 +64,9 @@ TEST_F(LocalFileSystemTest, WritesGoThroughAHiddenTemporaryBesideTheTarget) {
   ASSERT_EQ(names.size(), 1u);
   EXPECT_TRUE(IsTemporaryName(names[0])) << names[0];
   EXPECT_EQ(names[0].substr(0, 5), ".tmp-") << "engines skip names starting with '.'";
-  EXPECT_EQ(names[0].find(".parquet"), names[0].size() - 8)
+  EXPECT_EQ(names[0].find("-part-0.parquet.partial"), names[0].size() - 23)
       << "the temporary keeps the target's name after the random part";
+  EXPECT_NE(names[0].substr(names[0].size() - 8), ".parquet") << "engines read *.parquet";
   EXPECT_TRUE(fs_->List("").value().empty());
   ListOptions all;
   all.include_temporaries = true;
@@ -78,7 +80,7 @@ TEST_F(LocalFileSystemTest, WritesGoThroughAHiddenTemporaryBesideTheTarget) {
 }
 
 TEST_F(LocalFileSystemTest, OrphansCanBeDeletedByPath) {
-  std::ofstream(dir_.path() + "/.tmp-0123456789abcdef-x.parquet") << "partial";
+  std::ofstream(dir_.path() + "/.tmp-0123456789abcdef-x.parquet.partial") << "partial";
   std::ofstream(dir_.path() + "/.hidden") << "a user's dot file is listed";
   EXPECT_EQ(fs_->List("").value().size(), 1u);
   ListOptions all;
@@ -86,7 +88,7 @@ TEST_F(LocalFileSystemTest, OrphansCanBeDeletedByPath) {
   auto orphans = fs_->List("", all);
   ASSERT_TRUE(orphans.ok());
   ASSERT_EQ(orphans->size(), 2u);
-  EXPECT_EQ((*orphans)[1].path, ".tmp-0123456789abcdef-x.parquet");
+  EXPECT_EQ((*orphans)[1].path, ".tmp-0123456789abcdef-x.parquet.partial");
   ASSERT_TRUE(fs_->Delete((*orphans)[1].path).ok());
   EXPECT_EQ(OsNames(), std::vector<std::string>{".hidden"});
 }
@@ -103,12 +105,38 @@ TEST_F(LocalFileSystemTest, ErrorsNameTheOperatingSystemPath) {
 }
 
 TEST_F(LocalFileSystemTest, PermissionDeniedIsReported) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
   ASSERT_TRUE(fs_->CreateDir("locked").ok());
+  ASSERT_TRUE(fs_->WriteFile("secret.bin", "s").ok());
   ASSERT_EQ(::chmod((dir_.path() + "/locked").c_str(), 0500), 0);
-  auto w = fs_->OpenForWrite("locked/x.bin");
-  EXPECT_EQ(w.status().code(), StatusCode::kPermissionDenied) << w.status().ToString();
-  EXPECT_NE(w.status().message().find("locked"), std::string::npos);
+  ASSERT_EQ(::chmod((dir_.path() + "/secret.bin").c_str(), 0000), 0);
+  // Root ignores permissions, so as root the check runs in a child that became "nobody".
+  auto check = [&]() -> std::string {
+    auto w = fs_->OpenForWrite("locked/x.bin");
+    if (w.status().code() != StatusCode::kPermissionDenied)
+      return "write: " + w.status().ToString();
+    if (w.status().message().find(dir_.path()) == std::string::npos) return w.status().message();
+    auto r = fs_->OpenForRead("secret.bin");
+    if (r.status().code() != StatusCode::kPermissionDenied) return "read: " + r.status().ToString();
+    if (r.status().message().find("secret.bin") == std::string::npos) return r.status().message();
+    return "";
+  };
+  if (::geteuid() != 0) {
+    EXPECT_EQ(check(), "");
+  } else {
+    ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+      std::string problem = check();
+      if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
+      ::_exit(problem.empty() ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "see the child's message above";
+  }
   ::chmod((dir_.path() + "/locked").c_str(), 0700);
 }
 

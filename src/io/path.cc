@@ -62,8 +62,8 @@ Result<std::string> NormalizeWritablePath(std::string_view path) {
   SL_ASSIGN_OR_RETURN(std::string p, NormalizeFilePath(path));
   if (IsTemporaryName(BaseName(p))) {
     return BadPath(path,
-                   "names starting with '.tmp-' and a random suffix are reserved for writes "
-                   "in progress");
+                   "names like '.tmp-<16 hex digits>-<name>.partial' are reserved for "
+                   "writes in progress");
   }
   return p;
 }
@@ -104,13 +104,15 @@ std::string MakeTemporaryName(std::string_view base_name) {
   }
   out.push_back('-');
   out.append(base_name.substr(0, kMaxBaseInTemporaryName));
+  out.append(kTemporarySuffix);
   return out;
 }
 
 bool IsTemporaryName(std::string_view base_name) {
   const size_t fixed = kTemporaryPrefix.size() + kRandomHexDigits + 1;
-  if (base_name.size() < fixed ||
-      base_name.substr(0, kTemporaryPrefix.size()) != kTemporaryPrefix) {
+  if (base_name.size() < fixed + kTemporarySuffix.size() ||
+      base_name.substr(0, kTemporaryPrefix.size()) != kTemporaryPrefix ||
+      base_name.substr(base_name.size() - kTemporarySuffix.size()) != kTemporarySuffix) {
     return false;
   }
   for (size_t i = kTemporaryPrefix.size(); i < fixed - 1; ++i) {

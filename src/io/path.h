@@ -38,11 +38,12 @@ std::string_view BaseName(std::string_view path);
 // inside "a/b".
 bool IsInside(std::string_view path, std::string_view dir);
 
-// In-progress writes on disk live under ".tmp-<16 hex digits>-<base name>" in the target's
-// directory. The leading '.' and the missing ".parquet" suffix make query engines (DuckDB, Spark,
-// Trino, Athena) skip them; List hides them unless asked, so that a crash leaves only invisible
-// orphans that vacuum can find.
+// In-progress writes on disk live under ".tmp-<16 hex digits>-<base name>.partial" in the
+// target's directory. The leading '.' and the ".partial" suffix (never ".parquet") make query
+// engines (DuckDB, Spark, Trino, Athena) skip them; List hides them unless asked, so that a crash
+// leaves only invisible orphans that vacuum can find.
 inline constexpr std::string_view kTemporaryPrefix = ".tmp-";
+inline constexpr std::string_view kTemporarySuffix = ".partial";
 
 // A fresh, random temporary name for a write to `base_name` (truncated so the result fits in a
 // file name).

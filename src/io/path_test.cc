@@ -53,14 +53,16 @@ TEST(PathTest, TemporaryNames) {
   std::string t = MakeTemporaryName("part-0.parquet");
   EXPECT_TRUE(IsTemporaryName(t)) << t;
   EXPECT_EQ(t.substr(0, 5), ".tmp-");
-  EXPECT_EQ(t.substr(t.size() - 15), "-part-0.parquet");
+  EXPECT_EQ(t.substr(t.size() - 23), "-part-0.parquet.partial");
   EXPECT_NE(MakeTemporaryName("x"), MakeTemporaryName("x"));
   EXPECT_LE(MakeTemporaryName(std::string(255, 'n')).size(), 255u);
-  EXPECT_FALSE(IsTemporaryName(".tmp-notrandom-x"));
-  EXPECT_FALSE(IsTemporaryName(".tmp-0123456789abcdeX-x"));
-  EXPECT_FALSE(IsTemporaryName("part.tmp"));
-  EXPECT_FALSE(IsTemporaryName(".tmp-0123456789abcdef"));
-  EXPECT_TRUE(IsTemporaryName(".tmp-0123456789abcdef-"));
+  EXPECT_FALSE(IsTemporaryName(".tmp-notrandom-x.partial"));
+  EXPECT_FALSE(IsTemporaryName(".tmp-0123456789abcdeX-x.partial"));
+  EXPECT_FALSE(IsTemporaryName("part.partial"));
+  EXPECT_FALSE(IsTemporaryName(".tmp-0123456789abcdef-x.parquet")) << "the suffix is part of it";
+  EXPECT_FALSE(IsTemporaryName(".tmp-0123456789abcdef.partial"));
+  EXPECT_TRUE(IsTemporaryName(".tmp-0123456789abcdef-.partial"));
+  EXPECT_TRUE(IsTemporaryName(".tmp-0123456789abcdef-x.parquet.partial"));
   EXPECT_FALSE(NormalizeWritablePath("a/" + t).ok());
   EXPECT_TRUE(NormalizeFilePath("a/" + t).ok()) << "orphans can still be read and deleted";
 }
