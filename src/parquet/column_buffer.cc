@@ -1,0 +1,69 @@
+#include "parquet/column_buffer.h"
+
+namespace saleslake::parquet {
+
+void ColumnBuffer::AppendNull() {
+  if (validity_.empty()) validity_.assign(size_, 1);
+  validity_.push_back(0);
+  ++null_count_;
+  ++size_;
+  switch (type_) {
+    case Type::kBoolean:
+      bools_.push_back(0);
+      break;
+    case Type::kInt32:
+      i32_.push_back(0);
+      break;
+    case Type::kInt64:
+      i64_.push_back(0);
+      break;
+    case Type::kFloat:
+      f32_.push_back(0);
+      break;
+    case Type::kDouble:
+      f64_.push_back(0);
+      break;
+    default:
+      offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+      break;
+  }
+}
+
+void ColumnBuffer::Clear() {
+  size_ = 0;
+  null_count_ = 0;
+  validity_.clear();
+  bools_.clear();
+  i32_.clear();
+  i64_.clear();
+  f32_.clear();
+  f64_.clear();
+  bytes_.clear();
+  offsets_.assign(1, 0);
+}
+
+void ColumnBuffer::Reserve(size_t rows, size_t byte_array_bytes) {
+  switch (type_) {
+    case Type::kBoolean:
+      bools_.reserve(rows);
+      break;
+    case Type::kInt32:
+      i32_.reserve(rows);
+      break;
+    case Type::kInt64:
+      i64_.reserve(rows);
+      break;
+    case Type::kFloat:
+      f32_.reserve(rows);
+      break;
+    case Type::kDouble:
+      f64_.reserve(rows);
+      break;
+    default:
+      offsets_.reserve(rows + 1);
+      bytes_.reserve(byte_array_bytes);
+      break;
+  }
+}
+
+}  // namespace saleslake::parquet

@@ -1,0 +1,115 @@
+// ColumnBuffer: the values of one column for a batch of rows, in the shape the writer encodes
+// from (and the pipeline builds): one dense array per physical type with a slot for every row,
+// plus a validity byte per row once the first null arrives. Byte arrays live in one buffer with
+// offsets, so appending a string costs a memcpy, not an allocation.
+//
+//   ColumnBuffer price(Type::kInt64);
+//   price.AppendInt64(11899915);
+//   price.AppendNull();
+//
+// Appending the wrong type is a programming error (asserted in debug builds); the writer checks
+// each vector's type against its column before reading it.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parquet/metadata.h"
+
+namespace saleslake::parquet {
+
+class ColumnBuffer {
+ public:
+  // `fixed_width` is the byte width of FIXED_LEN_BYTE_ARRAY values (checked by the writer).
+  explicit ColumnBuffer(Type type, int32_t fixed_width = 0) : type_(type), width_(fixed_width) {}
+
+  Type type() const { return type_; }
+  int32_t fixed_width() const { return width_; }
+  size_t size() const { return size_; }
+  size_t null_count() const { return null_count_; }
+  // One byte per row, 1 = a value, 0 = null; nullptr while the vector has no null.
+  const uint8_t* validity() const { return validity_.empty() ? nullptr : validity_.data(); }
+  bool IsValid(size_t row) const { return validity_.empty() || validity_[row] != 0; }
+
+  void AppendNull();
+  void AppendBool(bool v) { Push(bools_, static_cast<uint8_t>(v), Type::kBoolean); }
+  void AppendInt32(int32_t v) { Push(i32_, v, Type::kInt32); }
+  void AppendInt64(int64_t v) { Push(i64_, v, Type::kInt64); }
+  void AppendFloat(float v) { Push(f32_, v, Type::kFloat); }
+  void AppendDouble(double v) { Push(f64_, v, Type::kDouble); }
+  // BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY.
+  void AppendBytes(std::string_view v) {
+    assert(type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
+    bytes_.append(v);
+    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+    MarkValid();
+  }
+
+  // Dense values, one slot per row (a null's slot holds 0 or an empty byte array).
+  const uint8_t* bools() const { return bools_.data(); }
+  const int32_t* int32s() const { return i32_.data(); }
+  const int64_t* int64s() const { return i64_.data(); }
+  const float* floats() const { return f32_.data(); }
+  const double* doubles() const { return f64_.data(); }
+  std::string_view bytes(size_t row) const {
+    return std::string_view(bytes_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
+  template <typename T>
+  const T* values() const;
+
+  // Empties the vector, keeping its memory for the next batch.
+  void Clear();
+  void Reserve(size_t rows, size_t byte_array_bytes = 0);
+
+ private:
+  template <typename T>
+  void Push(std::vector<T>& v, T x, [[maybe_unused]] Type expected) {
+    assert(type_ == expected);
+    v.push_back(x);
+    MarkValid();
+  }
+  void MarkValid() {
+    if (!validity_.empty()) validity_.push_back(1);
+    ++size_;
+  }
+
+  Type type_;
+  int32_t width_;
+  size_t size_ = 0;
+  size_t null_count_ = 0;
+  std::vector<uint8_t> validity_;  // empty until the first null
+  std::vector<uint8_t> bools_;
+  std::vector<int32_t> i32_;
+  std::vector<int64_t> i64_;
+  std::vector<float> f32_;
+  std::vector<double> f64_;
+  std::string bytes_;
+  std::vector<uint32_t> offsets_{0};
+};
+
+template <>
+inline const uint8_t* ColumnBuffer::values<uint8_t>() const {
+  return bools();
+}
+template <>
+inline const int32_t* ColumnBuffer::values<int32_t>() const {
+  return int32s();
+}
+template <>
+inline const int64_t* ColumnBuffer::values<int64_t>() const {
+  return int64s();
+}
+template <>
+inline const float* ColumnBuffer::values<float>() const {
+  return floats();
+}
+template <>
+inline const double* ColumnBuffer::values<double>() const {
+  return doubles();
+}
+
+}  // namespace saleslake::parquet

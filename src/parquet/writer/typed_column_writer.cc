@@ -1,0 +1,440 @@
+// TypedColumnWriter<kType>: the per-physical-type column writer.
+//
+// A chunk starts in dictionary mode (unless the column asks for PLAIN or DELTA_BINARY_PACKED, or
+// is BOOLEAN): values become ids of the chunk's dictionary. When the dictionary's PLAIN size
+// passes dictionary_page_bytes, the open page is closed as a dictionary page and the rest of the
+// chunk is written in value mode (PLAIN, or for integers DELTA_BINARY_PACKED where it is smaller).
+//
+// Page min/max in dictionary mode are updated only on a dictionary id's first appearance in the
+// page (tracked with a per-id page stamp), so a page costs one comparison per distinct value, not
+// per row.
+#include "parquet/writer/typed_column_writer.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <vector>
+
+#include "parquet/encoding/delta_binary_packed_encoder.h"
+#include "parquet/encoding/dictionary_encoder.h"
+#include "parquet/encoding/plain_encoder.h"
+#include "parquet/encoding/rle_encoder.h"
+#include "parquet/writer/column_index_builder.h"
+#include "parquet/writer/statistics_builder.h"
+
+namespace saleslake::parquet {
+namespace {
+
+template <Type kType>
+struct Physical;
+template <>
+struct Physical<Type::kBoolean> {
+  using T = uint8_t;
+};
+template <>
+struct Physical<Type::kInt32> {
+  using T = int32_t;
+};
+template <>
+struct Physical<Type::kInt64> {
+  using T = int64_t;
+};
+template <>
+struct Physical<Type::kFloat> {
+  using T = float;
+};
+template <>
+struct Physical<Type::kDouble> {
+  using T = double;
+};
+template <>
+struct Physical<Type::kByteArray> {
+  using T = std::string_view;
+};
+template <>
+struct Physical<Type::kFixedLenByteArray> {
+  using T = std::string_view;
+};
+
+// Rows handled between checks of the page and dictionary limits.
+constexpr size_t kSliceRows = 4096;
+
+template <Type kType>
+class TypedColumnWriter final : public ColumnWriter {
+  using T = typename Physical<kType>::T;
+  static constexpr bool kBytes = std::is_same_v<T, std::string_view>;
+  static constexpr bool kFixedBytes = kType == Type::kFixedLenByteArray;
+  static constexpr bool kInteger = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+  static constexpr bool kBoolean = kType == Type::kBoolean;
+  using Dictionary = std::conditional_t<kBytes, ByteArrayDictionary,
+                                        FixedDictionary<std::conditional_t<kBoolean, int32_t, T>>>;
+  enum class Mode { kDictionary, kValues };
+
+ public:
+  TypedColumnWriter(const ColumnSpec& spec, const WriterOptions& options,
+                    std::unique_ptr<PageWriter> pages)
+      : ColumnWriter(spec, std::move(pages)),
+        options_(options),
+        column_(options.ForColumn(spec.name)),
+        sort_order_(SortOrderOf(spec)),
+        stats_enabled_(column_.statistics && sort_order_ != SortOrder::kUndefined),
+        index_(Order(), static_cast<size_t>(options.column_index_value_bytes)) {
+    Reset();
+  }
+
+  Status Write(const ColumnBuffer& values, size_t offset, size_t count) override {
+    const uint8_t* validity = values.validity();
+    while (count > 0) {
+      const size_t room = static_cast<size_t>(options_.data_page_rows) - page_rows_;
+      const size_t n = std::min({count, room, kSliceRows});
+      if (!spec_.required) AppendLevels(validity, offset, n);
+      if (validity == nullptr) {
+        AppendValues<false>(values, offset, n, nullptr);
+      } else {
+        AppendValues<true>(values, offset, n, validity);
+      }
+      page_rows_ += n;
+      chunk_rows_ += n;
+      offset += n;
+      count -= n;
+      if (mode_ == Mode::kDictionary &&
+          static_cast<int64_t>(DictionaryBytes()) > options_.dictionary_page_bytes) {
+        SL_RETURN_IF_ERROR(FlushPage());
+        mode_ = Mode::kValues;
+      } else if (page_rows_ >= static_cast<size_t>(options_.data_page_rows) ||
+                 OpenPageBytes() >= options_.data_page_bytes) {
+        SL_RETURN_IF_ERROR(FlushPage());
+      }
+    }
+    return Status::OK();
+  }
+
+  int64_t EstimatedBytes() const override {
+    int64_t bytes = pages_->total_compressed_bytes() + OpenPageBytes();
+    if (used_dictionary_ || mode_ == Mode::kDictionary) {
+      bytes += static_cast<int64_t>(DictionaryBytes());
+    }
+    return bytes;
+  }
+
+  Status FinishChunk(FinishedColumnChunk* out) override {
+    SL_RETURN_IF_ERROR(FlushPage());
+    if (used_dictionary_) {
+      scratch_.clear();
+      AppendDictionaryPlain(&scratch_);
+      SL_RETURN_IF_ERROR(
+          pages_->WriteDictionaryPage(scratch_, static_cast<int32_t>(dictionary_.size())));
+    }
+    *out = FinishedColumnChunk{};
+    ColumnMetaData& m = out->metadata;
+    m.type = spec_.type;
+    m.path_in_schema = {spec_.name};
+    m.codec = pages_->codec_id();
+    m.num_values = static_cast<int64_t>(chunk_rows_);
+    m.total_uncompressed_size = pages_->total_uncompressed_bytes();
+    m.total_compressed_size = pages_->total_compressed_bytes();
+    m.encoding_stats = pages_->EncodingStats();
+    if (pages_->has_dictionary_page()) m.dictionary_page_offset = 0;
+    m.data_page_offset = static_cast<int64_t>(pages_->dictionary_page().size());
+    for (const PageEncodingStats& s : m.encoding_stats) {
+      if (std::find(m.encodings.begin(), m.encodings.end(), s.encoding) == m.encodings.end()) {
+        m.encodings.push_back(s.encoding);
+      }
+    }
+    if (!spec_.required) m.encodings.push_back(Encoding::kRle);  // definition levels
+    m.statistics = ChunkStatistics();
+    if (options_.page_index) {
+      if (stats_enabled_) {
+        out->column_index = index_.Finish();
+      }
+    }
+    if (column_.bloom_filter) out->bloom_filter = BuildBloomFilter();
+    return Status::OK();
+  }
+
+  void Reset() override {
+    pages_->Reset();
+    dictionary_.Clear();
+    seen_in_page_.clear();
+    page_stamp_ = 1;
+    const bool dictionary = !kBoolean && (column_.encoding == ColumnEncoding::kAuto ||
+                                          column_.encoding == ColumnEncoding::kDictionary);
+    mode_ = dictionary ? Mode::kDictionary : Mode::kValues;
+    used_dictionary_ = false;
+    ResetPage();
+    chunk_rows_ = 0;
+    chunk_nulls_ = 0;
+    chunk_minmax_.Reset();
+    index_.Reset();
+    bloom_hashes_.clear();
+  }
+
+ private:
+  ValueOrder<T> Order() const {
+    ValueOrder<T> order;
+    order.is_unsigned = SortOrderOf(spec_) == SortOrder::kUnsigned;
+    return order;
+  }
+
+  static T Get(const ColumnBuffer& v, size_t row) {
+    if constexpr (kBytes) {
+      return v.bytes(row);
+    } else {
+      return v.values<T>()[row];
+    }
+  }
+
+  static uint64_t Hash(T v) {
+    if constexpr (kBytes) {
+      return SplitBlockBloomFilter::Hash(v);
+    } else {
+      return SplitBlockBloomFilter::HashValue(v);
+    }
+  }
+
+  void AppendLevels(const uint8_t* validity, size_t offset, size_t n) {
+    if (validity == nullptr) {
+      levels_.insert(levels_.end(), n, 1);
+    } else {
+      levels_.insert(levels_.end(), validity + offset, validity + offset + n);
+    }
+  }
+
+  template <bool kHasNulls>
+  void AppendValues(const ColumnBuffer& v, size_t offset, size_t n, const uint8_t* validity) {
+    const ValueOrder<T> order = Order();
+    const bool bloom = column_.bloom_filter;
+    if (mode_ == Mode::kDictionary) {
+      if constexpr (!kBoolean) {
+        for (size_t row = offset; row < offset + n; ++row) {
+          if (kHasNulls && !validity[row]) {
+            ++page_nulls_;
+            continue;
+          }
+          const T x = Get(v, row);
+          const uint32_t id = dictionary_.IdOf(x);
+          if (id == seen_in_page_.size()) {
+            seen_in_page_.push_back(0);
+            if (bloom) bloom_hashes_.push_back(Hash(x));
+          }
+          ids_.push_back(id);
+          if (seen_in_page_[id] != page_stamp_) {
+            seen_in_page_[id] = page_stamp_;
+            page_minmax_.Update(x, order);
+          }
+        }
+      }
+      return;
+    }
+    for (size_t row = offset; row < offset + n; ++row) {
+      if (kHasNulls && !validity[row]) {
+        ++page_nulls_;
+        continue;
+      }
+      const T x = Get(v, row);
+      if constexpr (kFixedBytes) {
+        plain_.append(x);
+      } else if constexpr (kBytes) {
+        AppendPlainByteArray(x, &plain_);
+      } else {
+        values_.push_back(x);
+      }
+      if (stats_enabled_) page_minmax_.Update(x, order);
+      if (bloom) bloom_hashes_.push_back(Hash(x));
+    }
+  }
+
+  size_t DictionaryBytes() const {
+    if constexpr (kBytes) {
+      return dictionary_.plain_bytes(kFixedBytes);
+    } else {
+      return dictionary_.plain_bytes();
+    }
+  }
+
+  void AppendDictionaryPlain(std::string* out) const {
+    if constexpr (kBytes) {
+      dictionary_.AppendPlain(kFixedBytes, out);
+    } else if constexpr (!kBoolean) {
+      AppendPlain(dictionary_.values().data(), dictionary_.size(), out);
+    }
+  }
+
+  int IdWidth() const {
+    return std::max(1, BitsFor(dictionary_.size() > 0 ? dictionary_.size() - 1 : 0));
+  }
+
+  int64_t OpenPageBytes() const {
+    size_t bytes = levels_.size() / 8;
+    if (mode_ == Mode::kDictionary) {
+      bytes += ids_.size() * static_cast<size_t>(IdWidth()) / 8;
+    } else if constexpr (kBytes) {
+      bytes += plain_.size();
+    } else if constexpr (kBoolean) {
+      bytes += values_.size() / 8;
+    } else {
+      bytes += values_.size() * sizeof(T);
+    }
+    return static_cast<int64_t>(bytes);
+  }
+
+  // Encodes the open page's values into encoded_; returns the encoding used.
+  Encoding EncodeValues() {
+    encoded_.clear();
+    if (mode_ == Mode::kDictionary) {
+      if (dictionary_.size() == 0) return Encoding::kPlain;  // only nulls so far: no values
+      used_dictionary_ = true;
+      const int width = IdWidth();
+      encoded_.push_back(static_cast<char>(width));
+      EncodeRleBitPacked(ids_.data(), ids_.size(), width, &encoded_);
+      return Encoding::kRleDictionary;
+    }
+    if constexpr (kBytes) {
+      encoded_.swap(plain_);
+      return Encoding::kPlain;
+    } else if constexpr (kBoolean) {
+      AppendPlainBooleans(values_.data(), values_.size(), &encoded_);
+      return Encoding::kPlain;
+    } else {
+      if constexpr (kInteger) {
+        const ColumnEncoding e = column_.encoding;
+        if (e == ColumnEncoding::kDeltaBinaryPacked || e == ColumnEncoding::kAuto) {
+          EncodeDeltaBinaryPacked(values_.data(), values_.size(), &encoded_);
+          if (e == ColumnEncoding::kDeltaBinaryPacked ||
+              encoded_.size() < values_.size() * sizeof(T)) {
+            return Encoding::kDeltaBinaryPacked;
+          }
+          encoded_.clear();
+        }
+      }
+      AppendPlain(values_.data(), values_.size(), &encoded_);
+      return Encoding::kPlain;
+    }
+  }
+
+  Status FlushPage() {
+    if (page_rows_ == 0) return Status::OK();
+    encoded_levels_.clear();
+    if (!spec_.required) {
+      if (pages_->version() == DataPageVersion::kV1) {
+        EncodeLengthPrefixedLevels(levels_.data(), levels_.size(), 1, &encoded_levels_);
+      } else {
+        EncodeRleBitPacked(levels_.data(), levels_.size(), 1, &encoded_levels_);
+      }
+    }
+    const Encoding encoding = EncodeValues();
+    const int64_t first_row = static_cast<int64_t>(chunk_rows_ - page_rows_);
+    SL_RETURN_IF_ERROR(
+        pages_->WriteDataPage(encoded_levels_, encoded_, static_cast<int32_t>(page_rows_),
+                              static_cast<int32_t>(page_nulls_), encoding, first_row));
+    if (stats_enabled_) {
+      index_.AddPage(page_minmax_, static_cast<int64_t>(page_rows_),
+                     static_cast<int64_t>(page_nulls_));
+      chunk_minmax_.Merge(page_minmax_, Order());
+    }
+    chunk_nulls_ += page_nulls_;
+    ResetPage();
+    return Status::OK();
+  }
+
+  void ResetPage() {
+    page_rows_ = 0;
+    page_nulls_ = 0;
+    levels_.clear();
+    ids_.clear();
+    values_.clear();
+    plain_.clear();
+    page_minmax_.Reset();
+    ++page_stamp_;
+  }
+
+  Statistics ChunkStatistics() const {
+    Statistics s;
+    s.null_count = static_cast<int64_t>(chunk_nulls_);
+    if (!stats_enabled_ || !chunk_minmax_.has_value()) return s;
+    if constexpr (kBytes) {
+      const size_t limit = static_cast<size_t>(options_.statistics_value_bytes);
+      std::optional<std::string> max = TruncateMax(chunk_minmax_.max(), limit);
+      if (!max) return s;  // no short upper bound exists: leave min/max out
+      s.min_value = TruncateMin(chunk_minmax_.min(), limit);
+      s.max_value = std::move(max);
+      if (chunk_minmax_.min().size() > limit) s.is_min_value_exact = false;
+      if (chunk_minmax_.max().size() > limit) s.is_max_value_exact = false;
+    } else {
+      s.min_value = EncodeStatistic<T>(chunk_minmax_.min(), true);
+      s.max_value = EncodeStatistic<T>(chunk_minmax_.max(), false);
+      // The deprecated min/max fields are signed; older readers still look only at them.
+      if (sort_order_ == SortOrder::kSigned) {
+        s.min = s.min_value;
+        s.max = s.max_value;
+      }
+    }
+    return s;
+  }
+
+  SplitBlockBloomFilter BuildBloomFilter() const {
+    uint64_t ndv = column_.bloom_filter_ndv;
+    if (ndv == 0) ndv = bloom_hashes_.size();
+    SplitBlockBloomFilter filter(
+        SplitBlockBloomFilter::OptimalBytes(std::max<uint64_t>(ndv, 1), column_.bloom_filter_fpp));
+    for (uint64_t h : bloom_hashes_) filter.InsertHash(h);
+    return filter;
+  }
+
+  const WriterOptions& options_;
+  const ColumnWriteOptions column_;
+  const SortOrder sort_order_;
+  const bool stats_enabled_;
+
+  Mode mode_ = Mode::kDictionary;
+  Dictionary dictionary_;
+  bool used_dictionary_ = false;
+  std::vector<uint32_t> seen_in_page_;  // per dictionary id: the last page stamp it appeared in
+  uint32_t page_stamp_ = 1;
+
+  // The open page.
+  size_t page_rows_ = 0;
+  size_t page_nulls_ = 0;
+  std::vector<uint8_t> levels_;
+  std::vector<uint32_t> ids_;
+  std::vector<T> values_;  // numeric and boolean values in value mode
+  std::string plain_;      // byte-array values in value mode, PLAIN-encoded as they arrive
+  MinMax<T> page_minmax_;
+
+  // The chunk.
+  size_t chunk_rows_ = 0;
+  size_t chunk_nulls_ = 0;
+  MinMax<T> chunk_minmax_;
+  ColumnIndexBuilder<T> index_;
+  std::vector<uint64_t> bloom_hashes_;
+
+  // Scratch.
+  std::string encoded_levels_;
+  std::string encoded_;
+  std::string scratch_;
+};
+
+}  // namespace
+
+template <Type kType>
+std::unique_ptr<ColumnWriter> MakeTypedColumnWriter(const ColumnSpec& spec,
+                                                    const WriterOptions& options,
+                                                    std::unique_ptr<PageWriter> pages) {
+  return std::make_unique<TypedColumnWriter<kType>>(spec, options, std::move(pages));
+}
+
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kBoolean>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kInt32>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kInt64>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kFloat>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kDouble>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kByteArray>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+template std::unique_ptr<ColumnWriter> MakeTypedColumnWriter<Type::kFixedLenByteArray>(
+    const ColumnSpec&, const WriterOptions&, std::unique_ptr<PageWriter>);
+
+}  // namespace saleslake::parquet
