@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libcli11-dev libsqlite3-dev sqlite3 libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev
+  libcli11-dev libsqlite3-dev sqlite3 libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libxxhash-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3-botocore wrk curl ca-certificates
 )
