@@ -285,6 +285,15 @@ Result<S3Config> LoadS3Config(const ConfigSources& src) {
     }
     cfg.retry.max_attempts = static_cast<int>(n);
   }
+  if (auto v = Env(src, "SALESLAKE_S3_UPLOAD_CONCURRENCY")) {
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (*end != '\0' || n < 1 || n > 64) {
+      return Status::InvalidArgument("SALESLAKE_S3_UPLOAD_CONCURRENCY='" + *v +
+                                     "' must be a number from 1 to 64");
+    }
+    cfg.upload_concurrency = static_cast<int>(n);
+  }
   SL_ASSIGN_OR_RETURN(cfg.connect_timeout_ms,
                       EnvDurationMs(src, "SALESLAKE_S3_CONNECT_TIMEOUT", cfg.connect_timeout_ms));
   SL_ASSIGN_OR_RETURN(cfg.request_timeout_ms,

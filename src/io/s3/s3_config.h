@@ -53,6 +53,9 @@ struct S3Config {
   int64_t request_timeout_ms = 300'000;
   // Multipart threshold and part size (S3 needs >= 5 MiB for every part but the last).
   size_t part_size = 8 << 20;
+  // Parts of one upload sent at once (SALESLAKE_S3_UPLOAD_CONCURRENCY); memory per writer is
+  // (this + 1) parts.
+  int upload_concurrency = 4;
 };
 
 // Reads the environment and files; tests substitute their own.

@@ -22,7 +22,8 @@ Result<std::shared_ptr<S3Client>> SharedClient(const S3Config& config) {
       '\n' + config.endpoint_url + '\n' + std::to_string(static_cast<int>(config.addressing)) +
       '\n' + (config.verify_tls ? "1" : "0") + '\n' + config.ca_bundle + '\n' +
       std::to_string(config.retry.max_attempts) + '\n' + std::to_string(config.connect_timeout_ms) +
-      '\n' + std::to_string(config.request_timeout_ms) + '\n' + std::to_string(config.part_size));
+      '\n' + std::to_string(config.request_timeout_ms) + '\n' + std::to_string(config.part_size) +
+      '\n' + std::to_string(config.upload_concurrency));
   std::lock_guard lock(mu);
   std::weak_ptr<S3Client>& slot = (*clients)[fingerprint];
   if (std::shared_ptr<S3Client> existing = slot.lock()) return existing;
