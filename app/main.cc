@@ -6,6 +6,7 @@
 
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
+#include "table/parquet_command.h"
 #include "web/api_command.h"
 
 namespace {
@@ -22,6 +23,8 @@ constexpr Command kCommands[] = {
      saleslake::generator::GenerateCommand},
     {"api", "the generator as an HTTP service: GET /v1/sales, /metrics, /openapi.json",
      saleslake::ApiCommand},
+    {"parquet", "look inside Parquet files: inspect (metadata as JSON), cat (rows)",
+     saleslake::ParquetCommand},
     {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
      saleslake::io::FsCommand},
 };

@@ -325,8 +325,9 @@ Result<std::vector<int>> FileSchema::ResolveProjection(
   for (int index : out) {
     const ColumnDescriptor& c = column(index);
     if (!c.supported()) {
-      return Status::NotSupported(c.unsupported_reason +
-                                  (names.empty() ? "; choose flat columns to read" : ""));
+      return Status::NotSupported(
+          c.unsupported_reason +
+          (names.empty() ? "; name the flat columns to read (parquet cat: --columns)" : ""));
     }
   }
   return out;
