@@ -23,7 +23,7 @@ constexpr Command kCommands[] = {
      saleslake::generator::GenerateCommand},
     {"api", "the generator as an HTTP service: GET /v1/sales, /metrics, /openapi.json",
      saleslake::ApiCommand},
-    {"parquet", "look inside Parquet files: inspect (metadata as JSON), cat (rows)",
+    {"parquet", "Parquet files: convert (NDJSON sales to Parquet), inspect (metadata), cat (rows)",
      saleslake::ParquetCommand},
     {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
      saleslake::io::FsCommand},

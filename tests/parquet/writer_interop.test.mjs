@@ -219,3 +219,49 @@ test('polars reads every file of the matrix with equal values', () => {
     else assert.deepEqual(hashes, binaryHashes, `${file.path}: binary columns differ between files`);
   }
 });
+
+test('saleslake parquet convert: DuckDB reads the generated sales back with equal values', async () => {
+  const bin = process.env.SALESLAKE_BINARY;
+  assert.ok(bin, 'SALESLAKE_BINARY must name the saleslake binary');
+  const ndjson = path.join(dir, 'sales.ndjson');
+  const parquet = path.join(dir, 'sales.parquet');
+  fs.writeFileSync(ndjson, execFileSync(bin, ['generate', '--records', '20000', '--seed', '7',
+    '--format', 'ndjson'], { maxBuffer: 1 << 30 }));
+  const summary = JSON.parse(execFileSync(bin, ['parquet', 'convert', ndjson, parquet,
+    '--row-group-rows', '6000', '--bloom-filter', 'transaction_id']).toString());
+  assert.equal(summary.rows, 20000);
+  assert.equal(summary.row_groups, 4);
+  await con.run('SET threads = 1');
+  const money = "'DECIMAL(18,2)'";
+  const columns = `{transaction_id: 'VARCHAR', timestamp: 'TIMESTAMP', store_id: 'VARCHAR',
+    store_name: 'VARCHAR', store_location: 'VARCHAR', product_id: 'VARCHAR',
+    product_name: 'VARCHAR', category: 'VARCHAR', brand: 'VARCHAR', retail_price: ${money},
+    quantity: 'INTEGER', mrp: ${money}, total: ${money}, customer_name: 'VARCHAR',
+    customer_email: 'VARCHAR'}`;
+  const types = await query(`DESCRIBE SELECT * FROM read_parquet(${sqlString(parquet)})`);
+  assert.deepEqual(types.map((t) => t.column_type), ['VARCHAR', 'TIMESTAMP WITH TIME ZONE',
+    'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'DECIMAL(18,2)',
+    'INTEGER', 'DECIMAL(18,2)', 'DECIMAL(18,2)', 'VARCHAR', 'VARCHAR']);
+  const names = ['transaction_id', 'store_id', 'store_name', 'store_location', 'product_id',
+    'product_name', 'category', 'brand', 'retail_price', 'quantity', 'mrp', 'total',
+    'customer_name', 'customer_email'];
+  const differs = names.map((n) => `p.${n} IS DISTINCT FROM j.${n}`).join(' OR ');
+  const rows = await query(`
+    WITH p AS (SELECT file_row_number AS n, * FROM read_parquet(${sqlString(parquet)},
+                 file_row_number = true)),
+         j AS (SELECT row_number() OVER () - 1 AS n, * FROM read_json(${sqlString(ndjson)},
+                 format = 'newline_delimited', columns = ${columns}))
+    SELECT count(*) AS joined,
+           count(*) FILTER (WHERE ${differs}
+                            OR epoch_us(p.timestamp) IS DISTINCT FROM epoch_us(j.timestamp)) AS bad
+    FROM p JOIN j USING (n)`);
+  assert.equal(Number(rows[0].joined), 20000);
+  assert.equal(Number(rows[0].bad), 0);
+  const ids = await query(`SELECT transaction_id FROM read_parquet(${sqlString(parquet)})
+      USING SAMPLE 5 ROWS (reservoir, 42)`);
+  for (const { transaction_id: id } of ids) {
+    const probe = await query(`SELECT bool_and(bloom_filter_excludes) AS all_excluded
+        FROM parquet_bloom_probe(${sqlString(parquet)}, 'transaction_id', ${sqlString(id)})`);
+    assert.equal(probe[0].all_excluded, false, id);
+  }
+});

@@ -7,6 +7,28 @@
 
 namespace saleslake::parquet {
 
+namespace {
+
+// memcmp for the short keys dictionaries mostly hold, without a library call.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (*a++ != *b++) return false;
+    --n;
+  }
+  return true;
+}
+
+}  // namespace
+
 // The slot index comes from the low bits of the 64-bit hash, the tag from the high bits, so the
 // two are independent.
 uint32_t ByteArrayDictionary::IdOf(std::string_view v) {
@@ -20,9 +42,7 @@ uint32_t ByteArrayDictionary::IdOf(std::string_view v) {
       const uint32_t id = s.id_plus_one - 1;
       const uint32_t begin = offsets_[id];
       const uint32_t length = offsets_[id + 1] - begin;
-      if (length == v.size() && std::memcmp(arena_.data() + begin, v.data(), length) == 0) {
-        return id;
-      }
+      if (length == v.size() && SameBytes(arena_.data() + begin, v.data(), length)) return id;
     }
     slot = (slot + 1) & mask_;
   }

@@ -216,7 +216,8 @@ class TypedColumnWriter final : public ColumnWriter {
             seen_in_page_.push_back(0);
             if (bloom) bloom_hashes_.push_back(Hash(x));
           }
-          ids_.push_back(id);
+          if (num_ids_ == ids_.size()) ids_.resize(std::max<size_t>(4096, 2 * ids_.size()));
+          ids_[num_ids_++] = id;
           if (seen_in_page_[id] != page_stamp_) {
             seen_in_page_[id] = page_stamp_;
             page_minmax_.Update(x, order);
@@ -266,7 +267,7 @@ class TypedColumnWriter final : public ColumnWriter {
   int64_t OpenPageBytes() const {
     size_t bytes = levels_.size() / 8;
     if (mode_ == Mode::kDictionary) {
-      bytes += ids_.size() * static_cast<size_t>(IdWidth()) / 8;
+      bytes += num_ids_ * static_cast<size_t>(IdWidth()) / 8;
     } else if constexpr (kBytes) {
       bytes += plain_.size();
     } else if constexpr (kBoolean) {
@@ -285,7 +286,7 @@ class TypedColumnWriter final : public ColumnWriter {
       used_dictionary_ = true;
       const int width = IdWidth();
       encoded_.push_back(static_cast<char>(width));
-      EncodeRleBitPacked(ids_.data(), ids_.size(), width, &encoded_);
+      EncodeRleBitPacked(ids_.data(), num_ids_, width, &encoded_);
       return Encoding::kRleDictionary;
     }
     if constexpr (kBytes) {
@@ -340,7 +341,7 @@ class TypedColumnWriter final : public ColumnWriter {
     page_rows_ = 0;
     page_nulls_ = 0;
     levels_.clear();
-    ids_.clear();
+    num_ids_ = 0;
     values_.clear();
     plain_.clear();
     page_minmax_.Reset();
@@ -395,7 +396,8 @@ class TypedColumnWriter final : public ColumnWriter {
   size_t page_rows_ = 0;
   size_t page_nulls_ = 0;
   std::vector<uint8_t> levels_;
-  std::vector<uint32_t> ids_;
+  std::vector<uint32_t> ids_;  // grown by doubling; the first num_ids_ are the page's
+  size_t num_ids_ = 0;
   std::vector<T> values_;  // numeric and boolean values in value mode
   std::string plain_;      // byte-array values in value mode, PLAIN-encoded as they arrive
   MinMax<T> page_minmax_;
