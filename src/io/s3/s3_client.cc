@@ -100,7 +100,8 @@ Result<HttpResponse> S3Client::Execute(const Call& call, int* attempts_used) {
   S3ErrorContext context{
       call.operation, call.bucket, call.key, config_.region, config_.credentials.source, {}};
 
-  const int max_attempts = std::max(1, config_.retry.max_attempts);
+  const int max_attempts =
+      std::max(1, call.max_attempts > 0 ? call.max_attempts : config_.retry.max_attempts);
   Status last;
   int tries = 0;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {

@@ -68,6 +68,11 @@ class S3Client {
 
   // NotFound when the object does not exist.
   Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key);
+  // What HeadObject says, plus the object's first min(size, prefix_bytes) bytes in `prefix`, in
+  // one request (a ranged GET); an empty object, or a server refusing the range, costs a HEAD
+  // more. Opening a file this way saves a round trip, and a small file is read whole.
+  Result<ObjectInfo> GetObjectStart(std::string_view bucket, std::string_view key,
+                                    size_t prefix_bytes, std::string* prefix);
   // Exactly `length` bytes at `offset`; a non-empty `if_match` ETag makes S3 refuse (Aborted)
   // when the object was replaced since it was opened. `object_size` (0 if unknown) lets a
   // server that answers more than the range (the whole object) still be understood.

@@ -26,6 +26,7 @@ struct S3Client::Call {
   size_t max_response_bytes = 64 << 20;
   size_t expected_response_bytes = 0;
   bool error_in_ok_body = false;  // a 200 may carry an <Error> (CopyObject, Complete...)
+  int max_attempts = 0;           // 0: S3Config::retry.max_attempts
 };
 
 // "bucket/" + the encoded key: the value of x-amz-copy-source.

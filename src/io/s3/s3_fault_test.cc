@@ -200,6 +200,35 @@ TEST_F(S3FaultTest, EchoedSecretsAreRedacted) {
   EXPECT_NE(st.message().find("[redacted]"), std::string::npos) << st.message();
 }
 
+// Not faults, but what the proxy's request log shows: how many requests reads cost.
+TEST_F(S3FaultTest, SmallFilesAreReadInOneRequest) {
+  ASSERT_TRUE(direct_->PutObject(bucket_, "small.json", std::string(5000, 'j')).ok());
+  ASSERT_TRUE(direct_->PutObject(bucket_, "empty.json", "").ok());
+  EXPECT_EQ(*fs_->ReadFile("small.json"), std::string(5000, 'j'));
+  EXPECT_EQ(proxy_->RequestsMatching("GET "), 1);
+  EXPECT_EQ(proxy_->RequestsMatching("HEAD "), 0);
+  EXPECT_EQ(*fs_->ReadFile("empty.json"), "");  // a range on nothing: falls back to HEAD
+  EXPECT_EQ(proxy_->RequestsMatching("HEAD "), 1);
+}
+
+TEST_F(S3FaultTest, SequentialReadsAreReadAhead) {
+  const std::string data = Bytes(40 << 20);
+  ASSERT_TRUE(direct_->PutObject(bucket_, "scan.bin", data).ok());
+  Result<std::unique_ptr<RandomAccessFile>> file = fs_->OpenForRead("scan.bin");
+  ASSERT_TRUE(file.ok());
+  std::string chunk;
+  for (uint64_t at = 0; at < data.size(); at += 1 << 20) {  // 40 reads of 1 MiB
+    ASSERT_TRUE((*file)->ReadAt(at, 1 << 20, &chunk).ok());
+    ASSERT_TRUE(chunk == std::string_view(data).substr(at, 1 << 20)) << at;
+  }
+  // Open, one plain read, then windows of 8, 16 and 32 MiB (no more: 40 MiB in all).
+  EXPECT_EQ(proxy_->RequestsMatching("GET "), 5);
+  // Random reads fetch just what they ask for.
+  ASSERT_TRUE((*file)->ReadAt(3, 10, &chunk).ok());
+  EXPECT_EQ(chunk, data.substr(3, 10));
+  EXPECT_EQ(proxy_->RequestsMatching("GET "), 6);
+}
+
 // A real crash: moto killed in the middle of a multipart upload. The writer must fail promptly
 // with an error that names the endpoint, not hang or crash. (moto keeps its state in memory, so
 // there is nothing left to inspect afterwards; the proxy test above checks the cleanup.)

@@ -51,10 +51,11 @@ class S3FileSystem final : public FileSystem {
 };
 
 // Read and write sides, in s3_files.cc.
+// `start` holds the object's first bytes when already fetched (GetObjectStart).
 std::unique_ptr<RandomAccessFile> MakeS3RandomAccessFile(std::shared_ptr<S3Client> client,
                                                          std::string bucket, std::string key,
                                                          std::string path, uint64_t size,
-                                                         std::string etag);
+                                                         std::string etag, std::string start);
 std::unique_ptr<WritableFile> MakeS3WritableFile(std::shared_ptr<S3Client> client,
                                                  std::string bucket, std::string key,
                                                  std::string path);

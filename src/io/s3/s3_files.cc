@@ -25,13 +25,14 @@ class S3RandomAccessFile final : public RandomAccessFile {
   static constexpr uint64_t kMaxWindow = 64 << 20;
 
   S3RandomAccessFile(std::shared_ptr<S3Client> client, std::string bucket, std::string key,
-                     std::string path, uint64_t size, std::string etag)
+                     std::string path, uint64_t size, std::string etag, std::string start)
       : client_(std::move(client)),
         bucket_(std::move(bucket)),
         key_(std::move(key)),
         path_(std::move(path)),
         size_(size),
-        etag_(std::move(etag)) {}
+        etag_(std::move(etag)),
+        buffer_(std::move(start)) {}
 
   uint64_t Size() const override { return size_; }
   const std::string& path() const override { return path_; }
@@ -85,7 +86,8 @@ class S3RandomAccessFile final : public RandomAccessFile {
   uint64_t size_;
   std::string etag_;
   std::mutex mu_;
-  std::string buffer_;  // the read-ahead window: bytes [buffer_offset_, + size)
+  // Bytes [buffer_offset_, + size): the start fetched at open, then the read-ahead window.
+  std::string buffer_;
   uint64_t buffer_offset_ = 0;
   uint64_t next_sequential_ = UINT64_MAX;  // where the previous read ended
   uint64_t window_ = 0;
@@ -252,9 +254,10 @@ class S3WritableFile final : public WritableFile {
 std::unique_ptr<RandomAccessFile> MakeS3RandomAccessFile(std::shared_ptr<S3Client> client,
                                                          std::string bucket, std::string key,
                                                          std::string path, uint64_t size,
-                                                         std::string etag) {
+                                                         std::string etag, std::string start) {
   return std::make_unique<S3RandomAccessFile>(std::move(client), std::move(bucket), std::move(key),
-                                              std::move(path), size, std::move(etag));
+                                              std::move(path), size, std::move(etag),
+                                              std::move(start));
 }
 
 std::unique_ptr<WritableFile> MakeS3WritableFile(std::shared_ptr<S3Client> client,

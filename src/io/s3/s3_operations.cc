@@ -136,6 +136,51 @@ Result<ObjectInfo> S3Client::HeadObject(std::string_view bucket, std::string_vie
   return info;
 }
 
+Result<ObjectInfo> S3Client::GetObjectStart(std::string_view bucket, std::string_view key,
+                                            size_t prefix_bytes, std::string* prefix) {
+  prefix->clear();
+  Call call{"GetObject", "GET", bucket, key};
+  call.headers.push_back({"range", "bytes=0-" + std::to_string(prefix_bytes - 1)});
+  call.max_response_bytes = std::max<size_t>(prefix_bytes, 64 << 10);
+  call.expected_response_bytes = prefix_bytes;
+  // One try: this request only saves a round trip, so any trouble falls back to the plain HEAD
+  // (which retries as usual) rather than being retried itself.
+  call.max_attempts = 1;
+  Result<HttpResponse> got = Execute(call);
+  if (!got.ok()) {
+    const Status& st = got.status();
+    // Answers that say what they are stand; anything else (416 for an empty object, a server
+    // that ignores or mishandles the range, a broken or throttled exchange) asks plainly.
+    bool range_refused = st.message().find("InvalidRange") != std::string::npos;
+    if (st.IsNotFound() || st.code() == StatusCode::kPermissionDenied ||
+        (st.code() == StatusCode::kInvalidArgument && !range_refused)) {
+      return st;
+    }
+    return HeadObject(bucket, key);
+  }
+  HttpResponse& response = *got;
+  ObjectInfo info;
+  info.key = std::string(key);
+  if (const std::string* etag = response.Header("etag")) info.etag = *etag;
+  if (const std::string* modified = response.Header("last-modified")) {
+    info.mtime_micros = ParseHttpDate(*modified);
+  }
+  const std::string* range = response.Header("content-range");
+  unsigned long long start = 0, end = 0, total = 0;
+  if (response.status == 206 && range != nullptr &&
+      std::sscanf(range->c_str(), "bytes %llu-%llu/%llu", &start, &end, &total) == 3 &&
+      start == 0 && end < total && end + 1 == response.body.size()) {
+    info.size = total;
+  } else if (response.status == 200) {
+    info.size = response.body.size();  // the whole object
+  } else {
+    return HeadObject(bucket, key);  // an answer we do not understand: ask plainly
+  }
+  if (response.body.size() > prefix_bytes) response.body.resize(prefix_bytes);
+  *prefix = std::move(response.body);
+  return info;
+}
+
 Status S3Client::GetObjectRange(std::string_view bucket, std::string_view key, uint64_t offset,
                                 uint64_t length, std::string_view if_match, uint64_t object_size,
                                 std::string* out) {
