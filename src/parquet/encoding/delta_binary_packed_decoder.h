@@ -52,7 +52,6 @@ class DeltaBinaryPackedDecoder {
   // Current block and miniblock.
   uint64_t min_delta_ = 0;
   std::vector<uint8_t> bit_widths_;
-  size_t widths_pos_ = 0;  // byte offset of the block's bit widths
   uint64_t miniblock_index_ = 0;
   uint64_t miniblock_left_ = 0;  // values left in the current miniblock
   uint64_t miniblock_bit_ = 0;   // bit offset of the next packed delta in data_
