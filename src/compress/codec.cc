@@ -25,6 +25,7 @@ class UncompressedCodec final : public Codec {
     if (output_size > 0) std::memcpy(output, input.data(), output_size);
     return Status::OK();
   }
+  uint64_t MaxDecompressedSize(std::string_view input) const override { return input.size(); }
 };
 
 }  // namespace
@@ -39,6 +40,11 @@ Status CodecCorruption(CodecType type, std::string_view what) {
 }  // namespace internal
 
 Status Codec::Decompress(std::string_view input, size_t output_size, std::string* out) {
+  if (output_size > MaxDecompressedSize(input)) {
+    return internal::CodecCorruption(
+        type(), "the declared " + std::to_string(output_size) + " bytes are more than " +
+                    std::to_string(input.size()) + " compressed bytes can hold");
+  }
   out->resize(output_size);
   return Decompress(input, out->data(), output_size);
 }

@@ -61,6 +61,11 @@ class Codec {
   // the input is malformed, decodes to fewer bytes, or would decode to more.
   virtual Status Decompress(std::string_view input, char* output, size_t output_size) = 0;
 
+  // An upper bound of what `input` can decompress to, computed without decompressing (the size a
+  // stream states, or the format's maximum ratio). A reader refuses a declared size above it
+  // before allocating anything for it.
+  virtual uint64_t MaxDecompressedSize(std::string_view input) const = 0;
+
   // Convenience: resizes `*out` to `output_size` and decompresses into it.
   Status Decompress(std::string_view input, size_t output_size, std::string* out);
 };

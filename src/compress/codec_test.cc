@@ -82,6 +82,22 @@ TEST_P(RoundTripTest, GarbageAndTruncationAreErrorsNotCrashes) {
   }
 }
 
+TEST_P(RoundTripTest, MaxDecompressedSizeBoundsTheTruthAndRefusesBombsUpFront) {
+  auto codec = Make(GetParam());
+  for (const std::string& input : SampleInputs()) {
+    std::string compressed;
+    ASSERT_TRUE(codec->Compress(input, &compressed).ok());
+    EXPECT_GE(codec->MaxDecompressedSize(compressed), input.size());
+  }
+  // A few bytes claiming a gigabyte are refused before any buffer is sized for them.
+  std::string tiny;
+  ASSERT_TRUE(codec->Compress("abc", &tiny).ok());
+  std::string out;
+  Status s = codec->Decompress(tiny, size_t{1} << 30, &out);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_LT(out.capacity(), size_t{1} << 20);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllCodecs, RoundTripTest,
                          ::testing::Values(CodecType::kUncompressed, CodecType::kSnappy,
                                            CodecType::kGzip, CodecType::kZstd, CodecType::kLz4Raw,

@@ -15,6 +15,8 @@ constexpr int kDefaultGzipLevel = 6;            // zlib's default
 constexpr int kGzipWindowBits = 15 + 16;        // 32 KiB window, gzip wrapper
 constexpr int kAutoDetectWindowBits = 15 + 32;  // accept gzip or zlib wrappers
 
+// Deflate's best case is 258 bytes from about 2 bits: a ratio just over 1032.
+constexpr uint64_t kDeflateMaxRatio = 1033;
 // zlib counts in uInt; feed it at most this much per call.
 constexpr size_t kMaxChunk = UINT_MAX / 2;
 
@@ -98,6 +100,10 @@ class GzipCodec final : public Codec {
                                          " were declared");
     }
     return Status::OK();
+  }
+
+  uint64_t MaxDecompressedSize(std::string_view input) const override {
+    return input.size() * kDeflateMaxRatio;
   }
 
  private:

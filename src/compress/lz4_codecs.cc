@@ -21,6 +21,8 @@ constexpr uint32_t kLz4FrameMagic = 0x184D2204;  // little-endian at the start o
 // default), so a block we write must not decode to more than that.
 constexpr size_t kHadoopBlockSize = 256 * 1024;
 constexpr size_t kHadoopHeaderSize = 8;
+// An LZ4 match adds at most 255 bytes per input byte (long match lengths), plus a little.
+constexpr uint64_t kLz4MaxRatio = 256;
 
 uint32_t LoadBigEndian32(const char* p) {
   const auto* b = reinterpret_cast<const unsigned char*>(p);
@@ -67,6 +69,9 @@ class Lz4RawCodec final : public Codec {
     auto n = DecompressLz4Block(input, output, output_size);
     if (!n.ok()) return CodecCorruption(type(), n.status().message());
     return CheckExactSize(type(), *n, output_size);
+  }
+  uint64_t MaxDecompressedSize(std::string_view input) const override {
+    return input.size() * kLz4MaxRatio + 64;
   }
 };
 
@@ -156,6 +161,10 @@ class Lz4LegacyCodec final : public Codec {
                              "an LZ4 block");
     }
     return CheckExactSize(type(), *n, output_size);
+  }
+
+  uint64_t MaxDecompressedSize(std::string_view input) const override {
+    return input.size() * kLz4MaxRatio + 1024;  // frames and Hadoop blocks add headers only
   }
 };
 

@@ -38,6 +38,11 @@ class SnappyCodec final : public Codec {
     }
     return Status::OK();
   }
+
+  uint64_t MaxDecompressedSize(std::string_view input) const override {
+    size_t stated = 0;
+    return snappy::GetUncompressedLength(input.data(), input.size(), &stated) ? stated : 0;
+  }
 };
 
 }  // namespace

@@ -11,6 +11,8 @@ namespace saleslake::compress::internal {
 namespace {
 
 constexpr int kDefaultZstdLevel = 3;  // zstd's own default, and what other Parquet writers use
+// A zstd block decodes to at most 128 KiB and takes at least 4 bytes (an RLE block).
+constexpr uint64_t kZstdMaxRatio = (128 * 1024) / 4;
 
 class ZstdCodec final : public Codec {
  public:
@@ -58,6 +60,21 @@ class ZstdCodec final : public Codec {
                                          std::to_string(output_size) + " were declared");
     }
     return Status::OK();
+  }
+
+  // The sum of the frames' stated content sizes; streams without them get the format's ratio.
+  uint64_t MaxDecompressedSize(std::string_view input) const override {
+    uint64_t total = 0;
+    std::string_view rest = input;
+    while (!rest.empty()) {
+      const unsigned long long content = ZSTD_getFrameContentSize(rest.data(), rest.size());
+      const size_t frame = ZSTD_findFrameCompressedSize(rest.data(), rest.size());
+      if (content == ZSTD_CONTENTSIZE_ERROR || ZSTD_isError(frame) || frame == 0) return 0;
+      if (content == ZSTD_CONTENTSIZE_UNKNOWN) return input.size() * kZstdMaxRatio;
+      total += content;
+      rest.remove_prefix(frame);
+    }
+    return total;
   }
 
  private:
