@@ -9,10 +9,9 @@
 //   - exceptions never escape: they become an Internal error line.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "base/status.h"
 

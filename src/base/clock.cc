@@ -1,8 +1,7 @@
 #include "base/clock.h"
 
-#include <time.h>
-
 #include <fmt/format.h>
+#include <time.h>
 
 namespace saleslake {
 namespace {

@@ -10,8 +10,8 @@
 
 namespace saleslake {
 
-int64_t NowMicros();           // wall clock
-int64_t MonotonicMicros();     // for durations
+int64_t NowMicros();        // wall clock
+int64_t MonotonicMicros();  // for durations
 
 struct CivilDate {
   int year;

@@ -29,9 +29,9 @@ TEST(ClockTest, ParseAndFormat) {
 }
 
 TEST(ClockTest, RejectsBadTimestamps) {
-  for (const char* bad : {"", "2026-13-01", "2023-02-29", "2026-11-26T24:00:00", "2026/11/26",
-                          "2026-11-26T10:20:01.", "2026-11-26T10:20:01+5:30", "not a date",
-                          "2026-11-26T10:20:01 junk"}) {
+  for (const char* bad :
+       {"", "2026-13-01", "2023-02-29", "2026-11-26T24:00:00", "2026/11/26", "2026-11-26T10:20:01.",
+        "2026-11-26T10:20:01+5:30", "not a date", "2026-11-26T10:20:01 junk"}) {
     auto r = ParseIso8601Micros(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {

@@ -104,7 +104,8 @@ void AppendScaledDecimal(std::string* out, int64_t unscaled, int scale) {
     fmt::format_to(std::back_inserter(*out), "{}", unscaled);
     return;
   }
-  uint64_t mag = unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  uint64_t mag =
+      unscaled < 0 ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
   if (unscaled < 0) out->push_back('-');
   uint64_t p = static_cast<uint64_t>(kPow10[scale]);
   fmt::format_to(std::back_inserter(*out), "{}.{:0{}}", mag / p, mag % p, scale);

@@ -35,13 +35,34 @@ class JsonWriter {
   void Raw(std::string_view json);
 
   // Shorthands for a key followed by a value.
-  void Field(std::string_view key, std::string_view v) { Key(key); String(v); }
-  void Field(std::string_view key, const char* v) { Key(key); String(v); }
-  void Field(std::string_view key, int64_t v) { Key(key); Int(v); }
-  void Field(std::string_view key, int v) { Key(key); Int(v); }
-  void Field(std::string_view key, uint64_t v) { Key(key); Uint(v); }
-  void Field(std::string_view key, double v) { Key(key); Double(v); }
-  void Field(std::string_view key, bool v) { Key(key); Bool(v); }
+  void Field(std::string_view key, std::string_view v) {
+    Key(key);
+    String(v);
+  }
+  void Field(std::string_view key, const char* v) {
+    Key(key);
+    String(v);
+  }
+  void Field(std::string_view key, int64_t v) {
+    Key(key);
+    Int(v);
+  }
+  void Field(std::string_view key, int v) {
+    Key(key);
+    Int(v);
+  }
+  void Field(std::string_view key, uint64_t v) {
+    Key(key);
+    Uint(v);
+  }
+  void Field(std::string_view key, double v) {
+    Key(key);
+    Double(v);
+  }
+  void Field(std::string_view key, bool v) {
+    Key(key);
+    Bool(v);
+  }
 
  private:
   void BeforeValue();

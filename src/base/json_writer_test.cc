@@ -1,8 +1,8 @@
 #include "base/json_writer.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace saleslake {
 namespace {

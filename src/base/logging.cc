@@ -1,11 +1,10 @@
 #include "base/logging.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
@@ -20,11 +19,16 @@ std::mutex g_write_mu;
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kOff: return "off";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kOff:
+      return "off";
   }
   return "info";
 }
@@ -60,7 +64,9 @@ void Configure(Format format, Level level) {
 
 int SetOutputFd(int fd) { return g_fd.exchange(fd); }
 
-bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+bool Enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
 
 void Field::AppendText(std::string* out) const {
   switch (kind_) {
@@ -71,21 +77,39 @@ void Field::AppendText(std::string* out) const {
         out->append(s_);
       }
       break;
-    case kInt: fmt::format_to(std::back_inserter(*out), "{}", i_); break;
-    case kUint: fmt::format_to(std::back_inserter(*out), "{}", u_); break;
-    case kDouble: fmt::format_to(std::back_inserter(*out), "{}", d_); break;
-    case kBool: out->append(b_ ? "true" : "false"); break;
+    case kInt:
+      fmt::format_to(std::back_inserter(*out), "{}", i_);
+      break;
+    case kUint:
+      fmt::format_to(std::back_inserter(*out), "{}", u_);
+      break;
+    case kDouble:
+      fmt::format_to(std::back_inserter(*out), "{}", d_);
+      break;
+    case kBool:
+      out->append(b_ ? "true" : "false");
+      break;
   }
 }
 
 void Field::AppendJson(std::string* out) const {
   JsonWriter w(out);
   switch (kind_) {
-    case kString: w.String(s_); break;
-    case kInt: w.Int(i_); break;
-    case kUint: w.Uint(u_); break;
-    case kDouble: w.Double(d_); break;
-    case kBool: w.Bool(b_); break;
+    case kString:
+      w.String(s_);
+      break;
+    case kInt:
+      w.Int(i_);
+      break;
+    case kUint:
+      w.Uint(u_);
+      break;
+    case kDouble:
+      w.Double(d_);
+      break;
+    case kBool:
+      w.Bool(b_);
+      break;
   }
 }
 

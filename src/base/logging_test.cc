@@ -1,8 +1,7 @@
 #include "base/logging.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace saleslake::log {
 namespace {

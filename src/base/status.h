@@ -2,8 +2,8 @@
 //
 // Every fallible function returns a Status or a Result<T>; both are [[nodiscard]]. Exceptions from
 // libraries are caught only at boundaries (main, HTTP handlers, SQLite callbacks) and turned into a
-// Status there. A Status message is written for the person who will read it: what went wrong, where,
-// and, when we know, what to do.
+// Status there. A Status message is written for the person who will read it: what went wrong,
+// where, and, when we know, what to do.
 #pragma once
 
 #include <cassert>
@@ -18,18 +18,18 @@ namespace saleslake {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument,   // the caller's input is wrong (flag, parameter, record, SQL)
-  kNotFound,          // a file, object, table or key does not exist
-  kAlreadyExists,     // creating something that is already there
-  kIOError,           // the operating system or the network failed
-  kCorruption,        // stored bytes do not mean what they claim (bad footer, CRC mismatch)
-  kNotSupported,      // valid, but saleslake does not implement it
-  kResourceExhausted, // a size, count or depth cap was hit
-  kUnavailable,       // a service is down or refused; retrying may help
-  kPermissionDenied,  // credentials or roles refuse the operation
-  kTimeout,           // a deadline passed
-  kAborted,           // a concurrent actor won (lock held, precondition failed)
-  kInternal,          // a bug in saleslake
+  kInvalidArgument,    // the caller's input is wrong (flag, parameter, record, SQL)
+  kNotFound,           // a file, object, table or key does not exist
+  kAlreadyExists,      // creating something that is already there
+  kIOError,            // the operating system or the network failed
+  kCorruption,         // stored bytes do not mean what they claim (bad footer, CRC mismatch)
+  kNotSupported,       // valid, but saleslake does not implement it
+  kResourceExhausted,  // a size, count or depth cap was hit
+  kUnavailable,        // a service is down or refused; retrying may help
+  kPermissionDenied,   // credentials or roles refuse the operation
+  kTimeout,            // a deadline passed
+  kAborted,            // a concurrent actor won (lock held, precondition failed)
+  kInternal,           // a bug in saleslake
 };
 
 // Returns a short stable name such as "InvalidArgument".
@@ -41,12 +41,18 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message);
 
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) {
+    return {StatusCode::kAlreadyExists, std::move(msg)};
+  }
   static Status IOError(std::string msg) { return {StatusCode::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
-  static Status NotSupported(std::string msg) { return {StatusCode::kNotSupported, std::move(msg)}; }
+  static Status NotSupported(std::string msg) {
+    return {StatusCode::kNotSupported, std::move(msg)};
+  }
   static Status ResourceExhausted(std::string msg) {
     return {StatusCode::kResourceExhausted, std::move(msg)};
   }
@@ -89,7 +95,7 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::decay_t<T>, Status>, "Result<Status> is meaningless");
 
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result constructed from an OK Status");
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result constructed from an OK Status");
@@ -120,10 +126,10 @@ class [[nodiscard]] Result {
 #define SL_CONCAT_(a, b) SL_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define SL_RETURN_IF_ERROR(expr)                      \
-  do {                                                \
-    ::saleslake::Status sl_status_ = (expr);          \
-    if (!sl_status_.ok()) return sl_status_;          \
+#define SL_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::saleslake::Status sl_status_ = (expr); \
+    if (!sl_status_.ok()) return sl_status_; \
   } while (0)
 
 // Evaluates `rexpr` (a Result<T>); on error returns its Status, else moves the value into `lhs`.
