@@ -6,7 +6,6 @@
 
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
-#include "pipeline/transform_command.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
 
@@ -28,12 +27,6 @@ constexpr Command kCommands[] = {
      saleslake::ParquetCommand},
     {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
      saleslake::io::FsCommand},
-    {"transform", "raw batches -> main, quarantine, daily_sales and aggregates (one commit)",
-     saleslake::pipeline::TransformCommand},
-    {"compact", "merge the small files of each partition of a table, atomically",
-     saleslake::pipeline::CompactCommand},
-    {"quarantine", "list quarantined records; replay them into main once fixed",
-     saleslake::pipeline::QuarantineCommand},
 };
 
 void PrintHelp() {
