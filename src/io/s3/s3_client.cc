@@ -15,8 +15,10 @@ namespace {
 
 std::string ReplaceAll(std::string text, std::string_view secret) {
   if (secret.size() < 4) return text;  // too short to be a real secret; avoid mangling text
-  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 5)) {
-    text.replace(pos, secret.size(), "[redacted]");
+  constexpr std::string_view kMark = "[redacted]";
+  for (size_t pos = text.find(secret); pos != std::string::npos;
+       pos = text.find(secret, pos + kMark.size())) {
+    text.replace(pos, secret.size(), kMark);
   }
   return text;
 }
