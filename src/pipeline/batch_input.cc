@@ -1,0 +1,169 @@
+#include "pipeline/batch_input.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace saleslake::pipeline {
+namespace {
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+class FileInput final : public BatchInput {
+ public:
+  FileInput(std::string path, std::string source, uint64_t size)
+      : BatchInput(std::move(source)), path_(std::move(path)), size_(size) {}
+
+  Status Read(const ByteSink& sink) override {
+    std::FILE* f = std::fopen(path_.c_str(), "rb");
+    if (f == nullptr) {
+      return Status::IOError(fmt::format("cannot open {}: {}", path_, ErrnoText()));
+    }
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+    buffer_.resize(kChunkBytes);
+    for (;;) {
+      size_t n = std::fread(buffer_.data(), 1, buffer_.size(), f);
+      if (n > 0) SL_RETURN_IF_ERROR(sink(std::string_view(buffer_.data(), n)));
+      if (n < buffer_.size()) {
+        if (std::ferror(f)) {
+          return Status::IOError(fmt::format("cannot read {}: {}", path_, ErrnoText()));
+        }
+        return Status::OK();
+      }
+    }
+  }
+  uint64_t size() const override { return size_; }
+
+ private:
+  std::string path_;
+  uint64_t size_;
+  std::string buffer_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BatchInput>> OpenFileInput(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  if (ec) return Status::InvalidArgument(fmt::format("bad path '{}': {}", path, ec.message()));
+  abs = abs.lexically_normal();
+  const auto status = std::filesystem::status(abs, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return Status::NotFound(fmt::format("input file {} does not exist", path));
+  }
+  if (std::filesystem::is_directory(status)) {
+    return Status::InvalidArgument(fmt::format("input {} is a directory, not a file", path));
+  }
+  uint64_t size =
+      std::filesystem::is_regular_file(status) ? std::filesystem::file_size(abs, ec) : 0;
+  return std::unique_ptr<BatchInput>(
+      new FileInput(abs.string(), "file:" + abs.string(), ec ? 0 : size));
+}
+
+SpooledInput::SpooledInput(std::string source, size_t memory_limit)
+    : BatchInput(std::move(source)), memory_limit_(memory_limit) {}
+
+SpooledInput::~SpooledInput() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status SpooledInput::Append(std::string_view bytes) {
+  size_ += bytes.size();
+  if (file_ == nullptr && memory_.size() + bytes.size() <= memory_limit_) {
+    memory_.append(bytes);
+    return Status::OK();
+  }
+  if (file_ == nullptr) {
+    file_ = std::tmpfile();  // unlinked at once: nothing is left behind, even by kill -9
+    if (file_ == nullptr) {
+      return Status::IOError(
+          fmt::format("cannot create a temporary file to hold the input: {}", ErrnoText()));
+    }
+    if (std::fwrite(memory_.data(), 1, memory_.size(), file_) != memory_.size()) {
+      return Status::IOError(fmt::format("cannot spool the input: {}", ErrnoText()));
+    }
+    std::string().swap(memory_);
+  }
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+    return Status::IOError(fmt::format("cannot spool the input: {}", ErrnoText()));
+  }
+  return Status::OK();
+}
+
+void SpooledInput::Reset() {
+  memory_.clear();
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  size_ = 0;
+}
+
+Status SpooledInput::Read(const ByteSink& sink) {
+  if (file_ == nullptr) {
+    for (size_t at = 0; at < memory_.size(); at += kChunkBytes) {
+      SL_RETURN_IF_ERROR(sink(std::string_view(memory_).substr(at, kChunkBytes)));
+    }
+    return Status::OK();
+  }
+  if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+    return Status::IOError(fmt::format("cannot read the spooled input: {}", ErrnoText()));
+  }
+  std::string buffer(kChunkBytes, '\0');
+  for (;;) {
+    size_t n = std::fread(buffer.data(), 1, buffer.size(), file_);
+    if (n > 0) SL_RETURN_IF_ERROR(sink(std::string_view(buffer.data(), n)));
+    if (n < buffer.size()) {
+      if (std::ferror(file_)) {
+        return Status::IOError(fmt::format("cannot read the spooled input: {}", ErrnoText()));
+      }
+      break;
+    }
+  }
+  if (std::fseek(file_, 0, SEEK_END) != 0) {
+    return Status::IOError(fmt::format("cannot reposition the spooled input: {}", ErrnoText()));
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<BatchInput>> ReadStdinInput() {
+  auto input = std::make_unique<SpooledInput>("stdin");
+  std::string buffer(BatchInput::kChunkBytes, '\0');
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(fmt::format("cannot read stdin: {}", ErrnoText()));
+    }
+    if (n == 0) break;
+    SL_RETURN_IF_ERROR(input->Append(std::string_view(buffer.data(), static_cast<size_t>(n))));
+  }
+  return std::unique_ptr<BatchInput>(std::move(input));
+}
+
+Result<std::unique_ptr<BatchInput>> FetchInput(const std::string& url,
+                                               const HttpFetchOptions& options) {
+  auto input = std::make_unique<SpooledInput>(SourceLabelForUrl(url));
+  SpooledInput* spool = input.get();
+  SL_ASSIGN_OR_RETURN(
+      HttpFetchResult fetched,
+      FetchStreaming(
+          url, options, [spool](std::string_view bytes) { return spool->Append(bytes); },
+          [spool]() { spool->Reset(); }));
+  (void)fetched;
+  return std::unique_ptr<BatchInput>(std::move(input));
+}
+
+std::string SourceLabelForUrl(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const size_t host_start = scheme_end + 3;
+  size_t authority_end = url.find_first_of("/?#", host_start);
+  if (authority_end == std::string_view::npos) authority_end = url.size();
+  const size_t at = url.rfind('@', authority_end);
+  if (at == std::string_view::npos || at < host_start) return std::string(url);
+  return std::string(url.substr(0, host_start)) + std::string(url.substr(at + 1));
+}
+
+}  // namespace saleslake::pipeline

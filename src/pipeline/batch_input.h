@@ -1,0 +1,79 @@
+// BatchInput: the bytes of one batch (an API response, a file, stdin), readable twice.
+//
+// Every raw row carries its batch id, and the id is a hash of all the batch's bytes, so extract
+// reads a batch twice: once to hash it, once to parse it. A file is simply read twice; a stream
+// that cannot be re-read (an HTTP body, stdin) is spooled as it arrives — in memory up to a limit,
+// then in an anonymous temporary file that the operating system deletes with the process — so
+// memory stays bounded whatever the size.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "pipeline/http_source.h"
+
+namespace saleslake::pipeline {
+
+using ByteSink = std::function<Status(std::string_view)>;
+
+class BatchInput {
+ public:
+  static constexpr size_t kChunkBytes = 1 << 20;
+
+  virtual ~BatchInput() = default;
+  // What the batch came from ("http://host/v1/sales?records=10", "file:/data/x.json", "stdin"):
+  // part of the batch id and of every row's _source.
+  const std::string& source() const { return source_; }
+  void set_source(std::string source) { source_ = std::move(source); }
+  // Streams every byte of the batch to `sink` from the start, in chunks of at most kChunkBytes.
+  virtual Status Read(const ByteSink& sink) = 0;
+  virtual uint64_t size() const = 0;
+
+ protected:
+  explicit BatchInput(std::string source) : source_(std::move(source)) {}
+
+ private:
+  std::string source_;
+};
+
+// A local file; source "file:<absolute path>".
+Result<std::unique_ptr<BatchInput>> OpenFileInput(const std::string& path);
+
+// Bytes held in memory up to `memory_limit`, then in an anonymous temporary file.
+class SpooledInput final : public BatchInput {
+ public:
+  static constexpr size_t kDefaultMemoryLimit = 64 << 20;
+
+  explicit SpooledInput(std::string source, size_t memory_limit = kDefaultMemoryLimit);
+  ~SpooledInput() override;
+
+  Status Append(std::string_view bytes);
+  // Forgets everything appended (an HTTP transfer restarting from the beginning).
+  void Reset();
+  Status Read(const ByteSink& sink) override;
+  uint64_t size() const override { return size_; }
+
+ private:
+  size_t memory_limit_;
+  std::string memory_;
+  std::FILE* file_ = nullptr;  // the spill, once memory_limit_ is passed
+  uint64_t size_ = 0;
+};
+
+// Reads all of stdin into a SpooledInput with source "stdin".
+Result<std::unique_ptr<BatchInput>> ReadStdinInput();
+
+// GETs `url` into a SpooledInput (restarts discard what was spooled); source: the URL without
+// any user:password part.
+Result<std::unique_ptr<BatchInput>> FetchInput(const std::string& url,
+                                               const HttpFetchOptions& options);
+
+// The URL as a source label: "http://user:secret@host/x" -> "http://host/x".
+std::string SourceLabelForUrl(std::string_view url);
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,46 @@
+// `saleslake status`: what the lake holds, from its ledger — batches (extracted, transformed,
+// pending), files/rows/bytes per table, quarantined rows by reason, and the last commits.
+//
+// Quarantine counts come from the commits' details: a commit whose details_json has
+// {"quarantine_by_reason": {"bad_email": 12, ...}} adds those counts (a replay that moves rows
+// out of quarantine records negative ones).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "pipeline/ledger.h"
+
+namespace saleslake::pipeline {
+
+struct TableStatus {
+  std::string table;
+  uint64_t files = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+struct LakeStatus {
+  std::string lake;
+  uint64_t last_commit = 0;
+  uint64_t batches_extracted = 0;
+  uint64_t batches_transformed = 0;
+  std::vector<std::string> pending_batches;
+  std::vector<TableStatus> tables;  // sorted by name
+  std::map<std::string, int64_t> quarantine_by_reason;
+  std::vector<LedgerCommit> recent;  // newest first
+};
+
+// Reads the ledger (no lock needed: committed state only).
+Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent = 10);
+
+std::string LakeStatusToJson(const LakeStatus& status);
+std::string LakeStatusToText(const LakeStatus& status);
+
+// argv[0] is "status".
+int StatusCommand(int argc, char** argv);
+
+}  // namespace saleslake::pipeline

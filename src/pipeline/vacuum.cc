@@ -1,0 +1,118 @@
+#include "pipeline/vacuum.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+
+#include "base/cli.h"
+#include "base/clock.h"
+#include "base/json_writer.h"
+#include "base/logging.h"
+#include "pipeline/lake_lock.h"
+
+namespace saleslake::pipeline {
+
+Result<VacuumResult> Vacuum(io::FileSystem& fs, const Ledger& ledger,
+                            const VacuumOptions& options) {
+  SL_ASSIGN_OR_RETURN(std::vector<std::string> orphans, ledger.FindOrphans());
+  VacuumResult result;
+  if (orphans.empty()) return result;
+  // One listing gives the ages (and sees the temporaries that plain listings hide).
+  io::ListOptions list;
+  list.include_temporaries = true;
+  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, fs.List("", list));
+  std::map<std::string, const io::FileInfo*> info;
+  for (const io::FileInfo& f : files) info[f.path] = &f;
+  const int64_t now = options.now_micros != 0 ? options.now_micros : NowMicros();
+  for (const std::string& path : orphans) {
+    auto it = info.find(path);
+    const int64_t mtime = it == info.end() ? 0 : it->second->mtime_micros;
+    // An unknown age (0) counts as old: the file was there before this listing.
+    if (options.min_age_micros > 0 && mtime != 0 && now - mtime < options.min_age_micros) {
+      result.kept.push_back(path);
+      continue;
+    }
+    result.removed.push_back(path);
+    if (it != info.end()) result.removed_bytes += it->second->size;
+  }
+  if (!options.dry_run && !result.removed.empty()) {
+    SL_RETURN_IF_ERROR(fs.DeleteMany(result.removed));
+  }
+  return result;
+}
+
+namespace {
+
+struct Flags {
+  std::string lake;
+  bool dry_run = false;
+  std::string min_age = "1h";
+  std::string format = "text";
+};
+
+Status Run(const Flags& flags) {
+  VacuumOptions options;
+  options.dry_run = flags.dry_run;
+  Result<int64_t> min_age =
+      flags.min_age == "0" ? Result<int64_t>(0) : ParseDurationMicros(flags.min_age);
+  if (!min_age.ok()) return min_age.status().WithContext("--min-age");
+  options.min_age_micros = *min_age;
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake vacuum"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*fs, *ledger, options));
+  log::Info("vacuum.done", {{"removed", r.removed.size()},
+                            {"kept", r.kept.size()},
+                            {"bytes", r.removed_bytes},
+                            {"dry_run", options.dry_run}});
+  if (flags.format == "json") {
+    std::string out;
+    JsonWriter w(&out);
+    w.BeginObject();
+    w.Field("dry_run", options.dry_run);
+    w.Key(options.dry_run ? "would_remove" : "removed");
+    w.BeginArray();
+    for (const std::string& p : r.removed) w.String(p);
+    w.EndArray();
+    w.Key("kept_younger_than_min_age");
+    w.BeginArray();
+    for (const std::string& p : r.kept) w.String(p);
+    w.EndArray();
+    w.Field("bytes", r.removed_bytes);
+    w.EndObject();
+    std::printf("%s\n", out.c_str());
+    return Status::OK();
+  }
+  for (const std::string& p : r.removed) {
+    std::printf("%s %s\n", options.dry_run ? "would remove" : "removed", p.c_str());
+  }
+  for (const std::string& p : r.kept) {
+    std::printf("kept %s (younger than --min-age %s)\n", p.c_str(), flags.min_age.c_str());
+  }
+  std::printf("%s %zu orphan file(s), %llu bytes%s\n", options.dry_run ? "would remove" : "removed",
+              r.removed.size(), static_cast<unsigned long long>(r.removed_bytes),
+              r.kept.empty() ? "" : fmt::format("; kept {} younger ones", r.kept.size()).c_str());
+  return Status::OK();
+}
+
+}  // namespace
+
+int VacuumCommand(int argc, char** argv) {
+  CLI::App app(
+      "Remove orphans: data files no commit names (pending files of crashed writes, temporaries "
+      "of interrupted uploads, strays). Takes the lake lock; committed files are never touched.");
+  Flags flags;
+  AddLakeFlag(&app, &flags.lake);
+  app.add_flag("--dry-run", flags.dry_run, "list what would be removed, remove nothing");
+  app.add_option("--min-age", flags.min_age,
+                 "spare orphans younger than this (e.g. 30m, 1h; 0 removes them all)")
+      ->default_val("1h");
+  app.add_option("--format", flags.format, "output: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_val("text");
+  return RunCommand(app, "vacuum", "saleslake vacuum --lake ./lake --dry-run --min-age 0", argc,
+                    argv, [&]() { return Run(flags); });
+}
+
+}  // namespace saleslake::pipeline
