@@ -1,0 +1,163 @@
+#include "pipeline/compact.h"
+
+#include <map>
+
+#include "base/json_writer.h"
+#include "parquet/writer/file_writer.h"
+#include "pipeline/lake_lock.h"
+#include "pipeline/lake_schemas.h"
+#include "pipeline/rollups.h"
+#include "pipeline/transform_io.h"
+
+namespace saleslake::pipeline {
+namespace {
+
+Result<std::vector<parquet::ColumnSpec>> ColumnsOf(std::string_view table) {
+  if (table == kMainSalesTable) return MainSalesColumns();
+  if (table == kQuarantineSalesTable) return QuarantineSalesColumns();
+  if (table == kRawSalesTable) return RawSalesColumns();
+  if (table == kDailySalesTable) return DailySalesColumns();
+  return Status::InvalidArgument("cannot compact table '" + std::string(table) +
+                                 "': use main/sales, main/daily_sales, quarantine/sales or "
+                                 "raw/sales");
+}
+
+void AppendVector(const parquet::ColumnVector& v, parquet::ColumnBuffer* out) {
+  for (int64_t i = 0; i < v.length; ++i) {
+    if (v.IsNull(i)) {
+      out->AppendNull();
+      continue;
+    }
+    switch (v.physical_type) {
+      case parquet::Type::kBoolean:
+        out->AppendBool(v.bools[i] != 0);
+        break;
+      case parquet::Type::kInt32:
+        out->AppendInt32(v.int32s[i]);
+        break;
+      case parquet::Type::kInt64:
+        out->AppendInt64(v.int64s[i]);
+        break;
+      case parquet::Type::kFloat:
+        out->AppendFloat(v.floats[i]);
+        break;
+      case parquet::Type::kDouble:
+        out->AppendDouble(v.doubles[i]);
+        break;
+      default:
+        out->AppendBytes(v.binaries[i]);
+    }
+  }
+}
+
+// Streams the rows of `inputs` (in order) into one pending file at `path`.
+Result<LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<LedgerFile>& inputs,
+                              const std::string& path, std::string_view table,
+                              const std::vector<parquet::ColumnSpec>& columns) {
+  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(table));
+  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(PendingPath(path)));
+  SL_ASSIGN_OR_RETURN(auto writer,
+                      parquet::ParquetFileWriter::Open(std::move(out), columns, options));
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(c.name);
+  for (const LedgerFile& in : inputs) {
+    SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, in.path));
+    SL_RETURN_IF_ERROR(CheckSchemaCompatible(*reader, columns));
+    SL_ASSIGN_OR_RETURN(std::vector<int> projection, reader->schema().ResolveProjection(names));
+    for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+      SL_ASSIGN_OR_RETURN(auto vectors, reader->ReadRowGroup(rg, projection));
+      std::vector<parquet::ColumnBuffer> batch = MakeBuffers(columns);
+      for (size_t c = 0; c < columns.size(); ++c) AppendVector(vectors[c], &batch[c]);
+      SL_RETURN_IF_ERROR(writer->Write(batch));
+    }
+  }
+  SL_RETURN_IF_ERROR(writer->Close());
+  LedgerFile file;
+  file.path = path;
+  file.table = std::string(table);
+  file.partition = inputs.front().partition;
+  file.rows = static_cast<uint64_t>(writer->rows_written());
+  file.bytes = static_cast<uint64_t>(writer->file_size());
+  return file;
+}
+
+}  // namespace
+
+std::string CompactResult::ToJson() const {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Field("committed", committed);
+  w.Field("seq", seq);
+  w.Field("partitions", partitions);
+  w.Field("files_removed", files_removed);
+  w.Field("files_added", files_added);
+  w.Field("rows", rows);
+  w.EndObject();
+  return out;
+}
+
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                 const CompactOptions& options) {
+  SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
+  std::map<std::string, std::vector<LedgerFile>> small;
+  for (LedgerFile& f : ledger->state().FilesOf(options.table)) {
+    if (f.bytes < options.target_file_bytes) small[f.partition].push_back(std::move(f));
+  }
+  CompactResult result;
+  LedgerCommit commit;
+  commit.kind = "compact";
+  std::string key = "compact\n" + options.table;
+  for (auto& [partition, files] : small) {
+    // The smallest run of files, in path order, whose sizes add up to at most the target.
+    std::vector<LedgerFile> group;
+    uint64_t bytes = 0;
+    for (LedgerFile& f : files) {
+      if (!group.empty() && bytes + f.bytes > options.target_file_bytes) break;
+      bytes += f.bytes;
+      group.push_back(std::move(f));
+    }
+    if (group.size() < 2) continue;
+    std::string names;
+    for (const LedgerFile& f : group) names += f.path + "\n";
+    const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
+    SL_ASSIGN_OR_RETURN(LedgerFile merged, MergeFiles(*fs, group, path, options.table, columns));
+    uint64_t rows_in = 0;
+    for (const LedgerFile& f : group) rows_in += f.rows;
+    if (merged.rows != rows_in) {
+      return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
+                              " rows in the ledger but its files hold " +
+                              std::to_string(merged.rows));
+    }
+    for (const LedgerFile& f : group) commit.removed.push_back(f.path);
+    result.rows += merged.rows;
+    commit.added.push_back(std::move(merged));
+    ++result.partitions;
+  }
+  if (commit.added.empty()) return result;
+  commit.run_id =
+      "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
+  std::string details;
+  JsonWriter w(&details);
+  w.BeginObject();
+  w.Field("table", options.table);
+  w.Field("partitions", result.partitions);
+  w.Field("rows", result.rows);
+  w.EndObject();
+  commit.details_json = details;
+  result.files_added = commit.added.size();
+  result.files_removed = commit.removed.size();
+  SL_RETURN_IF_ERROR(ledger->Commit(&commit));
+  result.committed = true;
+  result.seq = commit.seq;
+  return result;
+}
+
+Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options) {
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
+  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  return RunCompact(fs, ledger.get(), options);
+}
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,42 @@
+// Compaction: merges the small files of each partition of a table into one file, as one ledger
+// commit of kind "compact" — a change of layout, not of data: the same rows, in the same order
+// (files in path order, rows in file order). Readers that follow the ledger see either the old
+// files or the new one, never both; engines that list directories see both only for the short
+// window between the commit and the deletion of the old files (docs/pipeline.md).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "pipeline/ledger.h"
+
+namespace saleslake::pipeline {
+
+struct CompactOptions {
+  std::string table = "main/sales";
+  // Files at least this large are left alone; a partition is merged while its small files add up
+  // to at most this (bounds the size of a merged file).
+  uint64_t target_file_bytes = 128ull << 20;
+};
+
+struct CompactResult {
+  bool committed = false;
+  uint64_t seq = 0;
+  uint64_t partitions = 0;  // partitions rewritten
+  uint64_t files_removed = 0;
+  uint64_t files_added = 0;
+  uint64_t rows = 0;  // rows moved (the same before and after)
+
+  std::string ToJson() const;
+};
+
+// REQUIRES: the lake lock is held and `ledger` was opened with recover.
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                 const CompactOptions& options);
+
+Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options);
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,40 @@
+#include <iostream>
+
+#include "base/cli.h"
+#include "pipeline/compact.h"
+#include "pipeline/transform_command.h"
+
+namespace saleslake::pipeline {
+
+int CompactCommand(int argc, char** argv) {
+  CLI::App app{
+      "Merge the small files of each partition of a table into one file, atomically "
+      "(one ledger commit of kind \"compact\": the same rows, fewer files)."};
+  std::string lake, table = "main/sales", format = "text";
+  double target_mb = 128;
+  AddLakeFlag(&app, &lake);
+  app.add_option("--table", table, "main/sales, main/daily_sales, quarantine/sales or raw/sales");
+  app.add_option("--target-file-mb", target_mb, "files at least this large are left alone")
+      ->check(CLI::Range(0.001, 65536.0));
+  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
+                    argv, [&]() -> Status {
+                      CompactOptions options;
+                      options.table = table;
+                      options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));
+                      SL_ASSIGN_OR_RETURN(CompactResult result, CompactLake(lake, options));
+                      if (format == "json") {
+                        std::cout << result.ToJson() << "\n";
+                      } else if (!result.committed) {
+                        std::cout << "nothing to compact in " << table << "\n";
+                      } else {
+                        std::cout << "compacted " << result.partitions << " partition(s) of "
+                                  << table << ": " << result.files_removed << " files -> "
+                                  << result.files_added << ", " << result.rows << " rows, commit "
+                                  << result.seq << "\n";
+                      }
+                      return Status::OK();
+                    });
+}
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,90 @@
+// Rollups kept by transform: main/daily_sales (day x store x product) and the six aggregate
+// tables of the seed project, computed from daily_sales (which is small) over all of main.
+//
+// Money is DECIMAL(18,2) throughout; gross_profit = (mrp - retail_price) x quantity and
+// cost = retail_price x quantity, so sales - cost = gross_profit for every clean sale.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "parquet/writer/column_spec.h"
+#include "pipeline/ledger.h"
+#include "pipeline/transform_rows.h"
+
+namespace saleslake::pipeline {
+
+inline constexpr std::string_view kDailySalesTable = "main/daily_sales";
+
+// One row of main/daily_sales.
+struct DailyRow {
+  int32_t date = 0;  // days since 1970-01-01 (business day)
+  std::string store_id, store_name, store_location;
+  std::string product_id, product_name, category, brand;
+  int64_t orders = 0;
+  int64_t units = 0;
+  int64_t sales = 0;         // paise
+  int64_t cost = 0;          // paise
+  int64_t gross_profit = 0;  // paise
+};
+
+std::vector<parquet::ColumnSpec> DailySalesColumns();
+
+// The daily rows of one day partition, keyed by (store_id, product_id).
+class DailyRollup {
+ public:
+  void AddSale(int32_t date, const SaleRow& sale);
+  void AddDaily(const DailyRow& row);
+  bool empty() const { return rows_.empty(); }
+  // Sorted by (store_id, product_id).
+  std::vector<DailyRow> Rows() const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, DailyRow> rows_;
+};
+
+Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
+// Writes rows under PendingPath(path) and describes the file for the ledger.
+Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
+                      const std::vector<DailyRow>& rows, LedgerFile* file);
+
+// The six tables, accumulated from daily rows.
+class AggregateTables {
+ public:
+  void Add(const DailyRow& row);
+  // Writes main/<table>/part-<key>.parquet for each table (pending), appends them to
+  // commit->added, and removes the tables' previous files (from `state`).
+  Status Write(io::FileSystem& fs, const LedgerState& state, const std::string& key,
+               LedgerCommit* commit) const;
+
+  static const std::vector<std::string>& TableNames();
+
+ private:
+  struct Totals {
+    int64_t sales = 0, cost = 0, gross_profit = 0, orders = 0, units = 0;
+    void Add(const DailyRow& r) {
+      sales += r.sales;
+      cost += r.cost;
+      gross_profit += r.gross_profit;
+      orders += r.orders;
+      units += r.units;
+    }
+  };
+  struct Named {
+    std::vector<std::string> names;  // descriptive columns of the first row seen
+    Totals totals;
+  };
+  std::map<std::string, Totals> brand_, category_;
+  std::map<std::string, Named> store_, product_;
+};
+
+// "part-<first 32 hex of SHA-256(key)>.parquet".
+std::string PartFileName(std::string_view key);
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,60 @@
+// Transform: raw batches -> main/sales (clean, typed, deduplicated, by business day),
+// quarantine/sales (rejected records with reason codes, by the batch's ingestion date),
+// main/daily_sales and the six aggregate tables — all in one ledger commit.
+//
+// Incremental and idempotent: it consumes exactly the raw batches the ledger lists as pending,
+// so a second run with nothing pending commits nothing. Every output is a function of the lake
+// and the options (file names hash the consumed batch ids), so a run that crashed and is
+// re-run writes byte-identical files.
+//
+// Memory: pass 1 streams raw row groups into a Spill (bounded budget); pass 2 handles one day
+// partition at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "pipeline/ledger.h"
+#include "table/reference_catalog.h"
+
+namespace saleslake::pipeline {
+
+struct TransformOptions {
+  int32_t business_utc_offset_seconds = 0;  // the business day of a sale (e.g. +05:30)
+  const table::ReferenceCatalog* reference = nullptr;
+  int64_t now_micros = 0;  // future_timestamp is judged against this; 0 = the wall clock
+  size_t spill_budget_bytes = 256 << 20;
+  std::string run_id;  // recorded in the commit; default derived from the batch ids
+};
+
+struct TransformResult {
+  bool committed = false;  // false when nothing was pending
+  uint64_t seq = 0;
+  std::vector<std::string> batches;
+  uint64_t rows_in = 0;
+  uint64_t rows_main = 0;
+  uint64_t rows_quarantined = 0;
+  uint64_t dropped_duplicates = 0;
+  std::map<std::string, uint64_t> quarantine_by_reason;
+  uint64_t files_added = 0;
+  uint64_t files_removed = 0;
+  uint64_t partitions = 0;
+  uint64_t spilled_bytes = 0;
+
+  std::string ToJson() const;
+};
+
+// REQUIRES: the caller holds the lake lock and `ledger` was opened with recover.
+Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                     const TransformOptions& options);
+
+// Opens the lake, takes the lock and runs the transform (what the command does).
+Result<TransformResult> TransformLake(const std::string& lake_uri, const TransformOptions& options);
+
+}  // namespace saleslake::pipeline

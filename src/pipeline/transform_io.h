@@ -1,0 +1,42 @@
+// Reading and writing lake files for transform, compaction and replay: every new file is written
+// under its pending name (ledger.h) and described for the commit.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "parquet/column_buffer.h"
+#include "parquet/reader/file_reader.h"
+#include "parquet/writer/column_spec.h"
+#include "parquet/writer/writer_options.h"
+#include "pipeline/ledger.h"
+
+namespace saleslake::pipeline {
+
+// Writes `columns` x `batch` to PendingPath(final_path) and returns the ledger's description.
+Result<LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
+                                    std::string_view table, std::string_view partition,
+                                    const std::vector<parquet::ColumnSpec>& columns,
+                                    const parquet::WriterOptions& options,
+                                    std::span<const parquet::ColumnBuffer> batch);
+
+Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
+                                                                 const std::string& path);
+
+// Empty buffers, one per column, of the columns' physical types.
+std::vector<parquet::ColumnBuffer> MakeBuffers(const std::vector<parquet::ColumnSpec>& columns);
+
+// The directory part of "a/b/c.parquet" ("a/b").
+std::string DirOf(std::string_view path);
+
+// Refuses (FailedPrecondition-like InvalidArgument) when an existing file of a table has a
+// column whose type differs from what we would write: engines that read the table would fail on
+// the mix (Athena: HIVE_PARTITION_SCHEMA_MISMATCH).
+Status CheckSchemaCompatible(const parquet::ParquetFileReader& existing,
+                             const std::vector<parquet::ColumnSpec>& columns);
+
+}  // namespace saleslake::pipeline

@@ -1,0 +1,90 @@
+// The rows transform moves between its two passes, and the spill that holds them.
+//
+// Pass 1 reads raw batches and sorts every row into a bucket: clean sales by their business day,
+// quarantined records by their batch. Pass 2 takes one bucket at a time. The spill keeps buckets
+// in memory up to a budget and then appends them, as tagged chunks, to one anonymous temporary
+// file, so memory is bounded by the budget (plus one bucket in pass 2), never by the data size or
+// the number of partitions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "table/sales_record.h"
+#include "table/sales_validator.h"
+
+namespace saleslake::pipeline {
+
+// A clean, typed sale with its lineage.
+struct SaleRow {
+  std::array<std::string, table::kSalesFieldCount> text;  // string fields (others empty)
+  int64_t timestamp_micros = 0;
+  int64_t retail_price = 0;  // paise
+  int64_t quantity = 0;
+  int64_t mrp = 0;     // paise
+  int64_t total = 0;   // paise
+  uint32_t batch = 0;  // ordinal of the batch in the run (BatchInfo)
+  int64_t record_index = 0;
+  std::string raw;  // the record's original text when the raw row kept one
+
+  const std::string& id() const {
+    return text[static_cast<int>(table::SalesField::kTransactionId)];
+  }
+  // Same sale: every one of the 15 fields equal (lineage ignored).
+  bool SameContent(const SaleRow& other) const;
+  // The record as JSON (the seed's field names, money as exact decimals).
+  std::string ToJson() const;
+};
+
+// Copies a clean ParsedSale (views into the validator) into a row.
+void SaleRowFromParsed(const table::ParsedSale& sale, SaleRow* row);
+
+// A quarantined record.
+struct QuarantineRow {
+  std::string reason;  // comma-separated reason codes
+  std::string detail;
+  std::string raw;
+  int64_t record_index = 0;
+};
+
+void EncodeSaleRow(const SaleRow& row, std::string* out);
+void EncodeQuarantineRow(const QuarantineRow& row, std::string* out);
+// Decode every row of a bucket's bytes (appended to *rows).
+Status DecodeSaleRows(std::string_view bytes, std::vector<SaleRow>* rows);
+Status DecodeQuarantineRows(std::string_view bytes, std::vector<QuarantineRow>* rows);
+
+// Buckets of encoded rows keyed by an integer, spilled to a temporary file past a budget.
+class Spill {
+ public:
+  explicit Spill(size_t memory_budget_bytes) : budget_(memory_budget_bytes) {}
+  ~Spill();
+  Spill(const Spill&) = delete;
+  Spill& operator=(const Spill&) = delete;
+
+  // The buffer to append one encoded row to; call Appended(n) after adding n bytes.
+  std::string* Buffer(int64_t key) { return &memory_[key]; }
+  Status Appended(size_t bytes);
+  // Keys that have rows, ascending.
+  std::vector<int64_t> Keys() const;
+  // Every byte appended under `key`, in append order.
+  Result<std::string> Take(int64_t key);
+  uint64_t spilled_bytes() const { return file_bytes_; }
+
+ private:
+  Status SpillAll();
+
+  size_t budget_;
+  size_t in_memory_ = 0;
+  std::map<int64_t, std::string> memory_;
+  std::map<int64_t, std::vector<std::pair<uint64_t, uint64_t>>> chunks_;  // offset, length
+  std::FILE* file_ = nullptr;
+  uint64_t file_bytes_ = 0;
+};
+
+}  // namespace saleslake::pipeline
