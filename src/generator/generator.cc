@@ -47,6 +47,7 @@ class ChunkedOutput {
   void Advance(char* end) { used_ = static_cast<size_t>(end - buffer_.data()); }
 
   bool Append(std::string_view bytes) {
+    if (bytes.empty()) return true;  // an empty view may have a null data() memcpy must not see
     if (used_ + bytes.size() > buffer_.size()) {
       if (!Flush()) return false;
       if (bytes.size() > buffer_.size()) return sink_(bytes);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <string>
 
 namespace saleslake::generator {
 namespace {
@@ -56,10 +57,25 @@ char* Copy(std::string_view s, char* out) {
   return out + s.size();
 }
 
-// Name lists are ASCII letters only, so lower-casing is one bit.
-char* CopyLower(std::string_view s, char* out) {
-  for (char c : s) *out++ = static_cast<char>(c | 0x20);
-  return out;
+// Lower-case copies of the name lists, for e-mail local parts (the lists are ASCII letters).
+template <size_t N>
+struct LowerNames {
+  explicit LowerNames(const std::string_view (&names)[N]) {
+    for (size_t i = 0; i < N; ++i) {
+      text[i].assign(names[i]);
+      for (char& c : text[i]) c = static_cast<char>(c | 0x20);
+    }
+  }
+  std::array<std::string, N> text;
+};
+
+const auto& LowerFirst() {
+  static const LowerNames lower(kFirstNames);
+  return lower.text;
+}
+const auto& LowerLast() {
+  static const LowerNames lower(kLastNames);
+  return lower.text;
 }
 
 char* CopyDigits(unsigned n, int width, char* out) {
@@ -95,45 +111,45 @@ char* WriteCustomerName(const Customer& c, char* out) {
 }
 
 char* WriteCustomerEmail(const Customer& c, char* out) {
-  const std::string_view first = kFirstNames[c.first];
-  const std::string_view last = kLastNames[c.last];
+  const std::string_view first = LowerFirst()[c.first];
+  const std::string_view last = LowerLast()[c.last];
   switch (c.pattern) {
     case 0:  // aarav.sharma@
-      out = CopyLower(first, out);
+      out = Copy(first, out);
       *out++ = '.';
-      out = CopyLower(last, out);
+      out = Copy(last, out);
       break;
     case 1:  // aaravsharma@
-      out = CopyLower(first, out);
-      out = CopyLower(last, out);
+      out = Copy(first, out);
+      out = Copy(last, out);
       break;
     case 2:  // aarav.sharma42@
-      out = CopyLower(first, out);
+      out = Copy(first, out);
       *out++ = '.';
-      out = CopyLower(last, out);
+      out = Copy(last, out);
       out = CopyDigits(c.number % 100, 2, out);
       break;
     case 3:  // aarav_sharma@
-      out = CopyLower(first, out);
+      out = Copy(first, out);
       *out++ = '_';
-      out = CopyLower(last, out);
+      out = Copy(last, out);
       break;
     case 4:  // asharma@
-      out = CopyLower(first.substr(0, 1), out);
-      out = CopyLower(last, out);
+      out = Copy(first.substr(0, 1), out);
+      out = Copy(last, out);
       break;
     case 5:  // aarav1994@ (a birth year)
-      out = CopyLower(first, out);
+      out = Copy(first, out);
       out = CopyDigits(1960 + c.number % 47, 4, out);
       break;
     case 6:  // sharma.aarav@
-      out = CopyLower(last, out);
+      out = Copy(last, out);
       *out++ = '.';
-      out = CopyLower(first, out);
+      out = Copy(first, out);
       break;
     default:  // aaravs123@
-      out = CopyLower(first, out);
-      out = CopyLower(last.substr(0, 1), out);
+      out = Copy(first, out);
+      out = Copy(last.substr(0, 1), out);
       out = CopyDigits(c.number % 1000, 3, out);
       break;
   }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstring>
 
 #include "base/clock.h"
 
@@ -92,18 +94,38 @@ int64_t SaleTimeSampler::Sample(Rng& rng) const {
   return std::clamp(t, day->first_ok, day->last_ok);
 }
 
+namespace {
+
+// "YYYY-MM-DD" of a day number. Sales fall on ~100 distinct days, so a small direct-mapped
+// cache per thread saves the calendar arithmetic on nearly every record.
+void WriteDate(int64_t day, char* out) {
+  struct Entry {
+    int64_t day = INT64_MIN;
+    std::array<char, 10> text;
+  };
+  thread_local std::array<Entry, 256> cache;
+  Entry& e = cache[static_cast<uint64_t>(day) & 255];
+  if (e.day != day) {
+    const CivilDate date = CivilFromDays(day);
+    const int year = std::clamp(date.year, 0, 9999);  // ISO 8601's four digits
+    char* p = Put2(year / 100, e.text.data());
+    p = Put2(year % 100, p);
+    *p++ = '-';
+    p = Put2(date.month, p);
+    *p++ = '-';
+    Put2(date.day, p);
+    e.day = day;
+  }
+  std::memcpy(out, e.text.data(), 10);
+}
+
+}  // namespace
+
 char* WriteIsoTimestamp(int64_t micros, char* out) {
   const int64_t day = FloorDiv(micros, kMicrosPerDay);
-  int64_t rest = micros - day * kMicrosPerDay;
-  const CivilDate date = CivilFromDays(day);
-  int year = date.year;
-  if (year < 0 || year > 9999) year = std::clamp(year, 0, 9999);  // outside ISO 8601's 4 digits
-  out = Put2(year / 100, out);
-  out = Put2(year % 100, out);
-  *out++ = '-';
-  out = Put2(date.month, out);
-  *out++ = '-';
-  out = Put2(date.day, out);
+  const int64_t rest = micros - day * kMicrosPerDay;
+  WriteDate(day, out);
+  out += 10;
   *out++ = 'T';
   const int64_t seconds = rest / kMicrosPerSecond;
   const int fraction = static_cast<int>(rest % kMicrosPerSecond);

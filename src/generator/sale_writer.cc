@@ -1,6 +1,7 @@
 #include "generator/sale_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -11,7 +12,22 @@
 namespace saleslake::generator {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
+// Two lower-case hex digits per byte value: a UUID is 16 table lookups.
+constexpr std::array<std::array<char, 2>, 256> MakeHexPairs() {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> t{};
+  for (int i = 0; i < 256; ++i) t[i] = {kHex[i >> 4], kHex[i & 15]};
+  return t;
+}
+constexpr auto kHexPairs = MakeHexPairs();
+
+char* PutHexBytes(uint64_t word, int first_byte, int count, char* out) {
+  for (int i = first_byte; i < first_byte + count; ++i) {
+    std::memcpy(out, kHexPairs[(word >> (56 - 8 * i)) & 0xff].data(), 2);
+    out += 2;
+  }
+  return out;
+}
 
 char* Copy(std::string_view s, char* out) {
   std::memcpy(out, s.data(), s.size());
@@ -46,16 +62,16 @@ void MakeUuidV4(uint64_t* high, uint64_t* low) {
 }
 
 char* WriteUuid(uint64_t high, uint64_t low, char* out) {
-  // 8-4-4-4-12 hex digits: dashes before nibbles 8, 12, 16 and 20.
-  for (int i = 0; i < 16; ++i) {
-    if (i == 8 || i == 12) *out++ = '-';
-    *out++ = kHex[(high >> (60 - 4 * i)) & 0xf];
-  }
-  for (int i = 0; i < 16; ++i) {
-    if (i == 0 || i == 4) *out++ = '-';
-    *out++ = kHex[(low >> (60 - 4 * i)) & 0xf];
-  }
-  return out;
+  // 8-4-4-4-12 hex digits: bytes 0-3, 4-5, 6-7 of `high`, then 0-1, 2-7 of `low`.
+  out = PutHexBytes(high, 0, 4, out);
+  *out++ = '-';
+  out = PutHexBytes(high, 4, 2, out);
+  *out++ = '-';
+  out = PutHexBytes(high, 6, 2, out);
+  *out++ = '-';
+  out = PutHexBytes(low, 0, 2, out);
+  *out++ = '-';
+  return PutHexBytes(low, 2, 6, out);
 }
 
 SaleSampler::SaleSampler(const Catalog& catalog, const SaleTimeSampler& times)
