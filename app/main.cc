@@ -6,6 +6,9 @@
 
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
+#include "pipeline/extract_command.h"
+#include "pipeline/status_command.h"
+#include "pipeline/vacuum.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
 
@@ -27,6 +30,12 @@ constexpr Command kCommands[] = {
      saleslake::ParquetCommand},
     {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
      saleslake::io::FsCommand},
+    {"extract", "API responses, files or stdin -> raw Parquet batches, exactly once",
+     saleslake::pipeline::ExtractCommand},
+    {"status", "what the lake holds: batches, rows per table, quarantine by reason, last runs",
+     saleslake::pipeline::StatusCommand},
+    {"vacuum", "remove orphans (files of crashed writes that no commit names)",
+     saleslake::pipeline::VacuumCommand},
 };
 
 void PrintHelp() {
