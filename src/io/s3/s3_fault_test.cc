@@ -248,7 +248,7 @@ TEST(S3KilledServerTest, WriterFailsClearlyWhenTheServerIsKilled) {
   S3FileSystem fs(client, "killed", "");
   Result<std::unique_ptr<WritableFile>> file = fs.OpenForWrite("big.bin");
   ASSERT_TRUE(file.ok());
-  ASSERT_TRUE((*file)->Append(Bytes(6 << 20)).ok());  // part 1 is on the server
+  ASSERT_TRUE((*file)->Append(Bytes(6 << 20)).ok());  // part 1 is on its way
   server.Kill();
   Status st = (*file)->Append(Bytes(5 << 20));
   if (st.ok()) st = (*file)->Close();
