@@ -9,6 +9,7 @@
 #include "pipeline/extract_command.h"
 #include "pipeline/status_command.h"
 #include "pipeline/vacuum.h"
+#include "pipeline/transform_command.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
 
@@ -32,6 +33,12 @@ constexpr Command kCommands[] = {
      saleslake::io::FsCommand},
     {"extract", "API responses, files or stdin -> raw Parquet batches, exactly once",
      saleslake::pipeline::ExtractCommand},
+    {"transform", "raw batches -> main, quarantine, daily_sales and aggregates (one commit)",
+     saleslake::pipeline::TransformCommand},
+    {"compact", "merge the small files of each partition of a table, atomically",
+     saleslake::pipeline::CompactCommand},
+    {"quarantine", "list quarantined records; replay them into main once fixed",
+     saleslake::pipeline::QuarantineCommand},
     {"status", "what the lake holds: batches, rows per table, quarantine by reason, last runs",
      saleslake::pipeline::StatusCommand},
     {"vacuum", "remove orphans (files of crashed writes that no commit names)",
