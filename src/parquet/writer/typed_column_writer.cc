@@ -2,8 +2,9 @@
 //
 // A chunk starts in dictionary mode (unless the column asks for PLAIN or DELTA_BINARY_PACKED, or
 // is BOOLEAN): values become ids of the chunk's dictionary. When the dictionary's PLAIN size
-// passes dictionary_page_bytes, the open page is closed as a dictionary page and the rest of the
-// chunk is written in value mode (PLAIN, or for integers DELTA_BINARY_PACKED where it is smaller).
+// passes dictionary_page_bytes, or early on 95% of the values are distinct, the open page is
+// closed as a dictionary page and the rest of the chunk is written in value mode (PLAIN, or for
+// integers DELTA_BINARY_PACKED where it is smaller).
 //
 // Page min/max in dictionary mode are updated only on a dictionary id's first appearance in the
 // page (tracked with a per-id page stamp), so a page costs one comparison per distinct value, not
@@ -57,6 +58,8 @@ struct Physical<Type::kFixedLenByteArray> {
 
 // Rows handled between checks of the page and dictionary limits.
 constexpr size_t kSliceRows = 4096;
+// Values seen before a chunk may judge that its dictionary does not pay (95% distinct).
+constexpr size_t kDictionaryProbeValues = 8192;
 
 template <Type kType>
 class TypedColumnWriter final : public ColumnWriter {
@@ -97,7 +100,8 @@ class TypedColumnWriter final : public ColumnWriter {
       offset += n;
       count -= n;
       if (mode_ == Mode::kDictionary &&
-          static_cast<int64_t>(DictionaryBytes()) > options_.dictionary_page_bytes) {
+          (static_cast<int64_t>(DictionaryBytes()) > options_.dictionary_page_bytes ||
+           DictionaryIsNotPaying())) {
         SL_RETURN_IF_ERROR(FlushPage());
         mode_ = Mode::kValues;
       } else if (page_rows_ >= static_cast<size_t>(options_.data_page_rows) ||
@@ -242,6 +246,15 @@ class TypedColumnWriter final : public ColumnWriter {
       if (stats_enabled_) page_minmax_.Update(x, order);
       if (bloom) bloom_hashes_.push_back(Hash(x));
     }
+  }
+
+  // Nearly every value distinct (ids, timestamps, emails): a dictionary would only add its ids
+  // to the PLAIN bytes. Judged once enough values are in, and only early in the chunk; later the
+  // byte limit decides.
+  bool DictionaryIsNotPaying() const {
+    const size_t values = chunk_rows_ - chunk_nulls_ - page_nulls_;
+    return values >= kDictionaryProbeValues && values <= 8 * kDictionaryProbeValues &&
+           dictionary_.size() * 20 > values * 19;
   }
 
   size_t DictionaryBytes() const {

@@ -349,6 +349,33 @@ TEST(WriterTest, DictionaryFallsBackPastItsLimit) {
   ExpectValues(file, cols);
 }
 
+TEST(WriterTest, UniqueValuesLeaveTheDictionaryEarlyRepeatedOnesKeepIt) {
+  std::vector<TestColumn> cols;
+  cols.push_back({ColumnSpec::String("unique").Required(), ColumnBuffer(Type::kByteArray), {}});
+  for (int i = 0; i < 30'000; ++i) {
+    const std::string v = "id-" + std::to_string(i * 7919 % 30'011);
+    cols[0].buffer.AppendBytes(v);
+    cols[0].expected.push_back({TestValue::kBytes, 0, 0, v});
+  }
+  cols.push_back(MakeColumn(ColumnSpec::String("names").Required(), 30'000, 2, 13'000));
+  std::string file = WriteFile(cols, *WriterOptions::Builder().Build(), 30'000);
+  FileMetaData meta;
+  ASSERT_TRUE(ReadFooter(file, &meta).ok());
+  auto count = [&](int c, Encoding e) {
+    int n = 0;
+    for (const auto& s : meta.row_groups[0].columns[c].meta_data->encoding_stats) {
+      if (s.page_type == PageType::kDataPage && s.encoding == e) n += s.count;
+    }
+    return n;
+  };
+  // 95% distinct after 8192 values: only the first page stays dictionary-encoded.
+  EXPECT_EQ(count(0, Encoding::kRleDictionary), 1);
+  EXPECT_GT(count(0, Encoding::kPlain), 0);
+  // 13,000 possible values repeat enough to keep the dictionary for the whole chunk.
+  EXPECT_EQ(count(1, Encoding::kPlain), 0);
+  ExpectValues(file, cols);
+}
+
 TEST(WriterTest, AutoPicksDeltaForTimestampsAfterFallback) {
   std::vector<TestColumn> cols;
   cols.push_back(
