@@ -8,8 +8,8 @@
 #include "io/fs_command.h"
 #include "pipeline/extract_command.h"
 #include "pipeline/status_command.h"
-#include "pipeline/vacuum.h"
 #include "pipeline/transform_command.h"
+#include "pipeline/vacuum.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
 
