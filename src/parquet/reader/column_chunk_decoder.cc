@@ -17,7 +17,7 @@ namespace {
 
 // Adds `buffer` to the vector's owned buffers unless it is already the most recent one (pages of
 // an uncompressed chunk all share the chunk buffer).
-void KeepBuffer(ColumnVector* out, const std::shared_ptr<const std::string>& buffer) {
+void KeepBuffer(ColumnVector* out, const std::shared_ptr<const void>& buffer) {
   if (buffer == nullptr) return;
   if (!out->buffers.empty() && out->buffers.back() == buffer) return;
   if (std::find(out->buffers.begin(), out->buffers.end(), buffer) != out->buffers.end()) return;
@@ -68,7 +68,9 @@ size_t FixedWidth(const ColumnDescriptor& c) {
 ColumnChunkDecoder::ColumnChunkDecoder(const ColumnDescriptor& column, const ReaderOptions& options,
                                        std::string context)
     : column_(column), options_(options), context_(std::move(context)) {
-  dictionary_.physical_type = column.physical_type;
+  keep_dictionary_ =
+      options.keep_dictionaries && (column.physical_type == Type::kByteArray ||
+                                    column.physical_type == Type::kFixedLenByteArray);
 }
 
 Status ColumnChunkDecoder::Error(const Page& page, const std::string& what) const {
@@ -96,6 +98,16 @@ Status ColumnChunkDecoder::DecodePage(const Page& page, int64_t max_rows, Column
     return Error(page, fmt::format("the page declares {} values, but the row group has only {} "
                                    "rows left",
                                    num_values, max_rows - first));
+  }
+  // Dictionary form lasts while every page is dictionary-encoded; any other page turns what was
+  // read so far into plain views.
+  const bool dictionary_page =
+      encoding == Encoding::kRleDictionary || encoding == Encoding::kPlainDictionary;
+  if (keep_dictionary_ && dictionary_page && has_dictionary_ && first == 0 &&
+      !out->is_dictionary()) {
+    out->dictionary = dictionary_;
+  } else if (out->is_dictionary() && !dictionary_page) {
+    out->Materialize();
   }
   out->Resize(first + num_values, column_.nullable());
 
@@ -131,7 +143,11 @@ Status ColumnChunkDecoder::DecodePage(const Page& page, int64_t max_rows, Column
         Spread(&out->doubles, valid, first, num_values, non_null);
         break;
       default:
-        Spread(&out->binaries, valid, first, num_values, non_null);
+        if (out->is_dictionary()) {
+          Spread(&out->indices, valid, first, num_values, non_null);
+        } else {
+          Spread(&out->binaries, valid, first, num_values, non_null);
+        }
         break;
     }
     out->null_count += num_values - non_null;
@@ -194,9 +210,10 @@ Status ColumnChunkDecoder::ReadDictionary(const Page& page) {
     return Error(page, fmt::format("the dictionary declares {} entries in {} bytes", count,
                                    page.body.size()));
   }
-  dictionary_.Clear();
-  dictionary_.Resize(count, false);
-  SL_RETURN_IF_ERROR(DecodeValues(page, Encoding::kPlain, page.body, 0, count, &dictionary_));
+  dictionary_ = std::make_shared<ColumnVector>();
+  dictionary_->physical_type = column_.physical_type;
+  dictionary_->Resize(count, false);
+  SL_RETURN_IF_ERROR(DecodeValues(page, Encoding::kPlain, page.body, 0, count, dictionary_.get()));
   has_dictionary_ = true;
   return Status::OK();
 }
@@ -212,30 +229,35 @@ Status ColumnChunkDecoder::DecodeDictionaryIndices(std::string_view data, int64_
   if (width > 32) {
     return Status::Corruption(fmt::format("dictionary index bit width {} exceeds 32", width));
   }
-  indices_.resize(static_cast<size_t>(count));
   RleBitPackedDecoder decoder(data.substr(1), width);
-  SL_RETURN_IF_ERROR(decoder.DecodeBounded(indices_.data(), indices_.size(),
-                                           static_cast<uint32_t>(dictionary_.length)));
+  const auto dictionary_size = static_cast<uint32_t>(dictionary_->length);
+  if (out->is_dictionary()) {
+    return decoder.DecodeBounded(out->indices.data() + first, static_cast<size_t>(count),
+                                 dictionary_size);
+  }
+  indices_.resize(static_cast<size_t>(count));
+  SL_RETURN_IF_ERROR(decoder.DecodeBounded(indices_.data(), indices_.size(), dictionary_size));
   const uint32_t* idx = indices_.data();
+  const ColumnVector& dict = *dictionary_;
   switch (column_.physical_type) {
     case Type::kBoolean:
-      Gather(dictionary_.bools, idx, count, out->bools.data() + first);
+      Gather(dict.bools, idx, count, out->bools.data() + first);
       break;
     case Type::kInt32:
-      Gather(dictionary_.int32s, idx, count, out->int32s.data() + first);
+      Gather(dict.int32s, idx, count, out->int32s.data() + first);
       break;
     case Type::kInt64:
-      Gather(dictionary_.int64s, idx, count, out->int64s.data() + first);
+      Gather(dict.int64s, idx, count, out->int64s.data() + first);
       break;
     case Type::kFloat:
-      Gather(dictionary_.floats, idx, count, out->floats.data() + first);
+      Gather(dict.floats, idx, count, out->floats.data() + first);
       break;
     case Type::kDouble:
-      Gather(dictionary_.doubles, idx, count, out->doubles.data() + first);
+      Gather(dict.doubles, idx, count, out->doubles.data() + first);
       break;
     default:
-      Gather(dictionary_.binaries, idx, count, out->binaries.data() + first);
-      for (const auto& b : dictionary_.buffers) KeepBuffer(out, b);
+      Gather(dict.binaries, idx, count, out->binaries.data() + first);
+      for (const auto& b : dict.buffers) KeepBuffer(out, b);
       break;
   }
   return Status::OK();

@@ -49,7 +49,9 @@ class ColumnChunkDecoder {
   const ReaderOptions& options_;
   std::string context_;
   bool has_dictionary_ = false;
-  ColumnVector dictionary_;
+  std::shared_ptr<ColumnVector> dictionary_;
+  // Byte-array pages that are dictionary-encoded stay in dictionary form (see ReaderOptions).
+  bool keep_dictionary_ = false;
   std::vector<uint32_t> indices_;
   std::vector<uint8_t> levels_;
 };

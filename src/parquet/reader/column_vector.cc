@@ -33,7 +33,49 @@ void ColumnVector::Resize(int64_t rows, bool nullable) {
       doubles.resize(n);
       break;
     default:
-      binaries.resize(n);
+      if (dictionary != nullptr) {
+        indices.resize(n);
+      } else {
+        binaries.resize(n);
+      }
+      break;
+  }
+}
+
+void ColumnVector::Materialize() {
+  if (dictionary == nullptr) return;
+  binaries.resize(indices.size());
+  for (size_t i = 0; i < indices.size(); ++i) binaries[i] = BinaryAt(static_cast<int64_t>(i));
+  for (const auto& b : dictionary->buffers) buffers.push_back(b);
+  dictionary.reset();
+  indices = std::vector<uint32_t>();
+}
+
+void ColumnVector::Reserve(int64_t rows, bool nullable) {
+  const auto n = static_cast<size_t>(rows);
+  if (nullable) valid.reserve(n);
+  switch (physical_type) {
+    case Type::kBoolean:
+      bools.reserve(n);
+      break;
+    case Type::kInt32:
+      int32s.reserve(n);
+      break;
+    case Type::kInt64:
+      int64s.reserve(n);
+      break;
+    case Type::kFloat:
+      floats.reserve(n);
+      break;
+    case Type::kDouble:
+      doubles.reserve(n);
+      break;
+    default:
+      if (dictionary != nullptr) {
+        indices.reserve(n);
+      } else {
+        binaries.reserve(n);
+      }
       break;
   }
 }
@@ -66,6 +108,17 @@ void ColumnVector::AppendSlice(const ColumnVector& other, int64_t offset, int64_
       AppendRange(&doubles, other.doubles, offset, count);
       break;
     default:
+      if (other.dictionary != nullptr && (length == 0 || dictionary == other.dictionary)) {
+        dictionary = other.dictionary;
+        AppendRange(&indices, other.indices, offset, count);
+        break;
+      }
+      Materialize();
+      if (other.dictionary != nullptr) {
+        for (int64_t i = 0; i < count; ++i) binaries.push_back(other.BinaryAt(offset + i));
+        for (const auto& b : other.dictionary->buffers) buffers.push_back(b);
+        break;
+      }
       AppendRange(&binaries, other.binaries, offset, count);
       for (const auto& b : other.buffers) {
         if (std::find(buffers.begin(), buffers.end(), b) == buffers.end()) buffers.push_back(b);
@@ -76,9 +129,20 @@ void ColumnVector::AppendSlice(const ColumnVector& other, int64_t offset, int64_
 }
 
 void ColumnVector::Clear() {
-  const Type t = physical_type;
-  *this = ColumnVector();
-  physical_type = t;
+  // Sizes go to zero but capacity stays: a vector reused for the next row group does not pay for
+  // fresh memory again. Owned buffers are released.
+  length = 0;
+  null_count = 0;
+  valid.clear();
+  bools.clear();
+  int32s.clear();
+  int64s.clear();
+  floats.clear();
+  doubles.clear();
+  binaries.clear();
+  buffers.clear();
+  dictionary.reset();
+  indices.clear();
 }
 
 }  // namespace saleslake::parquet

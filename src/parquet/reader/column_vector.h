@@ -5,6 +5,12 @@
 // FIXED_LEN_BYTE_ARRAY and INT96 -> binaries (views; INT96 values are their 12 raw bytes). Every
 // row has a slot; a null row's slot holds a zero value. The bytes the views point at are owned by
 // `buffers` (decompressed pages and dictionaries), so a ColumnVector stays valid on its own.
+//
+// Byte arrays may instead be in dictionary form (when ReaderOptions::keep_dictionaries is set and
+// every page of the chunk is dictionary-encoded): `indices` has a slot per row and `dictionary`
+// holds the distinct values; `binaries` is then empty. BinaryAt works for both forms, and
+// Materialize turns the dictionary form into the plain one.
+//
 // What the values mean (decimal scale, time unit, ...) is in the column's ColumnDescriptor;
 // logical_value.h converts them.
 #pragma once
@@ -32,14 +38,31 @@ struct ColumnVector {
   std::vector<float> floats;
   std::vector<double> doubles;
   std::vector<std::string_view> binaries;
-  std::vector<std::shared_ptr<const std::string>> buffers;
+  // Owners of the bytes `binaries` (or the dictionary) point into: page buffers, chunk buffers.
+  std::vector<std::shared_ptr<const void>> buffers;
+  // Dictionary form (byte arrays only).
+  std::shared_ptr<const ColumnVector> dictionary;
+  std::vector<uint32_t> indices;
 
   bool IsNull(int64_t row) const { return !valid.empty() && valid[static_cast<size_t>(row)] == 0; }
+  bool is_dictionary() const { return dictionary != nullptr; }
+  // The byte-array value of `row` in either form (empty for a null row).
+  std::string_view BinaryAt(int64_t row) const {
+    const auto r = static_cast<size_t>(row);
+    if (dictionary == nullptr) return binaries[r];
+    const uint32_t i = indices[r];
+    return i < dictionary->binaries.size() ? dictionary->binaries[i] : std::string_view();
+  }
+  // Converts the dictionary form to plain views (which keep the dictionary's buffers alive).
+  void Materialize();
 
   // Resizes the value vector of the physical type (and `valid`, when `nullable`) to `rows`.
   void Resize(int64_t rows, bool nullable);
+  // Reserves room for `rows` rows in the same vectors.
+  void Reserve(int64_t rows, bool nullable);
   // Appends rows [offset, offset + count) of `other` (same physical type), sharing its buffers.
   void AppendSlice(const ColumnVector& other, int64_t offset, int64_t count);
+  // Empties the vector, keeping its physical type and its capacity.
   void Clear();
 };
 

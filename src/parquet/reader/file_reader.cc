@@ -21,6 +21,14 @@ constexpr uint64_t kBloomHeaderPrefetch = 256;
 // parquet-format caps split-block bloom filters at 128 MiB.
 constexpr int64_t kMaxBloomFilterBytes = 128 << 20;
 constexpr int64_t kBloomBlockBytes = 32;
+constexpr int64_t kMinReserveRows = 1 << 16;
+
+// Fixed-width values are copied out of their page; byte arrays stay views into it.
+bool CopiesValues(const ColumnDescriptor& c) {
+  return c.physical_type != Type::kByteArray && c.physical_type != Type::kFixedLenByteArray &&
+         c.physical_type != Type::kInt96;
+}
+
 // Bytes read past a chunk's declared end, for writers that undercounted it by a page header.
 constexpr uint64_t kChunkSlack = 256;
 
@@ -212,7 +220,8 @@ Status ParquetFileReader::CheckReadable(int row_group, int column) const {
   return Status::OK();
 }
 
-Status ParquetFileReader::ReadColumnChunk(int row_group, int column, ColumnVector* out) const {
+Status ParquetFileReader::ReadColumnChunk(int row_group, int column, ColumnVector* out,
+                                          ReadBuffers* buffers) const {
   SL_RETURN_IF_ERROR(CheckReadable(row_group, column));
   const ColumnDescriptor& desc = schema_.column(column);
   if (row_group_rows(row_group) == 0) {
@@ -231,10 +240,23 @@ Status ParquetFileReader::ReadColumnChunk(int row_group, int column, ColumnVecto
   if (rows == 0) return Status::OK();  // nothing to read (some writers leave such chunks empty)
   // A little beyond the declared end, for pages that run past it (see PageReader).
   const uint64_t slack = std::min(kChunkSlack, data_end_ - (range.offset + range.length));
-  auto bytes = std::make_shared<std::string>();
+  // The reused chunk buffer only when nothing from an earlier chunk still points into it.
+  std::shared_ptr<std::string> bytes;
+  if (buffers != nullptr && buffers->chunk != nullptr && buffers->chunk.use_count() == 1) {
+    bytes = buffers->chunk;
+  } else {
+    bytes = std::make_shared<std::string>();
+  }
   SL_RETURN_IF_ERROR(ReadRange(range.offset, range.length + slack, "column chunk", bytes.get()));
+  if (buffers != nullptr) buffers->chunk = bytes;
   ColumnChunkDecoder decoder(desc, options_, ctx);
   PageReader pages(std::move(bytes), range.offset, range.length, codec.get(), options_, ctx);
+  pages.ReuseDecompressionBuffer(CopiesValues(desc));
+  if (buffers != nullptr) pages.ShareScratch(&buffers->page);
+  // Room for the rows up front, but no more than the chunk's bytes could plausibly hold: a
+  // lying row count must not size an allocation (pages grow the vectors as they are decoded).
+  out->Reserve(std::min<int64_t>(rows, kMinReserveRows + static_cast<int64_t>(range.length) * 64),
+               desc.nullable());
   Page page;
   while (true) {
     SL_ASSIGN_OR_RETURN(bool more, pages.Next(&page));
@@ -371,8 +393,9 @@ Status ParquetFileReader::ValidateOffsetIndex(const OffsetIndex& index, const By
 Result<std::vector<ColumnVector>> ParquetFileReader::ReadRowGroup(
     int row_group, const std::vector<int>& columns) const {
   std::vector<ColumnVector> out(columns.size());
+  ReadBuffers buffers;
   for (size_t i = 0; i < columns.size(); ++i) {
-    SL_RETURN_IF_ERROR(ReadColumnChunk(row_group, columns[i], &out[i]));
+    SL_RETURN_IF_ERROR(ReadColumnChunk(row_group, columns[i], &out[i], &buffers));
   }
   return out;
 }

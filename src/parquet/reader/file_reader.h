@@ -24,6 +24,7 @@
 #include "io/file_system.h"
 #include "parquet/metadata.h"
 #include "parquet/reader/column_vector.h"
+#include "parquet/reader/page_reader.h"
 #include "parquet/reader/reader_options.h"
 #include "parquet/reader/row_ranges.h"
 #include "parquet/reader/schema.h"
@@ -33,6 +34,14 @@ namespace saleslake::parquet {
 struct ByteRange {
   uint64_t offset = 0;
   uint64_t length = 0;
+};
+
+// Memory reused from one chunk read to the next (one per thread): a chunk's bytes and a
+// decompressed page are read into buffers that are already there, unless values still point into
+// them. Saves the allocation, zeroing and page faults of fresh buffers on every chunk.
+struct ReadBuffers {
+  std::shared_ptr<std::string> chunk;
+  PageScratch page;
 };
 
 class ParquetFileReader {
@@ -57,8 +66,9 @@ class ParquetFileReader {
   // Where the chunk's pages (dictionary page first) lie in the file.
   Result<ByteRange> ChunkRange(int row_group, int column) const;
 
-  // Reads one whole column chunk into *out (cleared first).
-  Status ReadColumnChunk(int row_group, int column, ColumnVector* out) const;
+  // Reads one whole column chunk into *out (cleared first), reusing `buffers` when given.
+  Status ReadColumnChunk(int row_group, int column, ColumnVector* out,
+                         ReadBuffers* buffers = nullptr) const;
   // Reads only the rows in `rows` (sorted, within the row group) into *out. With an offset index
   // only the pages that hold those rows are read; without one the chunk is read and sliced.
   Status ReadColumnChunkRows(int row_group, int column, const RowRanges& rows,

@@ -7,6 +7,15 @@
 #include "compress/crc32.h"
 
 namespace saleslake::parquet {
+namespace {
+
+// Pages of dictionary indices: every value is copied out (as an index, or as a view into the
+// dictionary page), so their bodies need not outlive the decoding.
+bool IsDictionaryIndexed(Encoding e) {
+  return e == Encoding::kRleDictionary || e == Encoding::kPlainDictionary;
+}
+
+}  // namespace
 
 PageReader::PageReader(std::shared_ptr<const std::string> chunk, uint64_t chunk_offset,
                        size_t pages_end, compress::Codec* codec, const ReaderOptions& options,
@@ -22,17 +31,32 @@ Status PageReader::Error(StatusCode code, int page, const std::string& what) con
   return Status(code, fmt::format("{}, page {}: {}", context_, page, what));
 }
 
-Status PageReader::Decompress(const Page& page, std::string_view stored, size_t size,
-                              std::string_view* out, std::shared_ptr<const std::string>* owner) {
+Status PageReader::Decompress(const Page& page, std::string_view stored, size_t size, bool reusable,
+                              std::string_view* out, std::shared_ptr<const void>* owner) {
   if (size > options_.max_page_bytes) {
     return Error(StatusCode::kResourceExhausted, page.index,
                  fmt::format("the page declares {} uncompressed bytes, more than the limit of {}",
                              size, options_.max_page_bytes));
   }
-  auto buffer = std::make_shared<std::string>();
-  Status s = codec_->Decompress(stored, size, buffer.get());
+  // Refused before anything is allocated for it: a few bytes cannot claim a gigabyte.
+  const uint64_t most = codec_->MaxDecompressedSize(stored);
+  if (size > most) {
+    return Error(StatusCode::kCorruption, page.index,
+                 fmt::format("the page declares {} uncompressed bytes, but its {} {} bytes hold at "
+                             "most {}",
+                             size, stored.size(), compress::CodecTypeName(codec_->type()), most));
+  }
+  // The buffer is left uninitialised: the codec writes every byte or fails.
+  std::shared_ptr<char[]> buffer;
+  if (reusable && scratch_->data != nullptr && scratch_->size >= size) {
+    buffer = scratch_->data;
+  } else {
+    buffer = std::shared_ptr<char[]>(new char[std::max<size_t>(size, 1)]);
+    if (reusable) *scratch_ = PageScratch{buffer, size};
+  }
+  Status s = codec_->Decompress(stored, buffer.get(), size);
   if (!s.ok()) return Error(s.code(), page.index, s.message());
-  *out = *buffer;
+  *out = std::string_view(buffer.get(), size);
   *owner = std::move(buffer);
   return Status::OK();
 }
@@ -105,9 +129,9 @@ Result<bool> PageReader::Next(Page* page) {
     }
     // The level views point into the chunk, which outlives the decoding of this page; the values
     // may be referenced for longer, through `owner`.
-    std::shared_ptr<const std::string> decompressed;
-    SL_RETURN_IF_ERROR(Decompress(*page, values, values_size, &page->body, &decompressed));
-    page->owner = std::move(decompressed);
+    SL_RETURN_IF_ERROR(Decompress(*page, values, values_size,
+                                  reuse_buffer_ || IsDictionaryIndexed(v2.encoding), &page->body,
+                                  &page->owner));
     return true;
   }
 
@@ -129,9 +153,10 @@ Result<bool> PageReader::Next(Page* page) {
     page->owner = chunk_;
     return true;
   }
-  std::shared_ptr<const std::string> owner;
-  SL_RETURN_IF_ERROR(Decompress(*page, stored, size, &page->body, &owner));
-  page->owner = std::move(owner);
+  const bool indexed = h.type == PageType::kDataPage && h.data_page_header &&
+                       IsDictionaryIndexed(h.data_page_header->encoding);
+  SL_RETURN_IF_ERROR(
+      Decompress(*page, stored, size, reuse_buffer_ || indexed, &page->body, &page->owner));
   return true;
 }
 

@@ -29,7 +29,14 @@ struct Page {
   std::string_view repetition_levels;
   std::string_view definition_levels;
   // Owns the bytes `body` and the level views point into.
-  std::shared_ptr<const std::string> owner;
+  std::shared_ptr<const void> owner;
+};
+
+// A decompression buffer reused from page to page (and chunk to chunk): only pages whose values
+// are copied out before the next page is read go into it.
+struct PageScratch {
+  std::shared_ptr<char[]> data;
+  size_t size = 0;
 };
 
 class PageReader {
@@ -44,12 +51,20 @@ class PageReader {
   // Reads the next page. Returns false at the end of the chunk.
   Result<bool> Next(Page* page);
 
+  // When the caller copies every value out of a page before asking for the next one (fixed-width
+  // columns), decompressed pages share one reused buffer instead of a fresh one each: fewer
+  // allocations and page faults. Byte-array columns keep views into their PLAIN pages, so only
+  // their dictionary-encoded data pages (whose indices are copied out) use it.
+  void ReuseDecompressionBuffer(bool reuse) { reuse_buffer_ = reuse; }
+  // Uses `scratch` (which outlives the reader) instead of a buffer of its own.
+  void ShareScratch(PageScratch* scratch) { scratch_ = scratch; }
+
   const std::string& context() const { return context_; }
 
  private:
   Status Error(StatusCode code, int page, const std::string& what) const;
-  Status Decompress(const Page& page, std::string_view stored, size_t size, std::string_view* out,
-                    std::shared_ptr<const std::string>* owner);
+  Status Decompress(const Page& page, std::string_view stored, size_t size, bool reusable,
+                    std::string_view* out, std::shared_ptr<const void>* owner);
 
   std::shared_ptr<const std::string> chunk_;
   uint64_t chunk_offset_;
@@ -59,6 +74,9 @@ class PageReader {
   std::string context_;
   size_t pos_ = 0;
   int pages_read_ = 0;
+  bool reuse_buffer_ = false;
+  PageScratch own_scratch_;
+  PageScratch* scratch_ = &own_scratch_;
 };
 
 }  // namespace saleslake::parquet

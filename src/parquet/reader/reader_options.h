@@ -17,6 +17,10 @@ struct ReaderOptions {
   uint64_t max_page_bytes = 1u << 30;
   // Rows in one row group that the reader will materialize.
   int64_t max_row_group_rows = int64_t{1} << 27;
+  // Byte-array chunks whose pages are all dictionary-encoded come back in dictionary form
+  // (ColumnVector::indices + dictionary) instead of one view per row: less memory and work for
+  // callers that use BinaryAt (or compare indices).
+  bool keep_dictionaries = false;
   // Caps for the thrift decoder (footer, page headers, page index).
   thrift::DecodeLimits thrift_limits;
 };

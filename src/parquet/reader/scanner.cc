@@ -148,7 +148,8 @@ Result<bool> ParquetScanner::Next(ScanBatch* batch) {
     batch->columns.resize(columns_.size());
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (whole) {
-        SL_RETURN_IF_ERROR(reader_->ReadColumnChunk(rg, columns_[i], &batch->columns[i]));
+        SL_RETURN_IF_ERROR(
+            reader_->ReadColumnChunk(rg, columns_[i], &batch->columns[i], &buffers_));
       } else {
         SL_RETURN_IF_ERROR(reader_->ReadColumnChunkRows(rg, columns_[i], rows, &batch->columns[i]));
       }

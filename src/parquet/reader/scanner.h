@@ -85,6 +85,7 @@ class ParquetScanner {
   std::vector<int> predicate_columns_;
   int next_row_group_ = 0;
   ScanStats stats_;
+  ReadBuffers buffers_;
 };
 
 }  // namespace saleslake::parquet

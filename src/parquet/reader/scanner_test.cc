@@ -215,10 +215,30 @@ TEST(ScannerTest, PageIndexSkipsPagesButKeepsEveryMatch) {
   for (const RowRange& r : batch.rows.ranges()) {
     for (int64_t row = r.begin; row < r.end; ++row, ++k) {
       ASSERT_EQ(batch.columns[0].int32s[k], full_id.int32s[row]);
-      ASSERT_EQ(batch.columns[1].binaries[k], full_str.binaries[row]);
+      ASSERT_EQ(batch.columns[1].BinaryAt(k), full_str.BinaryAt(row));
     }
   }
   EXPECT_EQ(k, batch.num_rows);
+
+  // The same selection in dictionary form gives the same strings.
+  ReaderOptions keep;
+  keep.keep_dictionaries = true;
+  auto dict_reader = OpenParquetFile(file.string(), keep);
+  ASSERT_TRUE(dict_reader.ok());
+  auto dict_scanner = ParquetScanner::Make(dict_reader->get(), options);
+  ASSERT_TRUE(dict_scanner.ok());
+  ScanBatch dict_batch;
+  ASSERT_TRUE(*(*dict_scanner)->Next(&dict_batch));
+  EXPECT_TRUE(dict_batch.columns[1].is_dictionary());
+  ASSERT_EQ(dict_batch.num_rows, batch.num_rows);
+  for (int64_t i = 0; i < batch.num_rows; ++i) {
+    ASSERT_EQ(dict_batch.columns[1].BinaryAt(i), batch.columns[1].BinaryAt(i));
+  }
+  ColumnVector plain = dict_batch.columns[1];
+  plain.Materialize();
+  EXPECT_FALSE(plain.is_dictionary());
+  for (int64_t i = 0; i < batch.num_rows; ++i)
+    ASSERT_EQ(plain.binaries[i], batch.columns[1].binaries[i]);
 }
 
 TEST(ScannerTest, NullPagesArePrunedForComparisons) {

@@ -36,7 +36,9 @@ std::vector<std::string> SplitColumns(const std::string& list) {
 
 Status Cat(const std::string& uri, const std::string& columns_flag, int64_t limit,
            const std::string& format) {
-  SL_ASSIGN_OR_RETURN(auto reader, OpenParquetFile(uri));
+  ReaderOptions options;
+  options.keep_dictionaries = true;  // values are only looked at, one row at a time
+  SL_ASSIGN_OR_RETURN(auto reader, OpenParquetFile(uri, options));
   const FileSchema& schema = reader->schema();
   SL_ASSIGN_OR_RETURN(std::vector<int> columns,
                       schema.ResolveProjection(SplitColumns(columns_flag)));

@@ -98,7 +98,7 @@ Text ValueText(const ColumnDescriptor& c, const ColumnVector& v, int64_t row) {
       return t;
     }
     default:
-      bytes = v.binaries[r];
+      bytes = v.BinaryAt(row);
       break;
   }
   switch (c.kind) {
