@@ -156,6 +156,25 @@ TEST(BrokenCorpus, LowCapsStopLargeClaims) {
   EXPECT_EQ(ReadEverything("footer", built.bytes, small).code(), StatusCode::kResourceExhausted);
 }
 
+// A footer of minimal schema elements (3 bytes each, 160 once decoded): refused by the decoded-
+// memory cap instead of decoding into 50 times its size.
+TEST(BrokenCorpus, FooterAmplificationIsCapped) {
+  const uint32_t n = 400000;
+  std::string footer = "\x29\xfc";  // FileMetaData.schema (field 2): structs, size follows
+  for (uint32_t v = n; v >= 0x80; v >>= 7) footer.push_back(static_cast<char>((v & 0x7f) | 0x80));
+  footer.push_back(static_cast<char>(n >> 14));
+  for (uint32_t i = 0; i < n; ++i) footer += std::string("\x48\x00\x00", 3);  // {name: ""}
+  footer.push_back('\0');
+  std::string file = "PAR1" + footer;
+  const auto len = static_cast<uint32_t>(footer.size());
+  file.append(reinterpret_cast<const char*>(&len), 4);
+  file += "PAR1";
+  Status s = ReadEverything("amplified", file);
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("decoded values would take more than"), std::string::npos)
+      << s.message();
+}
+
 fs::path CheckedInDir() {
   const char* src = std::getenv("SALESLAKE_SOURCE_DIR");
   return fs::path(src ? src : ".") / "tests" / "parquet" / "broken";

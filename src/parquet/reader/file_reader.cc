@@ -22,6 +22,8 @@ constexpr uint64_t kBloomHeaderPrefetch = 256;
 constexpr int64_t kMaxBloomFilterBytes = 128 << 20;
 constexpr int64_t kBloomBlockBytes = 32;
 constexpr int64_t kMinReserveRows = 1 << 16;
+constexpr uint64_t kFooterDecodeBase = 16u << 20;
+constexpr uint64_t kFooterDecodeRatio = 32;
 
 // Fixed-width values are copied out of their page; byte arrays stay views into it.
 bool CopiesValues(const ColumnDescriptor& c) {
@@ -92,7 +94,11 @@ Status ParquetFileReader::ReadFooter() {
   } else {
     SL_RETURN_IF_ERROR(file_->ReadAt(data_end_, footer_length, &footer));
   }
-  Status s = Deserialize(footer, &metadata_, nullptr, options_.thrift_limits);
+  // Decoded structs can be ~100 times their encoding; real footers stay well under 32 times.
+  thrift::DecodeLimits limits = options_.thrift_limits;
+  limits.max_decoded_bytes =
+      std::min(limits.max_decoded_bytes, kFooterDecodeBase + kFooterDecodeRatio * footer_length);
+  Status s = Deserialize(footer, &metadata_, nullptr, limits);
   if (!s.ok()) return Status(s.code(), name + ": bad footer: " + s.message());
   if (metadata_.has_encryption_algorithm) {
     return Status::NotSupported(name + ": the file is encrypted (not supported)");

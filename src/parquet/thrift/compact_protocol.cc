@@ -275,7 +275,18 @@ Status CompactReader::ReadBinaryView(std::string_view* v) {
 Status CompactReader::ReadBinary(std::string* v) {
   std::string_view view;
   SL_RETURN_IF_ERROR(ReadBinaryView(&view));
+  SL_RETURN_IF_ERROR(Charge(view.size()));
   v->assign(view);
+  return Status::OK();
+}
+
+Status CompactReader::Charge(uint64_t bytes) {
+  charged_ += bytes;
+  if (charged_ > limits_.max_decoded_bytes) {
+    return Status::ResourceExhausted(
+        fmt::format("thrift: the decoded values would take more than {} bytes (at byte {})",
+                    limits_.max_decoded_bytes, pos_));
+  }
   return Status::OK();
 }
 

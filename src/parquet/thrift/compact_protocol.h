@@ -97,6 +97,10 @@ struct DecodeLimits {
   int max_depth = 64;                      // nested structs and containers
   uint32_t max_string_bytes = 256u << 20;  // one binary/string value
   uint32_t max_list_size = 64u << 20;      // elements in one list/set/map
+  // Memory the decoded structs may take in all (lists counted at their C++ element size, strings
+  // at their length): a decoded struct can be ~100 times larger than its encoding, so the input
+  // size alone does not bound it.
+  uint64_t max_decoded_bytes = uint64_t{1} << 30;
 };
 
 class CompactReader {
@@ -131,6 +135,10 @@ class CompactReader {
   // Skips a struct value and returns its encoded body (fields + STOP) so it can be re-emitted.
   Status SkipCapture(std::string_view* raw);
 
+  // Accounts `bytes` about to be allocated for decoded values; ResourceExhausted past
+  // limits.max_decoded_bytes.
+  Status Charge(uint64_t bytes);
+
   size_t position() const { return pos_; }
   size_t remaining() const { return data_.size() - pos_; }
 
@@ -146,6 +154,7 @@ class CompactReader {
   int depth_ = 0;
   std::vector<int16_t> last_field_id_;
   int16_t last_id_ = 0;
+  uint64_t charged_ = 0;
   bool has_pending_bool_ = false;
   bool pending_bool_ = false;
 };

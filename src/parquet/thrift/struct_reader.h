@@ -86,6 +86,7 @@ Status ReadList(CompactReader* r, CType element_type, std::vector<T>* out,
     return Status::Corruption(fmt::format("list elements have thrift type {}, expected {}",
                                           CTypeName(actual), CTypeName(element_type)));
   }
+  SL_RETURN_IF_ERROR(r->Charge(uint64_t{n} * sizeof(T)));
   out->clear();
   out->reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
