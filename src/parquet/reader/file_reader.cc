@@ -94,11 +94,7 @@ Status ParquetFileReader::ReadFooter() {
   } else {
     SL_RETURN_IF_ERROR(file_->ReadAt(data_end_, footer_length, &footer));
   }
-  // Decoded structs can be ~100 times their encoding; real footers stay well under 32 times.
-  thrift::DecodeLimits limits = options_.thrift_limits;
-  limits.max_decoded_bytes =
-      std::min(limits.max_decoded_bytes, kFooterDecodeBase + kFooterDecodeRatio * footer_length);
-  Status s = Deserialize(footer, &metadata_, nullptr, limits);
+  Status s = Deserialize(footer, &metadata_, nullptr, LimitsFor(footer_length));
   if (!s.ok()) return Status(s.code(), name + ": bad footer: " + s.message());
   if (metadata_.has_encryption_algorithm) {
     return Status::NotSupported(name + ": the file is encrypted (not supported)");
@@ -123,6 +119,14 @@ Status ParquetFileReader::ReadFooter() {
     }
   }
   return Status::OK();
+}
+
+thrift::DecodeLimits ParquetFileReader::LimitsFor(uint64_t encoded_bytes) const {
+  // Decoded structs can be ~100 times their encoding; real metadata stays well under 32 times.
+  thrift::DecodeLimits limits = options_.thrift_limits;
+  limits.max_decoded_bytes =
+      std::min(limits.max_decoded_bytes, kFooterDecodeBase + kFooterDecodeRatio * encoded_bytes);
+  return limits;
 }
 
 int64_t ParquetFileReader::row_group_rows(int row_group) const {
@@ -423,7 +427,7 @@ Result<std::optional<ColumnIndex>> ParquetFileReader::ReadColumnIndex(int row_gr
                                static_cast<uint64_t>(*cc.column_index_length), "column index",
                                &bytes));
   ColumnIndex index;
-  Status s = Deserialize(bytes, &index, nullptr, options_.thrift_limits);
+  Status s = Deserialize(bytes, &index, nullptr, LimitsFor(bytes.size()));
   if (!s.ok()) return Status(s.code(), ctx + ": bad column index: " + s.message());
   const size_t n = index.null_pages.size();
   if (index.min_values.size() != n || index.max_values.size() != n ||
@@ -450,7 +454,7 @@ Result<std::optional<OffsetIndex>> ParquetFileReader::ReadOffsetIndex(int row_gr
                                static_cast<uint64_t>(*cc.offset_index_length), "offset index",
                                &bytes));
   OffsetIndex index;
-  Status s = Deserialize(bytes, &index, nullptr, options_.thrift_limits);
+  Status s = Deserialize(bytes, &index, nullptr, LimitsFor(bytes.size()));
   if (!s.ok()) return Status(s.code(), ctx + ": bad offset index: " + s.message());
   return std::optional<OffsetIndex>(std::move(index));
 }

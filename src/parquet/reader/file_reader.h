@@ -94,6 +94,8 @@ class ParquetFileReader {
   // Reads [offset, offset + length) after checking it lies inside the data area of the file.
   Status ReadRange(uint64_t offset, uint64_t length, const std::string& what,
                    std::string* out) const;
+  // The thrift limits for decoding `encoded_bytes` of metadata (decoded memory capped).
+  thrift::DecodeLimits LimitsFor(uint64_t encoded_bytes) const;
   // The column is flat, its row group within the row cap.
   Status CheckReadable(int row_group, int column) const;
   Result<std::unique_ptr<compress::Codec>> MakeChunkCodec(int row_group, int column,
