@@ -103,7 +103,12 @@ std::string SaleRow::ToJson() const {
 
 void SaleRowFromParsed(const table::ParsedSale& sale, SaleRow* row) {
   for (SalesField f : kStringFields) {
-    row->text[static_cast<int>(f)].assign(sale.text[static_cast<int>(f)]);
+    // Only fields that parsed hold views worth copying; the rest are empty.
+    if (sale.has(f)) {
+      row->text[static_cast<int>(f)].assign(sale.text[static_cast<int>(f)]);
+    } else {
+      row->text[static_cast<int>(f)].clear();
+    }
   }
   row->timestamp_micros = sale.timestamp_micros;
   row->retail_price = sale.retail_price_paise;

@@ -138,6 +138,8 @@ const ParsedSale& SalesValidator::Validate(std::string_view record) {
   ParsedSale& r = impl_->result;
   r.valid = 0;
   r.reasons = 0;
+  r.text.fill(std::string_view());  // views into the last document die with this parse
+  r.timestamp_micros = r.retail_price_paise = r.quantity = r.mrp_paise = r.total_paise = 0;
   r.detail.clear();
   auto fail = [&r](Reason reason, std::string detail) {
     if (r.detail.empty()) r.detail = std::move(detail);
