@@ -1,0 +1,343 @@
+#include "sql/query_engine.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <set>
+
+#include "base/clock.h"
+#include "sql/lake_vtab.h"
+#include "sql/sql_functions.h"
+
+namespace saleslake::sql {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+// Pragmas that only read: allowed with no argument (a pragma with an argument may set state).
+bool IsReadOnlyPragma(const char* name, const char* arg) {
+  static const std::set<std::string> kReadOnly = {
+      "table_info",     "table_xinfo", "table_list", "function_list", "module_list",
+      "collation_list", "index_list",  "index_info", "index_xinfo",   "foreign_key_list"};
+  static const std::set<std::string> kReadOnlyWithoutArgument = {
+      "compile_options", "encoding", "page_size", "user_version", "schema_version"};
+  if (name == nullptr) return false;
+  const std::string n = Lower(name);
+  if (kReadOnly.count(n) != 0) return true;  // their argument names a table, not a value
+  return arg == nullptr && kReadOnlyWithoutArgument.count(n) != 0;
+}
+
+}  // namespace
+
+struct QueryEngine::Impl {
+  std::unique_ptr<LakeTables> tables;
+  sqlite3* db = nullptr;
+  std::mutex mu;  // one Execute at a time
+  std::atomic<bool> interrupted{false};
+  int64_t deadline_micros = 0;  // 0: none
+  bool timed_out = false;
+  std::string denied;  // what the authorizer refused last
+
+  ~Impl() {
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  static int Authorize(void* self, int action, const char* a, const char* b, const char*,
+                       const char*) {
+    auto* impl = static_cast<Impl*>(self);
+    switch (action) {
+      case SQLITE_SELECT:
+      case SQLITE_READ:
+      case SQLITE_FUNCTION:
+      case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+      case SQLITE_PRAGMA:
+        if (IsReadOnlyPragma(a, b)) return SQLITE_OK;
+        impl->denied = fmt::format("PRAGMA {}{}", a ? a : "", b ? " = value" : "");
+        return SQLITE_DENY;
+      case SQLITE_ATTACH:
+        impl->denied = "ATTACH";
+        return SQLITE_DENY;
+      case SQLITE_DETACH:
+        impl->denied = "DETACH";
+        return SQLITE_DENY;
+      case SQLITE_INSERT:
+        impl->denied = "INSERT";
+        return SQLITE_DENY;
+      case SQLITE_UPDATE:
+        impl->denied = "UPDATE";
+        return SQLITE_DENY;
+      case SQLITE_DELETE:
+        impl->denied = "DELETE";
+        return SQLITE_DENY;
+      case SQLITE_TRANSACTION:
+        impl->denied = "a transaction statement";
+        return SQLITE_DENY;
+      case SQLITE_SAVEPOINT:
+        impl->denied = "SAVEPOINT";
+        return SQLITE_DENY;
+      case SQLITE_ALTER_TABLE:
+        impl->denied = "ALTER TABLE";
+        return SQLITE_DENY;
+      case SQLITE_ANALYZE:
+        impl->denied = "ANALYZE";
+        return SQLITE_DENY;
+      case SQLITE_REINDEX:
+        impl->denied = "REINDEX";
+        return SQLITE_DENY;
+      default:
+        impl->denied = "CREATE/DROP and other statements that change the database";
+        return SQLITE_DENY;
+    }
+  }
+
+  static int Progress(void* self) {
+    auto* impl = static_cast<Impl*>(self);
+    if (impl->interrupted.load(std::memory_order_relaxed)) return 1;
+    if (impl->deadline_micros != 0 && MonotonicMicros() > impl->deadline_micros) {
+      impl->timed_out = true;
+      return 1;
+    }
+    return 0;
+  }
+};
+
+QueryEngine::QueryEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+QueryEngine::~QueryEngine() = default;
+
+Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileSystem> fs,
+                                                       std::vector<table::LakeTable> tables) {
+  std::set<std::string> names;
+  for (const auto& t : tables) {
+    for (const std::string* n : [&] {
+           std::vector<const std::string*> all{&t.name};
+           for (const auto& a : t.aliases) all.push_back(&a);
+           return all;
+         }()) {
+      if (n->empty()) return Status::InvalidArgument("a lake table without a name");
+      if (!names.insert(Lower(*n)).second) {
+        return Status::InvalidArgument(
+            fmt::format("two lake tables (or aliases) are named '{}': names must be unique", *n));
+      }
+    }
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->tables = std::make_unique<LakeTables>(std::move(fs), std::move(tables));
+  int rc =
+      sqlite3_open_v2(":memory:", &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    return Status::Internal(fmt::format("sqlite: cannot open a connection: {}",
+                                        impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
+  }
+  sqlite3* db = impl->db;
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
+  sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
+  rc = RegisterSqlFunctions(db);
+  if (rc == SQLITE_OK) rc = RegisterLakeModule(db, impl->tables.get());
+  if (rc != SQLITE_OK) {
+    return Status::Internal(
+        fmt::format("sqlite: cannot register functions: {}", sqlite3_errmsg(db)));
+  }
+  const auto& registered = impl->tables->tables();
+  for (size_t i = 0; i < registered.size(); ++i) {
+    std::vector<std::string> all{registered[i].name};
+    all.insert(all.end(), registered[i].aliases.begin(), registered[i].aliases.end());
+    for (const std::string& name : all) {
+      const std::string sql =
+          fmt::format("CREATE VIRTUAL TABLE {} USING lake({})", QuoteIdentifier(name), i);
+      char* err = nullptr;
+      rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+      if (rc != SQLITE_OK) {
+        Status s = Status::InvalidArgument(
+            fmt::format("cannot register lake table '{}': {}", name, err ? err : "?"));
+        sqlite3_free(err);
+        return s;
+      }
+    }
+  }
+  sqlite3_set_authorizer(db, &Impl::Authorize, impl.get());
+  sqlite3_progress_handler(db, 4000, &Impl::Progress, impl.get());
+  return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(impl)));
+}
+
+const std::vector<table::LakeTable>& QueryEngine::tables() const { return impl_->tables->tables(); }
+
+void QueryEngine::Interrupt() {
+  impl_->interrupted.store(true);
+  sqlite3_interrupt(impl_->db);
+}
+
+namespace {
+
+void Locate(std::string_view sql, int offset, QueryError* where) {
+  where->offset = offset;
+  where->line = 1;
+  where->column = 1;
+  for (int i = 0; i < offset && i < static_cast<int>(sql.size()); ++i) {
+    if (sql[static_cast<size_t>(i)] == '\n') {
+      ++where->line;
+      where->column = 1;
+    } else {
+      ++where->column;
+    }
+  }
+}
+
+bool OnlyBlankOrComments(const char* tail) {
+  // sqlite3_complete-style scan is overkill; let SQLite tell: preparing it yields no statement.
+  return tail == nullptr || *tail == '\0';
+}
+
+}  // namespace
+
+Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOptions& options,
+                                         QueryError* error) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Impl& impl = *impl_;
+  sqlite3* db = impl.db;
+  QueryError where_local;
+  QueryError* where = error ? error : &where_local;
+  *where = QueryError();
+  const int64_t start = MonotonicMicros();
+  impl.interrupted.store(false);
+  impl.timed_out = false;
+  impl.denied.clear();
+  impl.deadline_micros =
+      options.timeout_seconds > 0 ? start + static_cast<int64_t>(options.timeout_seconds * 1e6) : 0;
+  impl.tables->counters() = ScanCounters();
+  impl.tables->error() = Status::OK();
+
+  auto fail = [&](int rc, std::string_view what) -> Status {
+    const int offset = sqlite3_error_offset(db);
+    std::string message = sqlite3_errmsg(db);
+    if (impl.timed_out) {
+      return Status::Timeout(fmt::format(
+          "the query ran longer than its timeout of {}s and was stopped (raise --timeout, or "
+          "narrow it: a WHERE on year/month/day or timestamp reads fewer files)",
+          options.timeout_seconds));
+    }
+    if (impl.interrupted.load() || (rc & 0xff) == SQLITE_INTERRUPT) {
+      return Status::Timeout("the query was interrupted");
+    }
+    if ((rc & 0xff) == SQLITE_AUTH) {
+      return Status::PermissionDenied(fmt::format(
+          "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs)",
+          impl.denied.empty() ? "this statement" : impl.denied));
+    }
+    if (!impl.tables->error().ok()) return impl.tables->error();
+    if (offset >= 0) {
+      Locate(sql, offset, where);
+      message += fmt::format(" (at line {}, column {})", where->line, where->column);
+    }
+    return Status::InvalidArgument(fmt::format("{}{}", what, message));
+  };
+
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt, &tail);
+  if (rc != SQLITE_OK) return fail(rc, "");
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+  if (stmt == nullptr) return Status::InvalidArgument("no SQL statement given");
+  // A second statement after the first is refused (one statement per call).
+  if (!OnlyBlankOrComments(tail)) {
+    sqlite3_stmt* next = nullptr;
+    const char* next_tail = nullptr;
+    rc = sqlite3_prepare_v3(db, tail, -1, 0, &next, &next_tail);
+    if (next != nullptr || rc != SQLITE_OK) {
+      sqlite3_finalize(next);
+      Locate(sql, static_cast<int>(tail - sql.c_str()), where);
+      while (where->offset < static_cast<int>(sql.size()) &&
+             std::isspace(static_cast<unsigned char>(sql[static_cast<size_t>(where->offset)]))) {
+        Locate(sql, where->offset + 1, where);
+      }
+      return Status::InvalidArgument(
+          fmt::format("only one statement per query: a second one starts at line {}, column {}",
+                      where->line, where->column));
+    }
+  }
+  if (!sqlite3_stmt_readonly(stmt)) {
+    return Status::PermissionDenied(
+        "this statement would change the database: SQL over the lake is read-only");
+  }
+
+  QueryResult result;
+  const int ncols = sqlite3_column_count(stmt);
+  for (int i = 0; i < ncols; ++i) {
+    QueryColumn col;
+    col.name = sqlite3_column_name(stmt, i) ? sqlite3_column_name(stmt, i) : "";
+    const char* decl = sqlite3_column_decltype(stmt, i);
+    col.declared_type = decl ? decl : "";
+    result.columns.push_back(std::move(col));
+  }
+  int64_t bytes = 0;
+  while (true) {
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return fail(rc, "");
+    if ((options.max_rows > 0 && static_cast<int64_t>(result.rows.size()) >= options.max_rows) ||
+        (options.max_result_bytes > 0 && bytes >= options.max_result_bytes)) {
+      result.truncated = true;
+      break;
+    }
+    std::vector<Value> row;
+    row.reserve(static_cast<size_t>(ncols));
+    for (int i = 0; i < ncols; ++i) {
+      switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_INTEGER:
+          row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+          bytes += 8;
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(stmt, i));
+          bytes += 8;
+          break;
+        case SQLITE_TEXT: {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+          const int n = sqlite3_column_bytes(stmt, i);
+          row.emplace_back(std::string(p, static_cast<size_t>(n)));
+          bytes += n;
+          break;
+        }
+        case SQLITE_BLOB: {
+          const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+          const int n = sqlite3_column_bytes(stmt, i);
+          row.emplace_back(Blob{std::string(p ? p : "", static_cast<size_t>(n))});
+          bytes += n;
+          break;
+        }
+        default:
+          row.emplace_back(std::monostate{});
+          bytes += 8;
+      }
+    }
+    result.rows.push_back(std::move(row));
+  }
+  result.scan = impl.tables->counters();
+  result.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
+  return result;
+}
+
+}  // namespace saleslake::sql
