@@ -1,0 +1,38 @@
+// The lake's tables for the SQL engine, from the catalog.
+//
+//   SL_ASSIGN_OR_RETURN(std::vector<table::LakeTable> tables,
+//                       catalog::LoadLakeTables(lake_uri, catalog_path));
+//
+// LoadLakeTables opens the lake's catalog (creating it when missing), brings it up to date with
+// an incremental crawl (cheap when nothing changed: the ledger and one listing of the data
+// layers, no footer read), and returns every table that has readable committed files: its
+// columns (current schema version; columns missing from older files read as NULL), its Hive
+// partition keys (year, month, day as INT32), its committed files and its aliases
+// (highest_sold_product also answers to higest_sold_product). Files the crawl flagged (corrupt,
+// incompatible schema) are left out and listed in the catalog's problems.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "table/lake_table.h"
+
+namespace saleslake::catalog {
+
+// Where a lake's catalog lives when no --catalog is given:
+//   local lake (file://, a path)  <lake>/_catalog/catalog.db
+//   s3://bucket/prefix            $XDG_CACHE_HOME/saleslake/catalogs/bucket/prefix/catalog.db
+//                                 ($XDG_CACHE_HOME defaults to ~/.cache; without a home
+//                                 directory, ./.saleslake/catalogs/...)
+//   mem://name                    ":memory:" (a catalog that lives as long as the process)
+// Parent directories are created when `create_dirs`.
+Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_dirs = true);
+
+// `catalog_path` "" means DefaultCatalogPath(lake_uri). With `refresh` false the catalog is read
+// as the last crawl left it (NotFound when it does not exist).
+Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
+                                                     const std::string& catalog_path = "",
+                                                     bool refresh = true);
+
+}  // namespace saleslake::catalog
