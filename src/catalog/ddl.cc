@@ -288,8 +288,8 @@ Result<std::string> GenerateDdl(const std::vector<LakeTable>& tables, const DdlO
     int64_t rows = 0;
     for (const table::LakeFile& f : t.files) rows += f.rows;
     if (!out.empty()) out += "\n";
-    out += fmt::format("-- {} ({}): {} files, {} rows, schema version {}\n", t.name, t.location,
-                       t.files.size(), rows, t.schema_version);
+    out += fmt::format("-- {} ({}): {} file{}, {} rows, schema version {}\n", t.name, t.location,
+                       t.files.size(), t.files.size() == 1 ? "" : "s", rows, t.schema_version);
     switch (options.dialect) {
       case DdlDialect::kAthena:
       case DdlDialect::kHive:

@@ -26,7 +26,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://my-bucket/lake/main/sales/year=${year}/month=${month}/day=${day}/'
 );
 
--- raw_sales (raw/sales): 1 files, 5 rows, schema version 1
+-- raw_sales (raw/sales): 1 file, 5 rows, schema version 1
 CREATE EXTERNAL TABLE IF NOT EXISTS `raw_sales` (
   `total` decimal(18,2),
   `_raw` binary,
@@ -53,7 +53,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://my-bucket/lake/raw/sales/year=${year}/month=${month}/day=${day}/'
 );
 
--- highest_sold_product (main/highest_sold_product): 1 files, 359 rows, schema version 1
+-- highest_sold_product (main/highest_sold_product): 1 file, 359 rows, schema version 1
 CREATE EXTERNAL TABLE IF NOT EXISTS `highest_sold_product` (
   `rank` int,
   `product_id` string,

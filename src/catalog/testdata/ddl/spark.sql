@@ -15,7 +15,7 @@ LOCATION 's3://my-bucket/lake/main/sales/';
 
 MSCK REPAIR TABLE `sales`;
 
--- raw_sales (raw/sales): 1 files, 5 rows, schema version 1
+-- raw_sales (raw/sales): 1 file, 5 rows, schema version 1
 CREATE TABLE IF NOT EXISTS `raw_sales` (
   `total` DECIMAL(18,2),
   `_raw` BINARY,
@@ -31,7 +31,7 @@ LOCATION 's3://my-bucket/lake/raw/sales/';
 
 MSCK REPAIR TABLE `raw_sales`;
 
--- highest_sold_product (main/highest_sold_product): 1 files, 359 rows, schema version 1
+-- highest_sold_product (main/highest_sold_product): 1 file, 359 rows, schema version 1
 CREATE TABLE IF NOT EXISTS `highest_sold_product` (
   `rank` INT,
   `product_id` STRING,

@@ -17,7 +17,7 @@ WITH (
 
 CALL system.sync_partition_metadata('default', 'sales', 'ADD');
 
--- raw_sales (raw/sales): 1 files, 5 rows, schema version 1
+-- raw_sales (raw/sales): 1 file, 5 rows, schema version 1
 CREATE TABLE IF NOT EXISTS "raw_sales" (
   "total" decimal(18,2),
   "_raw" varbinary,
@@ -35,7 +35,7 @@ WITH (
 
 CALL system.sync_partition_metadata('default', 'raw_sales', 'ADD');
 
--- highest_sold_product (main/highest_sold_product): 1 files, 359 rows, schema version 1
+-- highest_sold_product (main/highest_sold_product): 1 file, 359 rows, schema version 1
 CREATE TABLE IF NOT EXISTS "highest_sold_product" (
   "rank" integer,
   "product_id" varchar,
