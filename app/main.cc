@@ -7,6 +7,7 @@
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
 #include "pipeline/extract_command.h"
+#include "pipeline/run_command.h"
 #include "pipeline/status_command.h"
 #include "pipeline/transform_command.h"
 #include "pipeline/vacuum.h"
@@ -14,6 +15,11 @@
 #include "web/api_command.h"
 
 namespace {
+
+// The steps `run` adds after the transform (the crawl, once the catalog exists).
+int RunPipeline(int argc, char** argv) {
+  return saleslake::pipeline::PipelineRunCommand(argc, argv, {});
+}
 
 struct Command {
   const char* name;
@@ -35,6 +41,8 @@ constexpr Command kCommands[] = {
      saleslake::pipeline::ExtractCommand},
     {"transform", "raw batches -> main, quarantine, daily_sales and aggregates (one commit)",
      saleslake::pipeline::TransformCommand},
+    {"run", "extract -> transform (-> crawl), once or --every interval; run records in _runs/",
+     RunPipeline},
     {"compact", "merge the small files of each partition of a table, atomically",
      saleslake::pipeline::CompactCommand},
     {"quarantine", "list quarantined records; replay them into main once fixed",

@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "base/cli.h"
 #include "base/clock.h"
-#include "base/hash.h"
 #include "base/logging.h"
 #include "pipeline/extract.h"
 #include "pipeline/lake_lock.h"
+#include "pipeline/run.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -28,12 +27,6 @@ struct Flags {
   int http_attempts = 4;
   std::string http_timeout = "10m";
 };
-
-std::string NewRunId() {
-  std::random_device rd;
-  const uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  return HexEncode(reinterpret_cast<const uint8_t*>(&r), sizeof(r));
-}
 
 void Print(const Flags& flags, const ExtractResult& r) {
   if (flags.format == "json") {

@@ -56,29 +56,31 @@ std::vector<ColumnSpec> DailySalesColumns() {
           Money("gross_profit")};
 }
 
+DailyRollup::Key DailyRollup::KeyOf(const DailyRow& r) {
+  return {r.store_id,     r.product_id, r.store_name, r.store_location,
+          r.product_name, r.category,   r.brand};
+}
+
 void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
-  auto key = std::make_pair(Field(s, SalesField::kStoreId), Field(s, SalesField::kProductId));
-  auto [it, inserted] = rows_.try_emplace(key);
-  DailyRow& r = it->second;
-  if (inserted) {
-    r.date = date;
-    r.store_id = key.first;
-    r.store_name = Field(s, SalesField::kStoreName);
-    r.store_location = Field(s, SalesField::kStoreLocation);
-    r.product_id = key.second;
-    r.product_name = Field(s, SalesField::kProductName);
-    r.category = Field(s, SalesField::kCategory);
-    r.brand = Field(s, SalesField::kBrand);
-  }
-  r.orders += 1;
-  r.units += s.quantity;
-  r.sales += s.total;
-  r.cost += s.retail_price * s.quantity;
-  r.gross_profit += (s.mrp - s.retail_price) * s.quantity;
+  DailyRow d;
+  d.date = date;
+  d.store_id = Field(s, SalesField::kStoreId);
+  d.store_name = Field(s, SalesField::kStoreName);
+  d.store_location = Field(s, SalesField::kStoreLocation);
+  d.product_id = Field(s, SalesField::kProductId);
+  d.product_name = Field(s, SalesField::kProductName);
+  d.category = Field(s, SalesField::kCategory);
+  d.brand = Field(s, SalesField::kBrand);
+  d.orders = 1;
+  d.units = s.quantity;
+  d.sales = s.total;
+  d.cost = s.retail_price * s.quantity;
+  d.gross_profit = (s.mrp - s.retail_price) * s.quantity;
+  AddDaily(d);
 }
 
 void DailyRollup::AddDaily(const DailyRow& d) {
-  auto [it, inserted] = rows_.try_emplace(std::make_pair(d.store_id, d.product_id), d);
+  auto [it, inserted] = rows_.try_emplace(KeyOf(d), d);
   if (inserted) return;
   DailyRow& r = it->second;
   r.orders += d.orders;
@@ -150,10 +152,10 @@ const std::vector<std::string>& AggregateTables::TableNames() {
 void AggregateTables::Add(const DailyRow& r) {
   brand_[r.brand].Add(r);
   category_[r.category].Add(r);
-  auto [s, new_store] = store_.try_emplace(r.store_id);
+  auto [s, new_store] = store_.try_emplace({r.store_id, r.store_name, r.store_location});
   if (new_store) s->second.names = {r.store_id, r.store_name, r.store_location};
   s->second.totals.Add(r);
-  auto [p, new_product] = product_.try_emplace(r.product_id);
+  auto [p, new_product] = product_.try_emplace({r.product_id, r.product_name, r.brand, r.category});
   if (new_product) p->second.names = {r.product_id, r.product_name, r.brand, r.category};
   p->second.totals.Add(r);
 }
@@ -220,8 +222,9 @@ Status AggregateTables::Write(io::FileSystem& fs, const LedgerState& state, cons
     SL_RETURN_IF_ERROR(emit("main/store_sales", columns, b));
   }
   {
-    // Every product, ranked by units sold, then sales, then id (ties broken deterministically).
-    std::vector<const std::pair<const std::string, Named>*> ranked;
+    // Every product, ranked by units sold, then sales, then id and names (ties broken
+    // deterministically: the map is in that order and the sort is stable).
+    std::vector<const decltype(product_)::value_type*> ranked;
     for (const auto& p : product_) ranked.push_back(&p);
     std::stable_sort(ranked.begin(), ranked.end(), [](auto* a, auto* b) {
       if (a->second.totals.units != b->second.totals.units) {

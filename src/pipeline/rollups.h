@@ -5,6 +5,7 @@
 // cost = retail_price x quantity, so sales - cost = gross_profit for every clean sale.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -36,17 +37,22 @@ struct DailyRow {
 
 std::vector<parquet::ColumnSpec> DailySalesColumns();
 
-// The daily rows of one day partition, keyed by (store_id, product_id).
+// The daily rows of one day partition, one per (store, product) as the sales name them: keyed by
+// store_id, product_id and their names (store_name, store_location, product_name, category,
+// brand). Sales whose names disagree with their id (clean when no reference catalog judges them)
+// keep their own rows, so every aggregate equals GROUP BY over main/sales exactly.
 class DailyRollup {
  public:
   void AddSale(int32_t date, const SaleRow& sale);
   void AddDaily(const DailyRow& row);
   bool empty() const { return rows_.empty(); }
-  // Sorted by (store_id, product_id).
+  // Sorted by (store_id, product_id, then the names).
   std::vector<DailyRow> Rows() const;
 
  private:
-  std::map<std::pair<std::string, std::string>, DailyRow> rows_;
+  using Key = std::array<std::string, 7>;  // store_id, product_id, then the five names
+  static Key KeyOf(const DailyRow& r);
+  std::map<Key, DailyRow> rows_;
 };
 
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
@@ -81,7 +87,10 @@ class AggregateTables {
     Totals totals;
   };
   std::map<std::string, Totals> brand_, category_;
-  std::map<std::string, Named> store_, product_;
+  // store_sales groups by (store_id, store_name, store_location); highest_sold_product by
+  // (product_id, product_name, brand, category).
+  std::map<std::array<std::string, 3>, Named> store_;
+  std::map<std::array<std::string, 4>, Named> product_;
 };
 
 // "part-<first 32 hex of SHA-256(key)>.parquet".
