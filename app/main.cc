@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "catalog/crawl_step.h"
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
 #include "pipeline/extract_command.h"
@@ -16,9 +17,9 @@
 
 namespace {
 
-// The steps `run` adds after the transform (the crawl, once the catalog exists).
+// `run` = extract -> transform -> crawl (the catalog is a layer above the pipeline).
 int RunPipeline(int argc, char** argv) {
-  return saleslake::pipeline::PipelineRunCommand(argc, argv, {});
+  return saleslake::pipeline::PipelineRunCommand(argc, argv, {saleslake::catalog::CrawlRunStep()});
 }
 
 struct Command {

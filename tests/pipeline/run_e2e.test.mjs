@@ -243,8 +243,12 @@ test('run: api -> 10 batches of 10k (2% dirty) -> raw, main, quarantine and aggr
   assert.match(records[0], new RegExp(`^\\d{8}T\\d{6}\\.\\d{6}Z-${run.run_id}\\.json$`));
   const record = JSON.parse(fs.readFileSync(path.join(lake, '_runs', records[0]), 'utf8'));
   assert.equal(record.transform.rows_main, run.transform.rows_main);
+  // The crawl ran after the transform, into the lake's default catalog.
+  assert.deepEqual(run.after.map((s) => s.step), ['crawl']);
+  assert.ok(run.after[0].summary.tables >= 9, JSON.stringify(run.after[0].summary));
+  assert.ok(fs.existsSync(path.join(lake, '_catalog', 'catalog.db')));
   const status = JSON.parse(saleslake(['status', '--lake', lake, '--format', 'json']));
-  assert.equal(status.pending_batches ?? 0, 0);
+  assert.equal(status.batches.pending, 0);
 });
 
 test('run on an s3:// lake against moto: the same lake, read back through saleslake fs cp', async (t) => {
@@ -278,4 +282,31 @@ test('run on an s3:// lake against moto: the same lake, read back through salesl
     '--format', 'json'], env).trim());
   assert.equal(again.transform.rows_in, RECORDS);
   moto.kill('SIGKILL');
+});
+
+test('run --every: SIGTERM lets the run under way finish, records it, and exits 0', async () => {
+  const lake = path.join(dir, 'every');
+  const child = spawn(bin, ['run', '--api', `${api.url}/v1/sales?records=20000`, '--batches', '3',
+    '--every', '200ms', '--lake', lake, '--log-format', 'json', '--skip', 'crawl'],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  // Wait for the first run to start its second batch, then ask it to stop.
+  for (let i = 0; i < 600 && !/"event":"run.batch"/.test(stderr); ++i) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.match(stderr, /"event":"run.batch"/);
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /"event":"run.stopped"/);
+  const records = fs.readdirSync(path.join(lake, '_runs')).sort();
+  assert.ok(records.length >= 1);
+  const last = JSON.parse(fs.readFileSync(path.join(lake, '_runs', records.at(-1)), 'utf8'));
+  assert.ok(['interrupted', 'ok'].includes(last.status), last.status);
+  // What it landed was transformed: nothing is left pending.
+  const status = JSON.parse(saleslake(['status', '--lake', lake, '--format', 'json']));
+  assert.equal(status.batches.pending, 0);
+  assert.equal(status.batches.extracted, status.batches.transformed);
 });
