@@ -61,17 +61,19 @@ std::string Optional(const std::optional<int64_t>& n) {
 
 void OptionalField(JsonWriter& w, std::string_view key, const std::optional<std::string>& v) {
   w.Key(key);
-  if (v)
+  if (v) {
     w.String(*v);
-  else
+  } else {
     w.Null();
+  }
 }
 void OptionalField(JsonWriter& w, std::string_view key, const std::optional<int64_t>& v) {
   w.Key(key);
-  if (v)
+  if (v) {
     w.Int(*v);
-  else
+  } else {
     w.Null();
+  }
 }
 
 void WriteColumns(JsonWriter& w, const std::vector<ColumnSummary>& columns) {
@@ -267,15 +269,11 @@ int CrawlCommand(int argc, char** argv) {
   app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.add_option("--now", now, "record this ISO 8601 instant as the crawl's time (tests)");
   return RunCommand(app, "crawl", "saleslake crawl --lake ./lake", argc, argv, [&]() -> Status {
-    SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, true));
-    SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake));
-    SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/true));
     CrawlOptions options;
-    options.lake_uri = fs->root_uri();
     if (!now.empty()) {
       SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
     }
-    SL_ASSIGN_OR_RETURN(CrawlResult result, Crawl(fs, store->db(), options));
+    SL_ASSIGN_OR_RETURN(CrawlResult result, CrawlLake(lake, catalog, options));
     std::cout << (format == "json" ? result.ToJson() + "\n" : result.ToText());
     return Status::OK();
   });

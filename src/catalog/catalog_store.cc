@@ -128,22 +128,25 @@ Result<TableDescription> CatalogStore::Describe(const std::string& name) {
     bool seen = false;
   };
   std::map<std::string, Agg> aggs;
-  SL_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT column_name, null_count, min, max, min_key, "
-                                            "max_key FROM partition_columns WHERE "
-                                            "table_name = ?1"));
+  SL_ASSIGN_OR_RETURN(
+      auto st, db_->Prepare("SELECT pc.column_name, pc.null_count, pc.min, pc.max, pc.min_key, "
+                            "pc.max_key, p.rows FROM partition_columns pc JOIN partitions p ON "
+                            "p.table_name = pc.table_name AND p.partition = pc.partition WHERE "
+                            "pc.table_name = ?1"));
   st.BindText(1, canonical);
   while (true) {
     SL_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     Agg& a = aggs[st.ColumnText(0)];
-    if (st.IsNull(1))
-      a.nulls_known = false;
-    else
+    const bool nulls_known = !st.IsNull(1);
+    if (nulls_known) {
       a.nulls += st.ColumnInt(1);
+    } else {
+      a.nulls_known = false;
+    }
     if (st.IsNull(4) || st.IsNull(5)) {
-      // No range: all nulls (harmless) or unknown; the partition's null count tells, but
-      // without its row count here, treat it as unknown only when nulls are unknown too.
-      if (st.IsNull(1)) a.range_known = false;
+      // No range: a partition of nulls only changes nothing; otherwise the range is unknown.
+      if (!(nulls_known && st.ColumnInt(1) == st.ColumnInt(6))) a.range_known = false;
       continue;
     }
     int lt = st.ColumnType(4), ht = st.ColumnType(5);

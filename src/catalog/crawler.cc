@@ -302,15 +302,17 @@ class CrawlWriter {
     ins.BindInt(5, f.bytes);
     ins.BindInt(6, f.mtime);
     ins.BindInt(7, row_groups);
-    if (version.has_value())
+    if (version.has_value()) {
       ins.BindInt(8, *version);
-    else
+    } else {
       ins.BindNull(8);
+    }
     ins.BindText(9, status);
-    if (error.empty())
+    if (error.empty()) {
       ins.BindNull(10);
-    else
+    } else {
       ins.BindText(10, error);
+    }
     ins.BindInt(11, now_);
     ins.BindInt(12, run_id_);
     SL_RETURN_IF_ERROR(ins.Run());
@@ -326,18 +328,21 @@ class CrawlWriter {
       col.BindText(3, c.column.name);
       col.BindText(4, LakeTypeName(c.column));
       col.BindInt(5, c.column.nullable ? 1 : 0);
-      if (c.null_count >= 0)
+      if (c.null_count >= 0) {
         col.BindInt(6, c.null_count);
-      else
+      } else {
         col.BindNull(6);
-      if (c.min)
+      }
+      if (c.min) {
         col.BindText(7, c.min->display);
-      else
+      } else {
         col.BindNull(7);
-      if (c.max)
+      }
+      if (c.max) {
         col.BindText(8, c.max->display);
-      else
+      } else {
         col.BindNull(8);
+      }
       BindKey(col, 9, c.min);
       BindKey(col, 10, c.max);
       SL_RETURN_IF_ERROR(col.Run());
@@ -467,10 +472,11 @@ class CrawlWriter {
       if (!row) break;
       Agg& a = aggs[{q.ColumnText(0), q.ColumnText(1)}];
       const bool nulls_known = !q.IsNull(2);
-      if (nulls_known)
+      if (nulls_known) {
         a.nulls += q.ColumnInt(2);
-      else
+      } else {
         a.nulls_known = false;
+      }
       std::optional<StatValue> lo = KeyAt(q, 5, 3);
       std::optional<StatValue> hi = KeyAt(q, 6, 4);
       if (!lo || !hi) {
@@ -489,18 +495,21 @@ class CrawlWriter {
       ins.BindText(1, name);
       ins.BindText(2, key.first);
       ins.BindText(3, key.second);
-      if (a.nulls_known)
+      if (a.nulls_known) {
         ins.BindInt(4, a.nulls);
-      else
+      } else {
         ins.BindNull(4);
-      if (a.min)
+      }
+      if (a.min) {
         ins.BindText(5, a.min->display);
-      else
+      } else {
         ins.BindNull(5);
-      if (a.max)
+      }
+      if (a.max) {
         ins.BindText(6, a.max->display);
-      else
+      } else {
         ins.BindNull(6);
+      }
       BindKey(ins, 7, a.min);
       BindKey(ins, 8, a.max);
       SL_RETURN_IF_ERROR(ins.Run());
@@ -618,10 +627,11 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
                                          "detail) VALUES (?1, ?2, ?3, ?4, ?5)"));
   for (const CrawlProblem& problem : result->problems) {
     p.BindInt(1, result->run_id);
-    if (problem.table.empty())
+    if (problem.table.empty()) {
       p.BindNull(2);
-    else
+    } else {
       p.BindText(2, problem.table);
+    }
     p.BindText(3, problem.path);
     p.BindText(4, problem.kind);
     p.BindText(5, problem.detail);
@@ -652,10 +662,11 @@ Status FinishRun(SqliteDb& db, const CrawlResult& r, int64_t finished, const Sta
   st.BindInt(2, finished);
   st.BindInt(3, static_cast<int64_t>(r.ledger_seq));
   st.BindText(4, status.ok() ? "ok" : "failed");
-  if (status.ok())
+  if (status.ok()) {
     st.BindNull(5);
-  else
+  } else {
     st.BindText(5, status.message());
+  }
   st.BindInt(6, r.tables);
   st.BindInt(7, r.files_committed);
   st.BindInt(8, r.files_read);

@@ -37,20 +37,33 @@ Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_
   return (dir / "catalog.db").string();
 }
 
+Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path,
+                              CrawlOptions options) {
+  SL_ASSIGN_OR_RETURN(io::ParsedUri uri, io::ParseUri(lake_uri));
+  if (uri.scheme == "file" && !std::filesystem::is_directory(uri.authority)) {
+    return Status::NotFound("lake " + lake_uri + " does not exist (check --lake)");
+  }
+  std::string path = catalog_path;
+  if (path.empty()) {
+    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri));
+  }
+  SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake_uri));
+  SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/true));
+  options.lake_uri = fs->root_uri();
+  return Crawl(fs, store->db(), options);
+}
+
 Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
                                                      const std::string& catalog_path,
                                                      bool refresh) {
   std::string path = catalog_path;
   if (path.empty()) {
-    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri));
+    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri, /*create_dirs=*/refresh));
   }
-  SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/refresh));
   if (refresh) {
-    SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake_uri));
-    CrawlOptions options;
-    options.lake_uri = lake_uri;
-    SL_RETURN_IF_ERROR(Crawl(fs, store->db(), options).status());
+    SL_RETURN_IF_ERROR(CrawlLake(lake_uri, path).status());
   }
+  SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
   return store->LakeTables();
 }
 

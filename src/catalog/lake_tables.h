@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "catalog/crawler.h"
 #include "table/lake_table.h"
 
 namespace saleslake::catalog {
@@ -28,6 +29,13 @@ namespace saleslake::catalog {
 //   mem://name                    ":memory:" (a catalog that lives as long as the process)
 // Parent directories are created when `create_dirs`.
 Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_dirs = true);
+
+// Crawls the lake at `lake_uri` into its catalog (`catalog_path` "" means DefaultCatalogPath),
+// creating the catalog when missing: what `saleslake crawl` and `saleslake run` do. A local lake
+// that does not exist is NotFound (a mistyped --lake does not become a new lake).
+// `options.lake_uri` is set from the lake.
+Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path = "",
+                              CrawlOptions options = {});
 
 // `catalog_path` "" means DefaultCatalogPath(lake_uri). With `refresh` false the catalog is read
 // as the last crawl left it (NotFound when it does not exist).
