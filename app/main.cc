@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "catalog/catalog_command.h"
 #include "catalog/crawl_step.h"
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
@@ -52,6 +53,10 @@ constexpr Command kCommands[] = {
      saleslake::pipeline::StatusCommand},
     {"vacuum", "remove orphans (files of crashed writes that no commit names)",
      saleslake::pipeline::VacuumCommand},
+    {"crawl", "read the lake's footers into the catalog: tables, columns, partitions, versions",
+     saleslake::catalog::CrawlCommand},
+    {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",
+     saleslake::catalog::CatalogCommand},
 };
 
 void PrintHelp() {
