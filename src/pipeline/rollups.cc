@@ -56,44 +56,83 @@ std::vector<ColumnSpec> DailySalesColumns() {
           Money("gross_profit")};
 }
 
-DailyRollup::Key DailyRollup::KeyOf(const DailyRow& r) {
-  return {r.store_id,     r.product_id, r.store_name, r.store_location,
-          r.product_name, r.category,   r.brand};
+bool DailyRollup::SameNames(const DailyRow& a, const DailyRow& b) {
+  return a.store_name == b.store_name && a.store_location == b.store_location &&
+         a.product_name == b.product_name && a.category == b.category && a.brand == b.brand;
 }
 
+namespace {
+
+bool SaleHasNames(const SaleRow& s, const DailyRow& r) {
+  return Field(s, SalesField::kStoreName) == r.store_name &&
+         Field(s, SalesField::kStoreLocation) == r.store_location &&
+         Field(s, SalesField::kProductName) == r.product_name &&
+         Field(s, SalesField::kCategory) == r.category && Field(s, SalesField::kBrand) == r.brand;
+}
+
+void AddTotals(DailyRow* r, int64_t orders, int64_t units, int64_t sales, int64_t cost,
+               int64_t gross_profit) {
+  r->orders += orders;
+  r->units += units;
+  r->sales += sales;
+  r->cost += cost;
+  r->gross_profit += gross_profit;
+}
+
+}  // namespace
+
 void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
-  DailyRow d;
-  d.date = date;
-  d.store_id = Field(s, SalesField::kStoreId);
-  d.store_name = Field(s, SalesField::kStoreName);
-  d.store_location = Field(s, SalesField::kStoreLocation);
-  d.product_id = Field(s, SalesField::kProductId);
-  d.product_name = Field(s, SalesField::kProductName);
-  d.category = Field(s, SalesField::kCategory);
-  d.brand = Field(s, SalesField::kBrand);
-  d.orders = 1;
-  d.units = s.quantity;
-  d.sales = s.total;
-  d.cost = s.retail_price * s.quantity;
-  d.gross_profit = (s.mrp - s.retail_price) * s.quantity;
-  AddDaily(d);
+  const std::string& store_id = Field(s, SalesField::kStoreId);
+  const std::string& product_id = Field(s, SalesField::kProductId);
+  auto it = rows_.find(PairView(store_id, product_id));
+  if (it == rows_.end()) it = rows_.try_emplace(Pair(store_id, product_id)).first;
+  DailyRow* row = nullptr;
+  for (DailyRow& r : it->second) {
+    if (SaleHasNames(s, r)) {
+      row = &r;
+      break;
+    }
+  }
+  if (row == nullptr) {
+    row = &it->second.emplace_back();
+    row->date = date;
+    row->store_id = store_id;
+    row->store_name = Field(s, SalesField::kStoreName);
+    row->store_location = Field(s, SalesField::kStoreLocation);
+    row->product_id = product_id;
+    row->product_name = Field(s, SalesField::kProductName);
+    row->category = Field(s, SalesField::kCategory);
+    row->brand = Field(s, SalesField::kBrand);
+  }
+  AddTotals(row, 1, s.quantity, s.total, s.retail_price * s.quantity,
+            (s.mrp - s.retail_price) * s.quantity);
 }
 
 void DailyRollup::AddDaily(const DailyRow& d) {
-  auto [it, inserted] = rows_.try_emplace(KeyOf(d), d);
-  if (inserted) return;
-  DailyRow& r = it->second;
-  r.orders += d.orders;
-  r.units += d.units;
-  r.sales += d.sales;
-  r.cost += d.cost;
-  r.gross_profit += d.gross_profit;
+  auto it = rows_.find(PairView(d.store_id, d.product_id));
+  if (it == rows_.end()) it = rows_.try_emplace(Pair(d.store_id, d.product_id)).first;
+  for (DailyRow& r : it->second) {
+    if (SameNames(r, d)) {
+      AddTotals(&r, d.orders, d.units, d.sales, d.cost, d.gross_profit);
+      return;
+    }
+  }
+  it->second.push_back(d);
 }
 
 std::vector<DailyRow> DailyRollup::Rows() const {
   std::vector<DailyRow> out;
   out.reserve(rows_.size());
-  for (const auto& [key, row] : rows_) out.push_back(row);
+  for (const auto& [key, variants] : rows_) {
+    const size_t first = out.size();
+    out.insert(out.end(), variants.begin(), variants.end());
+    std::sort(
+        out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+        [](const DailyRow& a, const DailyRow& b) {
+          return std::tie(a.store_name, a.store_location, a.product_name, a.category, a.brand) <
+                 std::tie(b.store_name, b.store_location, b.product_name, b.category, b.brand);
+        });
+  }
   return out;
 }
 

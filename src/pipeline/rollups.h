@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -50,9 +51,18 @@ class DailyRollup {
   std::vector<DailyRow> Rows() const;
 
  private:
-  using Key = std::array<std::string, 7>;  // store_id, product_id, then the five names
-  static Key KeyOf(const DailyRow& r);
-  std::map<Key, DailyRow> rows_;
+  // Rows by (store_id, product_id); the few variants of names under one pair are scanned.
+  struct PairLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+    }
+  };
+  using Pair = std::pair<std::string, std::string>;
+  using PairView = std::pair<std::string_view, std::string_view>;
+  static bool SameNames(const DailyRow& a, const DailyRow& b);
+  std::map<Pair, std::vector<DailyRow>, PairLess> rows_;
 };
 
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
