@@ -13,6 +13,7 @@
 #include "pipeline/status_command.h"
 #include "pipeline/transform_command.h"
 #include "pipeline/vacuum.h"
+#include "query_command.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
 
@@ -57,6 +58,8 @@ constexpr Command kCommands[] = {
      saleslake::catalog::CrawlCommand},
     {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",
      saleslake::catalog::CatalogCommand},
+    {"query", "read-only SQL over the lake's tables (SQLite dialect, Parquet pruned)",
+     saleslake::QueryCommand},
 };
 
 void PrintHelp() {
