@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/cli.h"
+#include "catalog/lake_tables.h"
 #include "io/file_system.h"
 #include "sql/lake_discovery.h"
 #include "sql/query_engine.h"
@@ -21,6 +22,8 @@ namespace {
 
 struct Flags {
   std::string lake;
+  std::string catalog;
+  bool discover = false;
   std::string sql;
   std::string format = "table";
   int64_t max_rows = 10000;
@@ -124,6 +127,12 @@ int QueryCommand(int argc, char** argv) {
       "reads statements ending in ';' from stdin (an interactive prompt on a terminal).");
   Flags flags;
   AddLakeFlag(&app, &flags.lake);
+  app.add_option("--catalog", flags.catalog,
+                 "the catalog database (default: <lake>/_catalog/catalog.db; a local cache path "
+                 "for s3:// lakes); brought up to date by an incremental crawl first");
+  app.add_flag("--discover", flags.discover,
+               "take the tables from the lake's folders instead of the catalog (every published "
+               "*.parquet file, as other engines see them; no catalog is written)");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");
   app.add_option("--format", flags.format, "output: table, csv, json or ndjson")
       ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
@@ -141,7 +150,12 @@ int QueryCommand(int argc, char** argv) {
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(sql::ResultFormat format, sql::ParseResultFormat(flags.format));
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-        SL_ASSIGN_OR_RETURN(std::vector<table::LakeTable> tables, sql::DiscoverLakeTables(*fs));
+        std::vector<table::LakeTable> tables;
+        if (flags.discover) {
+          SL_ASSIGN_OR_RETURN(tables, sql::DiscoverLakeTables(*fs));
+        } else {
+          SL_ASSIGN_OR_RETURN(tables, catalog::LoadLakeTables(flags.lake, flags.catalog));
+        }
         SL_ASSIGN_OR_RETURN(std::unique_ptr<sql::QueryEngine> engine,
                             sql::QueryEngine::Open(fs, std::move(tables)));
         if (flags.sql.empty()) return Interactive(*engine, flags, format);
