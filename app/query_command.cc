@@ -24,6 +24,7 @@ struct Flags {
   std::string lake;
   std::string catalog;
   bool discover = false;
+  bool row_engine = false;
   std::string sql;
   std::string format = "table";
   int64_t max_rows = 10000;
@@ -49,6 +50,7 @@ Status RunOne(sql::QueryEngine& engine, const std::string& text, const Flags& fl
   sql::QueryOptions options;
   options.max_rows = flags.max_rows;
   options.timeout_seconds = flags.timeout;
+  options.columnar_aggregates = !flags.row_engine;
   sql::QueryError where;
   Result<sql::QueryResult> result = engine.Execute(text, options, &where);
   if (!result.ok()) {
@@ -133,6 +135,9 @@ int QueryCommand(int argc, char** argv) {
   app.add_flag("--discover", flags.discover,
                "take the tables from the lake's folders instead of the catalog (every published "
                "*.parquet file, as other engines see them; no catalog is written)");
+  app.add_flag("--row-engine", flags.row_engine,
+               "run every statement through SQLite's virtual tables, also the aggregates the "
+               "columnar path would answer (to compare the two)");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");
   app.add_option("--format", flags.format, "output: table, csv, json or ndjson")
       ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "base/clock.h"
+#include "sql/aggregate_query.h"
 #include "sql/lake_vtab.h"
 #include "sql/sql_functions.h"
 
@@ -283,8 +284,31 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
         "this statement would change the database: SQL over the lake is read-only");
   }
 
-  QueryResult result;
   const int ncols = sqlite3_column_count(stmt);
+  if (options.columnar_aggregates) {
+    auto stop = [&]() -> Status {
+      if (Impl::Progress(&impl) == 0) return Status::OK();
+      return fail(SQLITE_INTERRUPT, "");
+    };
+    std::optional<Result<QueryResult>> fast =
+        TryColumnarAggregate(*impl.tables, sql, options, stop);
+    if (fast) {
+      if (!fast->ok()) return fast->status();
+      QueryResult r = std::move(**fast);
+      // SQLite's names and declared types, so both paths describe columns alike.
+      if (static_cast<int>(r.columns.size()) == ncols) {
+        for (int i = 0; i < ncols; ++i) {
+          const char* name = sqlite3_column_name(stmt, i);
+          const char* decl = sqlite3_column_decltype(stmt, i);
+          r.columns[static_cast<size_t>(i)] = {name ? name : "", decl ? decl : ""};
+        }
+      }
+      r.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
+      r.columnar = true;
+      return r;
+    }
+  }
+  QueryResult result;
   for (int i = 0; i < ncols; ++i) {
     QueryColumn col;
     col.name = sqlite3_column_name(stmt, i) ? sqlite3_column_name(stmt, i) : "";

@@ -47,6 +47,9 @@ struct QueryOptions {
   // Bytes of all cells kept (text and blobs counted by length, other cells as 8): a second cap so
   // that a few huge rows cannot exhaust memory. Past it the result is truncated too.
   int64_t max_result_bytes = int64_t{256} << 20;
+  // Answer single-table aggregate queries of the common shape on the columnar path
+  // (aggregate_query.h) instead of row by row through SQLite; same results either way.
+  bool columnar_aggregates = true;
 };
 
 // A cell: SQLite's storage classes. Blob keeps bytes apart from text (JSON shows it as hex).
@@ -79,6 +82,7 @@ struct QueryResult {
   bool truncated = false;                // more rows existed than max_rows / max_result_bytes
   double elapsed_seconds = 0;
   ScanCounters scan;
+  bool columnar = false;  // answered on the columnar aggregate path (QueryOptions)
 };
 
 // Errors from Execute:

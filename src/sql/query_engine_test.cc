@@ -76,6 +76,7 @@ class QueryEngineTest : public ::testing::Test {
   }
 
   QueryResult Run(const std::string& sql, QueryOptions options = {}) {
+    if (sqlite_only_) options.columnar_aggregates = false;
     auto r = engine_->Execute(sql, options);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
     return r.ok() ? *r : QueryResult();
@@ -88,6 +89,7 @@ class QueryEngineTest : public ::testing::Test {
 
   std::shared_ptr<io::FileSystem> fs_;
   std::unique_ptr<QueryEngine> engine_;
+  bool sqlite_only_ = false;  // every statement through SQLite's virtual tables
 };
 
 TEST_F(QueryEngineTest, CountsAndTypes) {
@@ -127,44 +129,50 @@ TEST_F(QueryEngineTest, DecimalSumsAreExact) {
 }
 
 TEST_F(QueryEngineTest, PartitionPruning) {
-  QueryResult r = Run("SELECT count(*), min(id) FROM t WHERE day = 2");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{80}));
-  EXPECT_EQ(r.rows[0][1], Value(int64_t{80}));
-  EXPECT_EQ(r.scan.files_total, 6);
-  EXPECT_EQ(r.scan.files_pruned, 4);
-  EXPECT_EQ(r.scan.files_opened, 2);
+  for (bool sqlite_only : {false, true}) {
+    sqlite_only_ = sqlite_only;
+    QueryResult r = Run("SELECT count(*), min(id) FROM t WHERE day = 2");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{80}));
+    EXPECT_EQ(r.rows[0][1], Value(int64_t{80}));
+    EXPECT_EQ(r.scan.files_total, 6);
+    EXPECT_EQ(r.scan.files_pruned, 4);
+    EXPECT_EQ(r.scan.files_opened, 2);
 
-  r = Run("SELECT count(*) FROM t WHERE day IN (1, 3) AND month = '05'");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{160}));
-  EXPECT_EQ(r.scan.files_pruned, 2);
+    r = Run("SELECT count(*) FROM t WHERE day IN (1, 3) AND month = '05'");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{160}));
+    EXPECT_EQ(r.scan.files_pruned, 2);
 
-  // Through the timestamp the partitions derive from (one day of margin either side).
-  r = Run("SELECT count(*) FROM t WHERE timestamp >= '2026-05-03'");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{80}));
-  EXPECT_EQ(r.scan.files_pruned, 2);       // day 1 is two days before: never opened
-  EXPECT_GT(r.scan.row_groups_pruned, 0);  // day 2's row groups excluded by statistics
+    // Through the timestamp the partitions derive from (one day of margin either side).
+    r = Run("SELECT count(*) FROM t WHERE timestamp >= '2026-05-03'");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{80}));
+    EXPECT_EQ(r.scan.files_pruned, 2);       // day 1 is two days before: never opened
+    EXPECT_GT(r.scan.row_groups_pruned, 0);  // day 2's row groups excluded by statistics
+  }
 }
 
 TEST_F(QueryEngineTest, StatisticsPruning) {
-  QueryResult r = Run("SELECT name FROM t WHERE id = 125");
-  ASSERT_EQ(r.rows.size(), 1u);
-  EXPECT_EQ(r.rows[0][0], Value(std::string("n0")));
-  EXPECT_EQ(r.scan.row_groups_total, 24);
-  EXPECT_EQ(r.scan.row_groups_read, 1);
-  EXPECT_EQ(r.scan.rows_read, 10);
+  for (bool sqlite_only : {false, true}) {
+    sqlite_only_ = sqlite_only;
+    QueryResult r = Run("SELECT name FROM t WHERE id = 125");
+    ASSERT_EQ(r.rows.size(), 1u);
+    EXPECT_EQ(r.rows[0][0], Value(std::string("n0")));
+    EXPECT_EQ(r.scan.row_groups_total, 24);
+    EXPECT_EQ(r.scan.row_groups_read, 1);
+    EXPECT_EQ(r.scan.rows_read, 10);
 
-  r = Run("SELECT count(*) FROM t WHERE id BETWEEN 100 AND 119");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{20}));
-  EXPECT_EQ(r.scan.row_groups_read, 2);
+    r = Run("SELECT count(*) FROM t WHERE id BETWEEN 100 AND 119");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{20}));
+    EXPECT_EQ(r.scan.row_groups_read, 2);
 
-  r = Run("SELECT count(*) FROM t WHERE id IN (3, 230)");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{2}));
-  EXPECT_EQ(r.scan.row_groups_read, 2);
+    r = Run("SELECT count(*) FROM t WHERE id IN (3, 230)");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{2}));
+    EXPECT_EQ(r.scan.row_groups_read, 2);
 
-  r = Run("SELECT count(*) FROM t WHERE amount > 0.10");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{0}));
-  r = Run("SELECT count(*) FROM t WHERE amount >= 0.1 AND amount <= 0.1");
-  EXPECT_EQ(r.rows[0][0], Value(int64_t{240}));
+    r = Run("SELECT count(*) FROM t WHERE amount > 0.10");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{0}));
+    r = Run("SELECT count(*) FROM t WHERE amount >= 0.1 AND amount <= 0.1");
+    EXPECT_EQ(r.rows[0][0], Value(int64_t{240}));
+  }
 }
 
 TEST_F(QueryEngineTest, LimitStopsEarly) {
@@ -264,6 +272,50 @@ TEST_F(QueryEngineTest, JsonAndText) {
   EXPECT_EQ(csv.substr(0, csv.find('\n', csv.find('\n') + 1)),
             "a,b,c,d,e,s\n1,2.5,\"x\"\"y\",,x'00ff',24");
   EXPECT_EQ(CellText(Value(1234567890123.45)), "1234567890123.45");
+}
+
+// Statements of the columnar aggregate shape give exactly SQLite's rows, names and types.
+TEST_F(QueryEngineTest, ColumnarAggregatesMatchSqlite) {
+  const char* kQueries[] = {
+      "SELECT count(*) FROM t",
+      "SELECT SUM(amount), AVG(amount), COUNT(name), MIN(id), MAX(id) FROM t",
+      "SELECT name, SUM(amount), count(*) FROM t GROUP BY name",
+      "SELECT name, SUM(amount) AS s FROM t GROUP BY name ORDER BY s DESC, name LIMIT 2",
+      "SELECT day, qty, SUM(amount * qty), AVG(qty) FROM t GROUP BY day, qty ORDER BY 3 DESC, 1, 2",
+      "SELECT date(timestamp) AS d, SUM(amount) FROM t GROUP BY d ORDER BY d",
+      "SELECT SUM(qty), SUM(id - qty * 2) FROM t WHERE day = 2 AND id BETWEEN 90 AND 150",
+      "SELECT name, MIN(timestamp), MAX(name), MIN(amount) FROM t WHERE name IN ('n1', 'n3') "
+      "GROUP BY name",
+      "SELECT count(*) FROM t WHERE timestamp >= '2026-05-02 00:00:10' AND id <> 100",
+      "SELECT qty, count(*) FROM t WHERE amount > 0.05 GROUP BY qty ORDER BY qty DESC",
+      "SELECT \"name\" AS \"N\", sum(amount) FROM t GROUP BY 1 ORDER BY 2, 1 LIMIT 2 OFFSET 1",
+      "SELECT SUM(amount) FROM t WHERE id < 0",
+      "SELECT month, count(*) FROM t GROUP BY month",
+      "SELECT count(*), SUM(qty) FROM t_alias WHERE month = 5;",
+  };
+  for (const char* sql : kQueries) {
+    QueryOptions columnar, sqlite;
+    sqlite.columnar_aggregates = false;
+    QueryResult a = Run(sql, columnar);
+    QueryResult b = Run(sql, sqlite);
+    EXPECT_TRUE(a.columnar) << sql;
+    EXPECT_FALSE(b.columnar) << sql;
+    ASSERT_EQ(a.columns.size(), b.columns.size()) << sql;
+    for (size_t i = 0; i < a.columns.size(); ++i) {
+      EXPECT_EQ(a.columns[i].name, b.columns[i].name) << sql;
+      EXPECT_EQ(a.columns[i].declared_type, b.columns[i].declared_type) << sql;
+    }
+    EXPECT_EQ(a.rows, b.rows) << sql << "\n"
+                              << QueryResultToJson(a) << "\n"
+                              << QueryResultToJson(b);
+  }
+  // Shapes left to SQLite.
+  for (const char* sql : {"SELECT id FROM t LIMIT 1", "SELECT count(DISTINCT name) FROM t",
+                          "SELECT name, count(*) FROM t GROUP BY name HAVING count(*) > 1",
+                          "SELECT sum(amount) FROM t WHERE name IS NULL",
+                          "SELECT sum(amount) FROM t x", "SELECT total(amount) FROM t"}) {
+    EXPECT_FALSE(Run(sql).columnar) << sql;
+  }
 }
 
 TEST(QueryEngineOpen, RefusesDuplicateNames) {

@@ -111,6 +111,8 @@ std::string QueryResultToJson(const QueryResult& r) {
   w.EndArray();
   w.Key("truncated");
   w.Bool(r.truncated);
+  w.Key("columnar");
+  w.Bool(r.columnar);
   w.Key("elapsed_ms");
   w.Double(r.elapsed_seconds * 1000);
   w.Key("scan");

@@ -115,11 +115,7 @@ void SumResult(sqlite3_context* ctx) {
     return;
   }
   if (kind == 2) {
-    // The exact sum divided once: as close as a double gets.
-    const long double avg = static_cast<long double>(s->exact) /
-                            static_cast<long double>(kPow10[s->scale]) /
-                            static_cast<long double>(s->count);
-    sqlite3_result_double(ctx, static_cast<double>(avg));
+    sqlite3_result_double(ctx, ExactAverage(s->exact, s->scale, s->count));
     return;
   }
   if (kind == 0 && !s->any_real) {
@@ -258,6 +254,16 @@ std::optional<ScaledValue> RecoverDecimal(double v) {
     }
   }
   return std::nullopt;
+}
+
+double ExactAverage(__int128 unscaled, int scale, int64_t count) {
+  while (scale > 0 && unscaled % 10 == 0) {
+    unscaled /= 10;
+    --scale;
+  }
+  long double v = static_cast<long double>(unscaled);
+  for (int i = 0; i < scale; ++i) v /= 10;
+  return static_cast<double>(v / static_cast<long double>(count));
 }
 
 std::string FormatScaled128(__int128 unscaled, int scale) {

@@ -34,6 +34,10 @@ struct ScaledValue {
 };
 std::optional<ScaledValue> RecoverDecimal(double v);
 
+// The average of `count` values summing to unscaled / 10^scale, as a double: the same for every
+// way of writing the same sum (trailing zeros are dropped first).
+double ExactAverage(__int128 unscaled, int scale, int64_t count);
+
 // Text of the exact decimal `unscaled / 10^scale` (any 128-bit value).
 std::string FormatScaled128(__int128 unscaled, int scale);
 

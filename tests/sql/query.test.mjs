@@ -159,14 +159,22 @@ const CASES = [
   ["SELECT CASE WHEN total >= 100000 THEN 'big' ELSE 'small' END AS size, count(*) FROM sales GROUP BY size ORDER BY size", null, true],
 ];
 
-test(`${CASES.length} statements give DuckDB's rows over the same files`, async () => {
+test(`${CASES.length} statements give DuckDB's rows over the same files (both engines)`, async () => {
   assert.ok(CASES.length >= 30);
+  let columnar = 0;
   for (const [sql, duckSql, ordered] of CASES) {
+    const want = await duck(duckSql ?? sql);
     const got = ours(sql, ['--max-rows', '0']);
     assert.equal(got.truncated, false);
-    const want = await duck(duckSql ?? sql);
     assertSameRows(sql, got.rows, want, Boolean(ordered));
+    if (got.columnar) {
+      ++columnar;
+      const rows = ours(sql, ['--max-rows', '0', '--row-engine']);
+      assert.equal(rows.columnar, false);
+      assertSameRows(`${sql} (row engine)`, rows.rows, want, Boolean(ordered));
+    }
   }
+  assert.ok(columnar >= 15, `${columnar} statements took the columnar path`);
 });
 
 // "123.45" or 123.45 -> paise as a BigInt, exactly (the decimal text of a double that holds an
@@ -184,6 +192,9 @@ test('decimal sums are exact to the paisa', async () => {
     const [[want]] = await duck(`SELECT SUM(${expr})::VARCHAR FROM sales`);
     assert.equal(paise(got[0]), paise(want), `SUM(${expr})`);
     assert.equal(paise(got[1]), paise(want), `decimal_sum(${expr})`);
+    const columnar = ours(`SELECT SUM(${expr}) FROM sales`);
+    assert.equal(columnar.columnar, true);
+    assert.equal(paise(columnar.rows[0][0]), paise(want), `SUM(${expr}) on the columnar path`);
   }
 });
 

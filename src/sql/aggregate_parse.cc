@@ -1,0 +1,562 @@
+// Parser of the columnar aggregate shape (aggregate_query.h). It recognises a small grammar
+// exactly and gives up (nullopt) on anything else, so SQLite stays the judge of every other
+// statement and of every error.
+#include <sqlite3.h>
+
+#include <cctype>
+#include <charconv>
+
+#include "sql/aggregate_plan.h"
+#include "sql/sql_functions.h"
+
+namespace saleslake::sql {
+namespace {
+
+struct Token {
+  enum Kind { kIdent, kQuoted, kNumber, kString, kPunct, kEnd } kind = kEnd;
+  std::string text;  // identifiers lower-cased; strings unescaped; punctuation as written
+  size_t begin = 0, end = 0;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// False on anything outside the small grammar (comments, blobs, exponents, parameters, ...).
+bool Tokenize(const std::string& sql, std::vector<Token>* out) {
+  size_t i = 0;
+  const size_t n = sql.size();
+  while (true) {
+    while (i < n && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    Token t;
+    t.begin = i;
+    if (i >= n) {
+      t.end = i;
+      out->push_back(t);
+      return true;
+    }
+    const char c = sql[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (i < n && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) ++i;
+      t.kind = Token::kIdent;
+      t.text = Lower(std::string_view(sql).substr(t.begin, i - t.begin));
+    } else if (c == '"') {
+      ++i;
+      while (i < n && sql[i] != '"') t.text += sql[i++];
+      if (i >= n) return false;
+      ++i;
+      t.kind = Token::kQuoted;
+      t.text = Lower(t.text);
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < n && (std::isdigit(static_cast<unsigned char>(sql[i])) || sql[i] == '.')) ++i;
+      if (i < n && (std::isalpha(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) {
+        return false;
+      }
+      t.kind = Token::kNumber;
+      t.text = sql.substr(t.begin, i - t.begin);
+    } else if (c == '\'') {
+      ++i;
+      while (true) {
+        if (i >= n) return false;
+        if (sql[i] == '\'') {
+          if (i + 1 < n && sql[i + 1] == '\'') {
+            t.text += '\'';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        t.text += sql[i++];
+      }
+      t.kind = Token::kString;
+    } else {
+      static const char* kTwo[] = {"<=", ">=", "<>", "!="};
+      t.kind = Token::kPunct;
+      for (const char* two : kTwo) {
+        if (sql.compare(i, 2, two) == 0) t.text = two;
+      }
+      if (t.text.empty()) {
+        if (std::string_view("(),*+-;=<>").find(c) == std::string_view::npos) return false;
+        t.text = std::string(1, c);
+      }
+      i += t.text.size();
+    }
+    t.end = i;
+    out->push_back(std::move(t));
+  }
+}
+
+bool IsKeyword(const std::string& s) {
+  static const char* kWords[] = {"select", "from",     "where", "group", "by",    "order",
+                                 "limit",  "offset",   "and",   "as",    "asc",   "desc",
+                                 "in",     "between",  "or",    "not",   "is",    "null",
+                                 "having", "distinct", "join",  "on",    "union", "like"};
+  for (const char* w : kWords) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+class Parser {
+ public:
+  Parser(LakeTables& tables, const std::string& sql, std::vector<Token> tokens)
+      : tables_(tables), sql_(sql), t_(std::move(tokens)) {}
+
+  std::optional<AggPlan> Parse() {
+    if (!Word("select")) return std::nullopt;
+    // The table comes after the select list: find FROM first to resolve columns.
+    size_t from = 0;
+    int depth = 0;
+    for (size_t i = pos_; i < t_.size(); ++i) {
+      if (t_[i].kind == Token::kPunct && t_[i].text == "(") ++depth;
+      if (t_[i].kind == Token::kPunct && t_[i].text == ")") --depth;
+      if (depth == 0 && t_[i].kind == Token::kIdent && t_[i].text == "from") {
+        from = i;
+        break;
+      }
+    }
+    if (from == 0 || from + 1 >= t_.size()) return std::nullopt;
+    const Token& name = t_[from + 1];
+    if (name.kind != Token::kIdent && name.kind != Token::kQuoted) return std::nullopt;
+    if (!FindTable(name.text)) return std::nullopt;
+    do {
+      AggItem item;
+      const size_t begin = t_[pos_].begin;
+      item.expr = Expr(&item);
+      if (!item.expr) return std::nullopt;
+      const size_t end = t_[pos_ - 1].end;
+      for (char c : sql_.substr(begin, end - begin)) {
+        if (!std::isspace(static_cast<unsigned char>(c))) {
+          item.text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+      }
+      item.name = sql_.substr(begin, end - begin);
+      if (item.expr->kind == AggExpr::Kind::kColumn) {
+        const table::LakeColumn& c = Column(item.expr->column);
+        item.name = c.name;
+        item.declared_type = DeclaredType(c);
+      }
+      if (Word("as")) {
+        if (!Identifier(&item.alias)) return std::nullopt;
+        item.name = t_[pos_ - 1].kind == Token::kQuoted ? Unquoted(pos_ - 1) : Raw(pos_ - 1);
+      } else if (!AtKeyword() && Identifier(&item.alias)) {
+        item.name = t_[pos_ - 1].kind == Token::kQuoted ? Unquoted(pos_ - 1) : Raw(pos_ - 1);
+      }
+      plan_.items.push_back(std::move(item));
+    } while (Punct(","));
+    if (pos_ != from) return std::nullopt;
+    pos_ = from + 2;
+    if (Word("where")) {
+      do {
+        if (!Condition()) return std::nullopt;
+      } while (Word("and"));
+    }
+    bool grouped = false;
+    if (Word("group")) {
+      if (!Word("by")) return std::nullopt;
+      grouped = true;
+      do {
+        int item = 0;
+        if (!ItemRef(&item)) return std::nullopt;
+        plan_.keys.push_back(item);
+      } while (Punct(","));
+    }
+    if (Word("order")) {
+      if (!Word("by")) return std::nullopt;
+      do {
+        AggOrder o;
+        if (!ItemRef(&o.item)) return std::nullopt;
+        if (Word("desc")) {
+          o.desc = true;
+        } else {
+          Word("asc");
+        }
+        plan_.order.push_back(o);
+      } while (Punct(","));
+    }
+    if (Word("limit")) {
+      if (!Integer(&plan_.limit)) return std::nullopt;
+      if (Word("offset") && !Integer(&plan_.offset)) return std::nullopt;
+    }
+    Punct(";");
+    if (t_[pos_].kind != Token::kEnd) return std::nullopt;
+    // Every plain item must be a key; without GROUP BY every item must aggregate.
+    bool any_aggregate = false;
+    for (size_t i = 0; i < plan_.items.size(); ++i) {
+      const bool agg = plan_.items[i].expr->kind == AggExpr::Kind::kAggregate;
+      any_aggregate |= agg;
+      if (agg) continue;
+      bool key = false;
+      for (int k : plan_.keys) key |= static_cast<size_t>(k) == i;
+      if (!key) return std::nullopt;
+    }
+    for (int k : plan_.keys) {
+      if (plan_.items[static_cast<size_t>(k)].expr->kind == AggExpr::Kind::kAggregate) {
+        return std::nullopt;
+      }
+    }
+    if (!any_aggregate && !grouped) return std::nullopt;
+    return std::move(plan_);
+  }
+
+ private:
+  const table::LakeColumn& Column(int c) const {
+    const auto& t = tables_.states()[plan_.table].table;
+    const auto n = static_cast<int>(t.columns.size());
+    return c < n ? t.columns[static_cast<size_t>(c)] : t.partition_keys[static_cast<size_t>(c - n)];
+  }
+  std::string Raw(size_t i) const { return sql_.substr(t_[i].begin, t_[i].end - t_[i].begin); }
+  std::string Unquoted(size_t i) const { return Raw(i).substr(1, t_[i].end - t_[i].begin - 2); }
+
+  bool FindTable(const std::string& name) {
+    auto& states = tables_.states();
+    for (size_t i = 0; i < states.size(); ++i) {
+      if (Lower(states[i].table.name) == name) {
+        plan_.table = i;
+        return true;
+      }
+      for (const auto& a : states[i].table.aliases) {
+        if (Lower(a) == name) {
+          plan_.table = i;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  std::optional<int> FindColumn(const std::string& name) const {
+    const auto& t = tables_.states()[plan_.table].table;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (Lower(t.columns[i].name) == name) return static_cast<int>(i);
+    }
+    for (size_t i = 0; i < t.partition_keys.size(); ++i) {
+      if (Lower(t.partition_keys[i].name) == name) {
+        return static_cast<int>(t.columns.size() + i);
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool Word(const char* w) {
+    if (t_[pos_].kind == Token::kIdent && t_[pos_].text == w) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool Punct(const char* p) {
+    if (t_[pos_].kind == Token::kPunct && t_[pos_].text == p) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool AtKeyword() const { return t_[pos_].kind == Token::kIdent && IsKeyword(t_[pos_].text); }
+  bool Identifier(std::string* out) {
+    const Token& t = t_[pos_];
+    if (t.kind == Token::kQuoted || (t.kind == Token::kIdent && !IsKeyword(t.text))) {
+      *out = t.text;
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool Integer(int64_t* out) {
+    const Token& t = t_[pos_];
+    if (t.kind != Token::kNumber || t.text.find('.') != std::string::npos) return false;
+    auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), *out);
+    if (ec != std::errc()) return false;
+    ++pos_;
+    return true;
+  }
+
+  // A GROUP BY / ORDER BY term: a position, an alias, or the text of a select item.
+  bool ItemRef(int* item) {
+    int64_t position = 0;
+    if (t_[pos_].kind == Token::kNumber) {
+      if (!Integer(&position) || position < 1 ||
+          position > static_cast<int64_t>(plan_.items.size())) {
+        return false;
+      }
+      *item = static_cast<int>(position - 1);
+      return true;
+    }
+    // The term's text up to the next ',' / keyword at depth 0.
+    const size_t begin = pos_;
+    int depth = 0;
+    while (t_[pos_].kind != Token::kEnd) {
+      const Token& t = t_[pos_];
+      if (t.kind == Token::kPunct && t.text == "(") ++depth;
+      if (t.kind == Token::kPunct && t.text == ")") --depth;
+      if (depth == 0 && ((t.kind == Token::kPunct && (t.text == "," || t.text == ";")) ||
+                         (t.kind == Token::kIdent && IsKeyword(t.text) && pos_ > begin))) {
+        break;
+      }
+      ++pos_;
+    }
+    if (pos_ == begin) return false;
+    std::string text;
+    for (char c : sql_.substr(t_[begin].begin, t_[pos_ - 1].end - t_[begin].begin)) {
+      if (!std::isspace(static_cast<unsigned char>(c))) {
+        text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    // SQLite resolves a name to an alias first, then to a column of the table.
+    for (size_t i = 0; i < plan_.items.size(); ++i) {
+      if (!plan_.items[i].alias.empty() && plan_.items[i].alias == text) {
+        *item = static_cast<int>(i);
+        return true;
+      }
+    }
+    for (size_t i = 0; i < plan_.items.size(); ++i) {
+      if (plan_.items[i].text == text) {
+        *item = static_cast<int>(i);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // expr := term (('+'|'-') term)*; term := factor ('*' factor)*
+  std::unique_ptr<AggExpr> Expr(AggItem* item) {
+    auto lhs = Term(item);
+    while (lhs && (t_[pos_].text == "+" || t_[pos_].text == "-") &&
+           t_[pos_].kind == Token::kPunct) {
+      auto node = std::make_unique<AggExpr>();
+      node->kind = t_[pos_++].text == "+" ? AggExpr::Kind::kAdd : AggExpr::Kind::kSub;
+      node->lhs = std::move(lhs);
+      node->rhs = Term(item);
+      if (!node->rhs || !Numeric(*node->lhs) || !Numeric(*node->rhs)) return nullptr;
+      node->scale = std::max(node->lhs->scale, node->rhs->scale);
+      node->decimal = node->lhs->decimal || node->rhs->decimal;
+      lhs = std::move(node);
+    }
+    return lhs;
+  }
+  std::unique_ptr<AggExpr> Term(AggItem* item) {
+    auto lhs = Factor(item);
+    while (lhs && t_[pos_].kind == Token::kPunct && t_[pos_].text == "*") {
+      ++pos_;
+      auto node = std::make_unique<AggExpr>();
+      node->kind = AggExpr::Kind::kMul;
+      node->lhs = std::move(lhs);
+      node->rhs = Factor(item);
+      if (!node->rhs || !Numeric(*node->lhs) || !Numeric(*node->rhs)) return nullptr;
+      node->scale = node->lhs->scale + node->rhs->scale;
+      node->decimal = node->lhs->decimal || node->rhs->decimal;
+      // SQLite's exact sums read back at most 4 fraction digits: keep to what both paths agree.
+      if (node->scale > 4) return nullptr;
+      lhs = std::move(node);
+    }
+    return lhs;
+  }
+  bool Numeric(const AggExpr& e) const {
+    switch (e.kind) {
+      case AggExpr::Kind::kNumber:
+      case AggExpr::Kind::kAdd:
+      case AggExpr::Kind::kSub:
+      case AggExpr::Kind::kMul:
+        return true;
+      case AggExpr::Kind::kColumn: {
+        const auto type = Column(e.column).type;
+        return type == table::LakeType::kInt32 || type == table::LakeType::kInt64 ||
+               type == table::LakeType::kDecimal;
+      }
+      default:
+        return false;
+    }
+  }
+  std::unique_ptr<AggExpr> Factor(AggItem* item) {
+    const Token& t = t_[pos_];
+    auto node = std::make_unique<AggExpr>();
+    if (t.kind == Token::kPunct && t.text == "(") {
+      ++pos_;
+      auto inner = Expr(item);
+      if (!inner || !Punct(")")) return nullptr;
+      return inner;
+    }
+    if (t.kind == Token::kNumber) {
+      std::optional<ScaledValue> v = ParseNumber(t.text);
+      if (!v) return nullptr;
+      ++pos_;
+      node->kind = AggExpr::Kind::kNumber;
+      node->value = v->unscaled;
+      node->scale = v->scale;
+      node->decimal = t.text.find('.') != std::string::npos;
+      return node;
+    }
+    if (t.kind == Token::kIdent && pos_ + 1 < t_.size() && t_[pos_ + 1].text == "(" &&
+        t_[pos_ + 1].kind == Token::kPunct) {
+      const std::string fn = t.text;
+      pos_ += 2;
+      if (fn == "date") {
+        auto arg = Factor(item);
+        if (!arg || arg->kind != AggExpr::Kind::kColumn || !Punct(")")) return nullptr;
+        if (Column(arg->column).type != table::LakeType::kTimestamp) return nullptr;
+        node->kind = AggExpr::Kind::kDateOf;
+        node->lhs = std::move(arg);
+        return node;
+      }
+      static const std::pair<const char*, AggKind> kAggs[] = {
+          {"sum", AggKind::kSum}, {"count", AggKind::kCount}, {"avg", AggKind::kAvg},
+          {"min", AggKind::kMin}, {"max", AggKind::kMax},     {"total", AggKind::kSum}};
+      if (fn == "total") return nullptr;  // total() differs from sum() on empty input
+      for (const auto& [name, kind] : kAggs) {
+        if (fn != name) continue;
+        node->kind = AggExpr::Kind::kAggregate;
+        node->agg = kind;
+        if (kind == AggKind::kCount && Punct("*")) {
+          node->agg = AggKind::kCountStar;
+        } else {
+          node->lhs = Expr(item);
+          if (!node->lhs) return nullptr;
+          if (node->lhs->kind == AggExpr::Kind::kAggregate) return nullptr;
+          // MIN/MAX only of plain columns: SQLite's path compares doubles of expressions.
+          if ((kind == AggKind::kMin || kind == AggKind::kMax) &&
+              node->lhs->kind != AggExpr::Kind::kColumn) {
+            return nullptr;
+          }
+          if ((kind == AggKind::kSum || kind == AggKind::kAvg) && !Numeric(*node->lhs)) {
+            return nullptr;
+          }
+          node->decimal = node->lhs->decimal;
+          node->scale = node->lhs->scale;
+        }
+        if (!Punct(")")) return nullptr;
+        return node;
+      }
+      return nullptr;
+    }
+    std::string name;
+    if (!Identifier(&name)) return nullptr;
+    std::optional<int> column = FindColumn(name);
+    if (!column) return nullptr;
+    node->kind = AggExpr::Kind::kColumn;
+    node->column = *column;
+    const table::LakeColumn& c = Column(*column);
+    if (c.type == table::LakeType::kDecimal) {
+      if (c.scale < 0 || c.scale > 4 || c.precision > 18) return nullptr;
+      node->decimal = true;
+      node->scale = c.scale;
+    }
+    return node;
+  }
+
+  static std::optional<ScaledValue> ParseNumber(const std::string& text) {
+    const size_t dot = text.find('.');
+    if (text.find('.', dot == std::string::npos ? text.size() : dot + 1) != std::string::npos) {
+      return std::nullopt;
+    }
+    std::string digits = text;
+    int scale = 0;
+    if (dot != std::string::npos) {
+      digits.erase(dot, 1);
+      scale = static_cast<int>(text.size() - dot - 1);
+    }
+    if (scale > 4 || digits.empty() || digits.size() > 17) return std::nullopt;
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+    return ScaledValue{v, scale};
+  }
+
+  // column op literal | column BETWEEN a AND b | column IN (a, ...)
+  bool Condition() {
+    std::string name;
+    if (!Identifier(&name)) return false;
+    std::optional<int> column = FindColumn(name);
+    if (!column) return false;
+    PlanConstraint c;
+    c.column = *column;
+    static const std::pair<const char*, int> kOps[] = {
+        {"=", SQLITE_INDEX_CONSTRAINT_EQ},  {"<", SQLITE_INDEX_CONSTRAINT_LT},
+        {"<=", SQLITE_INDEX_CONSTRAINT_LE}, {">", SQLITE_INDEX_CONSTRAINT_GT},
+        {">=", SQLITE_INDEX_CONSTRAINT_GE}, {"<>", SQLITE_INDEX_CONSTRAINT_NE},
+        {"!=", SQLITE_INDEX_CONSTRAINT_NE}};
+    if (Word("between")) {
+      SqlLiteral lo, hi;
+      if (!Literal(*column, &lo) || !Word("and") || !Literal(*column, &hi)) return false;
+      plan_.where.push_back({*column, SQLITE_INDEX_CONSTRAINT_GE, {lo}});
+      plan_.where.push_back({*column, SQLITE_INDEX_CONSTRAINT_LE, {hi}});
+      return true;
+    }
+    if (Word("in")) {
+      if (!Punct("(")) return false;
+      c.op = SQLITE_INDEX_CONSTRAINT_EQ;
+      do {
+        SqlLiteral v;
+        if (!Literal(*column, &v)) return false;
+        c.values.push_back(v);
+      } while (Punct(","));
+      if (!Punct(")")) return false;
+      plan_.where.push_back(std::move(c));
+      return true;
+    }
+    for (const auto& [text, op] : kOps) {
+      if (t_[pos_].kind == Token::kPunct && t_[pos_].text == text) {
+        ++pos_;
+        c.op = op;
+        SqlLiteral v;
+        if (!Literal(*column, &v)) return false;
+        c.values.push_back(v);
+        plan_.where.push_back(std::move(c));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A literal of the kind the column compares with exactly: numbers for numeric columns and
+  // partition keys, text for text and timestamp columns.
+  bool Literal(int column, SqlLiteral* out) {
+    const table::LakeColumn& c = Column(column);
+    bool negative = false;
+    if (t_[pos_].kind == Token::kPunct && t_[pos_].text == "-") {
+      negative = true;
+      ++pos_;
+    }
+    const Token& t = t_[pos_];
+    const bool numeric = c.type == table::LakeType::kInt32 || c.type == table::LakeType::kInt64 ||
+                         c.type == table::LakeType::kDecimal;
+    const bool textual = c.type == table::LakeType::kString ||
+                         c.type == table::LakeType::kTimestamp || c.type == table::LakeType::kDate;
+    if (numeric && t.kind == Token::kNumber) {
+      std::optional<ScaledValue> v = ParseNumber(t.text);
+      if (!v) return false;
+      if (v->scale == 0) {
+        *out = negative ? -v->unscaled : v->unscaled;
+      } else {
+        const double d = std::strtod(t.text.c_str(), nullptr);
+        *out = negative ? -d : d;
+      }
+      ++pos_;
+      return true;
+    }
+    if (textual && !negative && t.kind == Token::kString) {
+      *out = t.text;
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  LakeTables& tables_;
+  const std::string& sql_;
+  std::vector<Token> t_;
+  size_t pos_ = 0;
+  AggPlan plan_;
+};
+
+}  // namespace
+
+std::optional<AggPlan> ParseAggregateQuery(LakeTables& tables, const std::string& sql) {
+  std::vector<Token> tokens;
+  if (!Tokenize(sql, &tokens)) return std::nullopt;
+  return Parser(tables, sql, std::move(tokens)).Parse();
+}
+
+}  // namespace saleslake::sql

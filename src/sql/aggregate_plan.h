@@ -1,0 +1,56 @@
+// The parsed and bound form of a columnar aggregate query (aggregate_query.h): internal to
+// src/sql.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/lake_vtab.h"
+#include "sql/scan_plan.h"
+
+namespace saleslake::sql {
+
+enum class AggKind { kSum, kCount, kCountStar, kAvg, kMin, kMax };
+
+struct AggExpr {
+  enum class Kind { kColumn, kNumber, kAdd, kSub, kMul, kDateOf, kAggregate };
+  Kind kind = Kind::kColumn;
+  int column = -1;     // kColumn: vtab column index (data columns, then partition keys)
+  __int128 value = 0;  // kNumber: unscaled
+  int scale = 0;       // kNumber: its scale; after binding, the scale of any numeric result
+  AggKind agg = AggKind::kSum;
+  std::unique_ptr<AggExpr> lhs, rhs;  // operands; kAggregate and kDateOf use lhs only
+  bool decimal = false;               // numeric result has a decimal input (SUM gives REAL)
+};
+
+struct AggItem {
+  std::unique_ptr<AggExpr> expr;
+  std::string name;   // the result column's name
+  std::string alias;  // "" when none
+  std::string text;   // the expression as written, lower-cased without spaces (for matching)
+  std::string declared_type;
+};
+
+struct AggOrder {
+  int item = 0;
+  bool desc = false;
+};
+
+struct AggPlan {
+  size_t table = 0;  // index into LakeTables::states()
+  std::vector<AggItem> items;
+  std::vector<PlanConstraint> where;  // exact: every row is checked against all of them
+  std::vector<int> keys;              // items that are GROUP BY keys, in GROUP BY order
+  std::vector<AggOrder> order;
+  int64_t limit = -1;
+  int64_t offset = 0;
+};
+
+// The plan, or nullopt when `sql` is not of the recognised shape or names something unknown
+// (SQLite then reports the error with its position).
+std::optional<AggPlan> ParseAggregateQuery(LakeTables& tables, const std::string& sql);
+
+}  // namespace saleslake::sql
