@@ -18,6 +18,8 @@ namespace {
 
 using parquet::ColumnKind;
 
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+
 struct Num {
   __int128 v = 0;
   int scale = 0;
@@ -151,6 +153,7 @@ class Executor {
   Value KeyValue(const AggExpr& e, int64_t row) const;
   void Accumulate(std::vector<Acc>& accs, int64_t row) const;
   int32_t GroupOf(int64_t row);
+  void StartBatch();
   Value Finish(const AggItem& item, const Acc& acc) const;
   Status ScanFile(LakeFileState* file, const std::vector<int>& used);
 
@@ -167,6 +170,14 @@ class Executor {
   std::vector<int> slot_;  // vtab data column -> batch column, -1 when absent
   std::vector<const parquet::ColumnDescriptor*> desc_;
   std::unordered_map<uint64_t, int32_t> local_;  // per row group: key code -> group
+  std::vector<int32_t> dense_;  // the same as an array, when the codes are few (< 256 Ki)
+  struct KeyCode {
+    int slot = -1;     // batch column (-1: the constant code of partition-only keys)
+    bool day = false;  // date(timestamp): days since the batch's first day; else dictionary
+    int64_t base = 0;
+    uint64_t space = 1;  // codes 0 (NULL) .. space - 1
+  };
+  std::vector<KeyCode> codes_;  // empty: the keys have no codes in this batch
   std::unordered_map<std::string, int32_t> local_text_;
   std::string key_scratch_;
 
@@ -334,27 +345,26 @@ bool Executor::Passes(int64_t row) const {
 
 int32_t Executor::GroupOf(int64_t row) {
   if (plan_.keys.empty()) return 0;
-  // A code from dictionary indices when every key is a dictionary string or a partition key
-  // (constant within the file); otherwise the key's bytes.
+  // A code from the keys' codes in this row group (StartBatch) when every key has one;
+  // otherwise the key's bytes.
   uint64_t code = 0;
-  bool coded = true;
-  for (int k : plan_.keys) {
-    const AggExpr& e = *plan_.items[static_cast<size_t>(k)].expr;
-    if (e.kind == AggExpr::Kind::kColumn && e.column >= ncols_) continue;
-    if (e.kind != AggExpr::Kind::kColumn || slot_[static_cast<size_t>(e.column)] < 0) {
-      coded = false;
-      break;
+  const bool coded = !codes_.empty();
+  for (const KeyCode& kc : codes_) {
+    if (kc.slot < 0) continue;
+    const auto& v = batch_.columns[static_cast<size_t>(kc.slot)];
+    uint64_t c = 0;
+    if (!v.IsNull(row)) {
+      c = kc.day ? static_cast<uint64_t>(v.int64s[static_cast<size_t>(row)] / kMicrosPerDay -
+                                         kc.base) +
+                       1
+                 : v.indices[static_cast<size_t>(row)] + 1;
     }
-    const auto& v = batch_.columns[static_cast<size_t>(slot_[static_cast<size_t>(e.column)])];
-    if (!v.is_dictionary()) {
-      coded = false;
-      break;
-    }
-    const uint64_t size = v.dictionary->binaries.size() + 1;
-    code = code * size + (v.IsNull(row) ? 0 : v.indices[static_cast<size_t>(row)] + 1);
+    code = code * kc.space + c;
   }
   int32_t* slot = nullptr;
-  if (coded) {
+  if (coded && code < dense_.size()) {
+    slot = &dense_[code];
+  } else if (coded) {
     auto [it, inserted] = local_.try_emplace(code, -1);
     slot = &it->second;
   } else {
@@ -472,6 +482,56 @@ Value Executor::Finish(const AggItem& item, const Acc& acc) const {
   return Value();
 }
 
+void Executor::StartBatch() {
+  local_.clear();
+  local_text_.clear();
+  dense_.clear();
+  codes_.clear();
+  uint64_t space = 1;
+  for (int k : plan_.keys) {
+    const AggExpr& e = *plan_.items[static_cast<size_t>(k)].expr;
+    if (e.kind == AggExpr::Kind::kColumn && e.column >= ncols_) continue;  // one value per file
+    const AggExpr& col = e.kind == AggExpr::Kind::kDateOf ? *e.lhs : e;
+    const int s = col.kind == AggExpr::Kind::kColumn && col.column < ncols_
+                      ? slot_[static_cast<size_t>(col.column)]
+                      : -1;
+    KeyCode kc;
+    kc.slot = s;
+    if (s >= 0 && e.kind == AggExpr::Kind::kDateOf) {
+      // Days of a TIMESTAMP(MICROS) column (Run checked the unit), offset by the batch's first.
+      const auto& v = batch_.columns[static_cast<size_t>(s)];
+      int64_t lo = INT64_MAX, hi = INT64_MIN;
+      for (int64_t r = 0; r < batch_.num_rows; ++r) {
+        if (v.IsNull(r)) continue;
+        const int64_t t = v.int64s[static_cast<size_t>(r)];
+        if (t < 0) {  // floor division below would need care: leave such data to the bytes path
+          codes_.clear();
+          return;
+        }
+        lo = std::min(lo, t / kMicrosPerDay);
+        hi = std::max(hi, t / kMicrosPerDay);
+      }
+      kc.day = true;
+      kc.base = lo == INT64_MAX ? 0 : lo;
+      kc.space = lo == INT64_MAX ? 1 : static_cast<uint64_t>(hi - lo) + 2;
+    } else if (s >= 0 && e.kind == AggExpr::Kind::kColumn &&
+               batch_.columns[static_cast<size_t>(s)].is_dictionary()) {
+      kc.space = batch_.columns[static_cast<size_t>(s)].dictionary->binaries.size() + 1;
+    } else {
+      codes_.clear();
+      return;
+    }
+    codes_.push_back(kc);
+    space = space > (uint64_t{1} << 40) / kc.space ? (uint64_t{1} << 41) : space * kc.space;
+  }
+  if (space > (uint64_t{1} << 40)) {
+    codes_.clear();
+    return;
+  }
+  if (codes_.empty()) codes_.push_back(KeyCode{});  // only partition keys: one code
+  if (space <= (1u << 18)) dense_.assign(space, -1);
+}
+
 Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
   SL_ASSIGN_OR_RETURN(parquet::ParquetFileReader * reader, tables_.Reader(&st_, file));
   ScanCounters& k = tables_.counters();
@@ -495,8 +555,7 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
     // Only partition keys and counts: the footer's row count is every row.
     batch_ = parquet::ScanBatch();
     k.row_groups_read += reader->num_row_groups();
-    local_.clear();
-    local_text_.clear();
+    StartBatch();
     for (int64_t r = 0; r < reader->num_rows(); ++r) {
       Accumulate(accs_[static_cast<size_t>(GroupOf(r))], r);
     }
@@ -508,8 +567,7 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
     SL_RETURN_IF_ERROR(stop_());
     SL_ASSIGN_OR_RETURN(bool more, scanner->Next(&batch_));
     if (!more) break;
-    local_.clear();
-    local_text_.clear();
+    StartBatch();
     const bool filtered = std::any_of(plan_.where.begin(), plan_.where.end(),
                                       [&](const PlanConstraint& c) { return c.column < ncols_; });
     const bool single = plan_.keys.empty();

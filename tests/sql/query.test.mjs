@@ -141,11 +141,11 @@ const CASES = [
     "SELECT date_trunc('month', timestamp)::VARCHAR AS m, count(*) FROM sales GROUP BY m ORDER BY m", true],
   ['SELECT year(timestamp), month(timestamp), count(*) FROM sales GROUP BY 1, 2 ORDER BY 1, 2', null, true],
   // joins between tables
-  ['SELECT b.brand, b.total_sales, p.gross_profit FROM brand_sales b JOIN profit_per_brand p ON p.brand = b.brand ORDER BY b.brand', null, true],
-  ['SELECT s.store_id, s.total_sales, d.sales FROM store_sales s JOIN (SELECT store_id, SUM(sales) AS sales FROM daily_sales GROUP BY store_id) d ON d.store_id = s.store_id ORDER BY s.store_id', null, true],
+  ['SELECT b.brand, b.total_sales, p.gross_profit FROM brand_sales b JOIN profit_per_brand p ON p.brand = b.brand ORDER BY b.brand, b.total_sales, p.gross_profit', null, true],
+  ['SELECT s.store_id, s.total_sales, d.sales FROM store_sales s JOIN (SELECT store_id, SUM(sales) AS sales FROM daily_sales GROUP BY store_id) d ON d.store_id = s.store_id ORDER BY s.store_id, s.total_sales', null, true],
   ['SELECT count(*) FROM highest_sold_product h JOIN (SELECT DISTINCT product_id FROM sales) s ON s.product_id = h.product_id'],
-  ['SELECT brand, total_sales FROM brand_sales WHERE total_sales > (SELECT avg(total_sales) FROM brand_sales) ORDER BY brand', null, true],
-  ['SELECT category, total_sales, orders, units FROM category_sales ORDER BY total_sales DESC', null, true],
+  ['SELECT brand, total_sales FROM brand_sales WHERE total_sales > (SELECT avg(total_sales) FROM brand_sales) ORDER BY brand, total_sales', null, true],
+  ['SELECT category, total_sales, orders, units FROM category_sales ORDER BY total_sales DESC, category', null, true],
   ['SELECT rank, product_id, units_sold, total_sales FROM highest_sold_product ORDER BY rank LIMIT 5', null, true],
   ['SELECT SUM(orders), SUM(units), SUM(sales), SUM(cost), SUM(gross_profit) FROM daily_sales'],
   // NULL handling: raw keeps nulls where a field did not type
