@@ -16,6 +16,7 @@
 #include "query_command.h"
 #include "table/parquet_command.h"
 #include "web/api_command.h"
+#include "web/dashboard/serve_command.h"
 
 namespace {
 
@@ -60,6 +61,8 @@ constexpr Command kCommands[] = {
      saleslake::catalog::CatalogCommand},
     {"query", "read-only SQL over the lake's tables (SQLite dialect, Parquet pruned)",
      saleslake::QueryCommand},
+    {"serve", "the dashboard, SQL console, catalog and pipeline pages, JSON API, /metrics",
+     saleslake::web::ServeCommand},
 };
 
 void PrintHelp() {

@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libsqlite3-dev sqlite3 libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libxxhash-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3-botocore wrk curl ca-certificates
+  python3-botocore wrk curl ca-certificates chromium
 )
 if [[ "${1:-}" == "--bench" ]]; then
   APT_PACKAGES+=(python3-fake-factory awscli hyperfine time)
@@ -29,7 +29,13 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages: test oracles and peers only, never runtime dependencies of the binary.
+# npm packages. web/: the dashboard's chart library, embedded into the binary at build time.
+if [[ -f web/package.json ]]; then
+  if [[ ! -d web/node_modules || web/package.json -nt web/node_modules/.installed ]]; then
+    (cd web && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
+  fi
+fi
+# tests/: test oracles, peers and the browser driver, never runtime dependencies of the binary.
 if [[ -f tests/package.json ]]; then
   if [[ ! -d tests/node_modules || tests/package.json -nt tests/node_modules/.installed ]]; then
     (cd tests && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed)

@@ -20,6 +20,19 @@ void Response::SetBody(int status, std::string content_type, std::string body) {
   content_type_ = std::move(content_type);
   body_ = std::move(body);
   producer_ = nullptr;
+  shared_plain_ = nullptr;
+  shared_gzipped_ = nullptr;
+}
+
+void Response::SetSharedBody(int status, std::string content_type,
+                             std::shared_ptr<const std::string> plain,
+                             std::shared_ptr<const std::string> gzipped) {
+  status_ = status;
+  content_type_ = std::move(content_type);
+  body_.clear();
+  producer_ = nullptr;
+  shared_plain_ = std::move(plain);
+  shared_gzipped_ = std::move(gzipped);
 }
 
 void Response::SetStream(int status, std::string content_type, BodyProducer producer) {
@@ -27,6 +40,8 @@ void Response::SetStream(int status, std::string content_type, BodyProducer prod
   content_type_ = std::move(content_type);
   body_.clear();
   producer_ = std::move(producer);
+  shared_plain_ = nullptr;
+  shared_gzipped_ = nullptr;
 }
 
 void Response::SetError(int status, std::string_view message, std::string_view parameter) {

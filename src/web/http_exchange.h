@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,11 @@ class Response {
   void SetJson(int status, std::string json) {
     SetBody(status, "application/json", std::move(json));
   }
+  // A constant body kept by the caller in two forms: `gzipped` (may be null) goes to clients that
+  // accept gzip, `plain` to the others. For large bodies served often (static assets).
+  void SetSharedBody(int status, std::string content_type,
+                     std::shared_ptr<const std::string> plain,
+                     std::shared_ptr<const std::string> gzipped);
   // A body produced while it is sent, in chunked transfer encoding: memory stays bounded by the
   // producer's pieces whatever the size of the whole.
   void SetStream(int status, std::string content_type, BodyProducer producer);
@@ -61,6 +67,8 @@ class Response {
   const std::string& content_type() const { return content_type_; }
   std::string& body() { return body_; }
   const BodyProducer& producer() const { return producer_; }
+  const std::shared_ptr<const std::string>& shared_plain() const { return shared_plain_; }
+  const std::shared_ptr<const std::string>& shared_gzipped() const { return shared_gzipped_; }
   const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
 
  private:
@@ -68,6 +76,7 @@ class Response {
   std::string content_type_ = "application/json";
   std::string body_;
   BodyProducer producer_;
+  std::shared_ptr<const std::string> shared_plain_, shared_gzipped_;
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 

@@ -159,6 +159,15 @@ void HttpServer::Impl::ApplyResponse(Response& response, httplib::Response& res)
                                      });
     return;
   }
+  if (response.shared_plain()) {
+    if (ex.gzip && response.shared_gzipped()) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(*response.shared_gzipped(), response.content_type());
+    } else {
+      res.set_content(*response.shared_plain(), response.content_type());
+    }
+    return;
+  }
   std::string& body = response.body();
   if (ex.gzip && compressible && body.size() >= kMinGzipBytes) {
     std::string compressed;

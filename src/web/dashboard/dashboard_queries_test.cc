@@ -1,0 +1,180 @@
+#include "web/dashboard/dashboard_queries.h"
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "io/file_system.h"
+#include "pipeline/ledger.h"
+#include "pipeline/rollups.h"
+
+namespace saleslake::web {
+namespace {
+
+int32_t Day(int y, int m, int d) { return static_cast<int32_t>(DaysFromCivil({y, m, d})); }
+
+pipeline::DailyRow Row(int32_t date, const std::string& store, const std::string& product,
+                       const std::string& brand, int64_t orders, int64_t sales_paise,
+                       int64_t profit_paise) {
+  pipeline::DailyRow r;
+  r.date = date;
+  r.store_id = store;
+  r.store_name = "Store " + store;
+  r.store_location = store == "S1" ? "Mumbai" : "Pune";
+  r.product_id = product;
+  r.product_name = "Product " + product;
+  r.brand = brand;
+  r.category = brand == "Apple" ? "Phones" : "Laptops";
+  r.orders = orders;
+  r.units = orders * 2;
+  r.sales = sales_paise;
+  r.gross_profit = profit_paise;
+  r.cost = sales_paise - profit_paise;
+  return r;
+}
+
+// A mem:// lake whose daily_sales holds `days` (one file per day), committed to its ledger.
+std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
+                                         const std::vector<std::vector<pipeline::DailyRow>>& days) {
+  auto fs = io::FileSystemFromUri("mem://" + name).value();
+  auto ledger = pipeline::Ledger::Open(fs, true).value();
+  pipeline::LedgerCommit c;
+  c.kind = "transform";
+  c.run_id = "r1";
+  c.details_json = R"({"rows_main":10,"quarantine_by_reason":{"bad_email":2}})";
+  for (const auto& rows : days) {
+    CivilDate d = CivilFromDays(rows.front().date);
+    char part[40];
+    std::snprintf(part, sizeof(part), "year=%04d/month=%02d/day=%02d", d.year, d.month, d.day);
+    const std::string path = std::string("main/daily_sales/") + part + "/part-x.parquet";
+    pipeline::LedgerFile f;
+    EXPECT_TRUE(pipeline::WriteDailyRows(*fs, path, part, rows, &f).ok());
+    c.added.push_back(f);
+  }
+  EXPECT_TRUE(ledger->Commit(&c).ok());
+  return fs;
+}
+
+class DashboardQueriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // March 1..3 and February 1..2 of 2026.
+    fs_ = LakeWith("dashboard-queries",
+                   {{Row(Day(2026, 2, 1), "S1", "P1", "Apple", 1, 10000, 2000)},
+                    {Row(Day(2026, 2, 2), "S2", "P2", "Dell", 2, 30000, 3000)},
+                    {Row(Day(2026, 3, 1), "S1", "P1", "Apple", 3, 60000, 12000),
+                     Row(Day(2026, 3, 1), "S2", "P2", "Dell", 1, 25000, 2500)},
+                    {Row(Day(2026, 3, 3), "S2", "P1", "Apple", 1, 20000, 4000)}});
+    LakeSnapshotLoader loader(fs_);
+    snap_ = loader.Load().value();
+  }
+  DashboardFilter Filter(QueryParams q, std::vector<std::string> extra = {}) {
+    auto f = ParseDashboardFilter(q, *snap_, extra);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    return f.ok() ? *f : DashboardFilter{};
+  }
+  std::shared_ptr<io::FileSystem> fs_;
+  std::shared_ptr<const LakeSnapshot> snap_;
+};
+
+TEST_F(DashboardQueriesTest, LoadsDailySalesSortedWithDimensions) {
+  EXPECT_EQ(snap_->rows(), 5u);
+  EXPECT_EQ(snap_->first_day, Day(2026, 2, 1));
+  EXPECT_EQ(snap_->last_day, Day(2026, 3, 3));
+  EXPECT_EQ(snap_->brands, (std::vector<std::string>{"Apple", "Dell"}));
+  EXPECT_EQ(snap_->cities, (std::vector<std::string>{"Mumbai", "Pune"}));
+  EXPECT_EQ(snap_->quarantine_by_reason.at("bad_email"), 2);
+  auto [b, e] = snap_->DayRange(Day(2026, 3, 1), Day(2026, 3, 2));
+  EXPECT_EQ(e - b, 2u);
+}
+
+TEST_F(DashboardQueriesTest, DefaultIsMonthToDateComparedWithTheSameDaysOfLastMonth) {
+  DashboardFilter f = Filter({});
+  EXPECT_EQ(f.from, Day(2026, 3, 1));
+  EXPECT_EQ(f.to, Day(2026, 3, 3));
+  const std::string json = SummaryJson(*snap_, f);
+  // Current: 600 + 250 + 200 = 1050.00; previous (Feb 1..3): 100 + 300 = 400.00.
+  EXPECT_NE(json.find(R"("previous":{"from":"2026-02-01","to":"2026-02-03","days":3})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("sales":{"value":1050.00,"previous":400.00,"change_pct":162.50})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("orders":{"value":5,"previous":3,"change_pct":66.67})"),
+            std::string::npos)
+      << json;
+  // AOV 1050/5 = 210.00 vs 400/3 = 133.33; margin 185/1050 = 17.62% vs 50/400 = 12.50%.
+  EXPECT_NE(json.find(R"("average_order_value":{"value":210.00,"previous":133.33)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("margin_pct":{"value":17.62,"previous":12.50,"change_points":5.12})"),
+            std::string::npos)
+      << json;
+}
+
+TEST_F(DashboardQueriesTest, PreviousPeriodAlignsByDateAndClampsShortMonths) {
+  EXPECT_EQ(PreviousPeriod(Day(2026, 3, 1), Day(2026, 3, 31), CompareMode::kAuto),
+            std::make_pair(Day(2026, 2, 1), Day(2026, 2, 28)));
+  EXPECT_EQ(PreviousPeriod(Day(2026, 3, 5), Day(2026, 3, 11), CompareMode::kAuto),
+            std::make_pair(Day(2026, 2, 26), Day(2026, 3, 4)));
+  EXPECT_EQ(PreviousPeriod(Day(2026, 1, 1), Day(2026, 1, 15), CompareMode::kAuto),
+            std::make_pair(Day(2025, 12, 1), Day(2025, 12, 15)));
+}
+
+TEST_F(DashboardQueriesTest, FiltersApplyToEveryAnswer) {
+  DashboardFilter f = Filter({{"range", "all"}, {"brand", "Apple"}});
+  EXPECT_NE(SummaryJson(*snap_, f).find(R"("sales":{"value":900.00)"), std::string::npos);
+  const std::string by_store = BreakdownJson(*snap_, f, "store", 10);
+  EXPECT_NE(by_store.find(R"("key":"S1","label":"Store S1","city":"Mumbai","sales":700.00)"),
+            std::string::npos)
+      << by_store;
+  f = Filter({{"range", "all"}, {"city", "Pune"}, {"category", "Laptops"}});
+  EXPECT_NE(SummaryJson(*snap_, f).find(R"("sales":{"value":550.00)"), std::string::npos);
+  const std::string top = TopProductsJson(*snap_, f, "sales", 5);
+  EXPECT_NE(top.find(R"("rank":1,"product_id":"P2")"), std::string::npos) << top;
+  EXPECT_EQ(top.find("\"P1\""), std::string::npos) << top;
+}
+
+TEST_F(DashboardQueriesTest, TimeseriesHasEveryBucketOfThePeriod) {
+  DashboardFilter f = Filter({{"from", "2026-03-01"}, {"to", "2026-03-04"}});
+  const std::string json = TimeseriesJson(*snap_, f, "day");
+  EXPECT_NE(json.find(R"({"date":"2026-03-02","sales":0.00,"orders":0)"), std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"({"date":"2026-03-04")"), std::string::npos);
+  const std::string months = TimeseriesJson(*snap_, Filter({{"range", "all"}}), "month");
+  EXPECT_NE(months.find(R"({"date":"2026-02-01","sales":400.00)"), std::string::npos) << months;
+  EXPECT_NE(months.find(R"({"date":"2026-03-01","sales":1050.00)"), std::string::npos) << months;
+}
+
+TEST_F(DashboardQueriesTest, BadParametersNameTheParameter) {
+  auto bad = [&](QueryParams q) { return ParseDashboardFilter(q, *snap_, {}).status().message(); };
+  EXPECT_EQ(bad({{"from", "2026-13-01"}}).rfind("from:", 0), 0u);
+  EXPECT_EQ(bad({{"from", "2026-03-05"}, {"to", "2026-03-01"}}).rfind("from:", 0), 0u);
+  EXPECT_EQ(bad({{"range", "forever"}}).rfind("range:", 0), 0u);
+  EXPECT_EQ(bad({{"bogus", "1"}}).rfind("bogus: unknown parameter", 0), 0u);
+  EXPECT_EQ(bad({{"range", "all"}, {"from", "2026-03-01"}}).rfind("range:", 0), 0u);
+  EXPECT_EQ(bad({{"from", "1900-01-01"}, {"to", "2026-01-01"}}).rfind("to:", 0), 0u);
+}
+
+TEST(DashboardFormatTest, MoneyAndRatiosAreExact) {
+  EXPECT_EQ(FormatMoney(0), "0.00");
+  EXPECT_EQ(FormatMoney(5), "0.05");
+  EXPECT_EQ(FormatMoney(-12345), "-123.45");
+  EXPECT_EQ(FormatRatio(1, 3), "0.33");
+  EXPECT_EQ(FormatRatio(2, 3), "0.67");
+  EXPECT_EQ(FormatRatio(-1, 200), "-0.01");  // -0.005 rounds away from zero
+  EXPECT_EQ(FormatRatio(-1, 1000), "0.00");
+}
+
+TEST(LakeSnapshotLoaderTest, AnEmptyLakeGivesAnEmptySnapshot) {
+  auto fs = io::FileSystemFromUri("mem://dashboard-empty").value();
+  LakeSnapshotLoader loader(fs);
+  auto snap = loader.Load().value();
+  EXPECT_TRUE(snap->empty());
+  EXPECT_EQ(snap->last_seq, 0u);
+  EXPECT_FALSE(loader.HasCommitAfter(0).value());
+  DashboardFilter f = ParseDashboardFilter({}, *snap, {}).value();
+  EXPECT_NE(SummaryJson(*snap, f).find(R"("sales":{"value":0.00)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace saleslake::web

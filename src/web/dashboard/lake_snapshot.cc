@@ -1,0 +1,287 @@
+#include "web/dashboard/lake_snapshot.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "base/clock.h"
+#include "pipeline/rollups.h"
+
+namespace saleslake::web {
+namespace {
+
+// Adds a commit's "quarantine_by_reason" counts, if it has any (details are free-form).
+void ReadQuarantineCounts(std::string_view details_json, simdjson::dom::parser* parser,
+                          std::map<std::string, int64_t>* counts) {
+  if (details_json.find("quarantine_by_reason") == std::string_view::npos) return;
+  simdjson::dom::element root;
+  if (parser->parse(details_json.data(), details_json.size()).get(root)) return;
+  simdjson::dom::object reasons;
+  if (root["quarantine_by_reason"].get_object().get(reasons)) return;
+  for (simdjson::dom::key_value_pair kv : reasons) {
+    int64_t n = 0;
+    if (kv.value.get_int64().get(n)) continue;
+    (*counts)[std::string(kv.key)] += n;
+  }
+}
+
+CommitSummary Summarise(const pipeline::LedgerCommit& c, simdjson::dom::parser* parser) {
+  CommitSummary s;
+  s.seq = c.seq;
+  s.kind = c.kind;
+  s.run_id = c.run_id;
+  s.committed_at_micros = c.committed_at_micros;
+  s.files_added = c.added.size();
+  s.files_removed = c.removed.size();
+  for (const pipeline::LedgerFile& f : c.added) {
+    s.rows_added += f.rows;
+    s.bytes_added += f.bytes;
+  }
+  s.landed_batches = c.landed_batches;
+  s.consumed_batches = c.consumed_batches;
+  ReadQuarantineCounts(c.details_json, parser, &s.quarantine_by_reason);
+  s.details_json = c.details_json.empty() ? "{}" : c.details_json;
+  return s;
+}
+
+// Interns strings into dense ids, remembering the first descriptive values seen.
+template <typename Info>
+struct Interner {
+  std::map<std::string, int32_t> ids;
+  std::vector<std::string> keys;
+  std::vector<Info> infos;
+  int32_t Id(const std::string& key, const Info& info) {
+    auto [it, inserted] = ids.emplace(key, static_cast<int32_t>(keys.size()));
+    if (inserted) {
+      keys.push_back(key);
+      infos.push_back(info);
+    }
+    return it->second;
+  }
+};
+
+struct StoreInfo {
+  std::string name, city;
+};
+struct ProductInfo {
+  std::string name, brand, category;
+};
+
+}  // namespace
+
+// The rows of one daily_sales file with stores and products as interned ids.
+struct LakeSnapshotLoader::Dimensions {
+  Interner<StoreInfo> stores;
+  Interner<ProductInfo> products;
+};
+
+LakeSnapshotLoader::LakeSnapshotLoader(std::shared_ptr<io::FileSystem> fs)
+    : fs_(std::move(fs)), dims_(std::make_unique<Dimensions>()) {}
+LakeSnapshotLoader::~LakeSnapshotLoader() = default;
+
+struct LakeSnapshotLoader::DailyFile {
+  std::vector<int32_t> date, store, product;
+  std::vector<int64_t> orders, units, sales, cost, profit;
+};
+
+std::string FormatDay(int64_t day) {
+  CivilDate d = CivilFromDays(day);
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+Result<int32_t> ParseDay(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("'" + std::string(text.substr(0, 40)) +
+                                   "' is not a date: use YYYY-MM-DD");
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return bad();
+  }
+  Result<int64_t> micros = ParseIso8601Micros(text);
+  if (!micros.ok()) return bad();
+  int64_t day = *micros / (int64_t{86'400} * 1'000'000);
+  if (*micros < 0 && *micros % (int64_t{86'400} * 1'000'000) != 0) --day;
+  return static_cast<int32_t>(day);
+}
+
+std::pair<size_t, size_t> LakeSnapshot::DayRange(int32_t from, int32_t to) const {
+  if (empty() || to < first_day || from > last_day || from > to) return {0, 0};
+  from = std::max(from, first_day);
+  to = std::min(to, last_day);
+  return {day_begin[from - first_day], day_begin[to - first_day + 1]};
+}
+
+Result<bool> LakeSnapshotLoader::HasCommitAfter(uint64_t seq) {
+  SL_ASSIGN_OR_RETURN(io::FileInfo info,
+                      fs_->GetFileInfo(pipeline::CommitPath(seq + 1)));
+  return info.type == io::FileType::kFile;
+}
+
+Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::Ledger> ledger,
+                      pipeline::Ledger::Open(fs_, /*recover=*/false));
+  const pipeline::LedgerState& state = ledger->state();
+  auto snap = std::make_shared<LakeSnapshot>();
+  snap->lake_uri = fs_->root_uri();
+  snap->last_seq = state.last_seq;
+  snap->loaded_at_micros = NowMicros();
+
+  // History: only the commits not read before (commits never change).
+  simdjson::dom::parser parser;
+  if (!commits_.empty() && commits_.back().seq > state.last_seq) commits_.clear();  // a new lake
+  for (uint64_t seq = commits_.empty() ? 1 : commits_.back().seq + 1; seq <= state.last_seq;
+       ++seq) {
+    SL_ASSIGN_OR_RETURN(pipeline::LedgerCommit c, ledger->ReadCommit(seq));
+    commits_.push_back(Summarise(c, &parser));
+  }
+  snap->commits = commits_;
+  if (!commits_.empty()) snap->last_commit_micros = commits_.back().committed_at_micros;
+  for (const CommitSummary& c : commits_) {
+    for (const auto& [reason, n] : c.quarantine_by_reason) snap->quarantine_by_reason[reason] += n;
+  }
+  for (const auto& [id, batch] : state.batches) {
+    ++snap->batches_extracted;
+    if (batch.transform_seq != 0) ++snap->batches_transformed;
+  }
+  snap->batches_pending = snap->batches_extracted - snap->batches_transformed;
+
+  std::map<std::string, TableStats> tables;
+  std::map<std::string, std::set<std::string>> partitions;
+  for (const auto& [path, file] : state.files) {
+    TableStats& t = tables[file.table];
+    t.table = file.table;
+    ++t.files;
+    t.rows += file.rows;
+    t.bytes += file.bytes;
+    if (!file.partition.empty()) partitions[file.table].insert(file.partition);
+  }
+  for (auto& [name, t] : tables) {
+    t.partitions = partitions[name].size();
+    snap->tables.push_back(t);
+  }
+
+  // daily_sales: read new files, drop the ones no longer committed.
+  std::vector<pipeline::LedgerFile> files = state.FilesOf(pipeline::kDailySalesTable);
+  std::map<std::string, std::shared_ptr<const DailyFile>> live;
+  for (const pipeline::LedgerFile& f : files) {
+    auto cached = daily_files_.find(f.path);
+    if (cached != daily_files_.end()) {
+      live.emplace(f.path, cached->second);
+      continue;
+    }
+    std::vector<pipeline::DailyRow> rows;
+    SL_RETURN_IF_ERROR(pipeline::ReadDailyRows(*fs_, f.path, &rows));
+    auto df = std::make_shared<DailyFile>();
+    for (const pipeline::DailyRow& r : rows) {
+      df->date.push_back(r.date);
+      df->store.push_back(dims_->stores.Id(r.store_id, {r.store_name, r.store_location}));
+      df->product.push_back(
+          dims_->products.Id(r.product_id, {r.product_name, r.brand, r.category}));
+      df->orders.push_back(r.orders);
+      df->units.push_back(r.units);
+      df->sales.push_back(r.sales);
+      df->cost.push_back(r.cost);
+      df->profit.push_back(r.gross_profit);
+    }
+    live.emplace(f.path, std::move(df));
+  }
+  daily_files_ = std::move(live);
+
+  // Dimensions: the stores and products the rows use, sorted by id; brands, categories and
+  // cities sorted by name.
+  const auto& si = dims_->stores;
+  const auto& pi = dims_->products;
+  std::vector<char> store_used(si.keys.size()), product_used(pi.keys.size());
+  size_t total = 0;
+  for (const auto& [path, df] : daily_files_) {
+    total += df->date.size();
+    for (int32_t s : df->store) store_used[s] = 1;
+    for (int32_t p : df->product) product_used[p] = 1;
+  }
+  std::vector<int32_t> store_map(si.keys.size(), -1), product_map(pi.keys.size(), -1);
+  {
+    std::set<std::string> cities;
+    std::vector<std::pair<std::string, int32_t>> order;
+    for (size_t i = 0; i < si.keys.size(); ++i) {
+      if (!store_used[i]) continue;
+      order.emplace_back(si.keys[i], static_cast<int32_t>(i));
+      cities.insert(si.infos[i].city);
+    }
+    std::sort(order.begin(), order.end());
+    snap->cities.assign(cities.begin(), cities.end());
+    for (const auto& [key, id] : order) {
+      store_map[id] = static_cast<int32_t>(snap->stores.size());
+      StoreDim d{key, si.infos[id].name, si.infos[id].city, 0};
+      d.city_index = static_cast<int32_t>(
+          std::lower_bound(snap->cities.begin(), snap->cities.end(), d.city) -
+          snap->cities.begin());
+      snap->stores.push_back(std::move(d));
+    }
+  }
+  {
+    std::set<std::string> brands, categories;
+    std::vector<std::pair<std::string, int32_t>> order;
+    for (size_t i = 0; i < pi.keys.size(); ++i) {
+      if (!product_used[i]) continue;
+      order.emplace_back(pi.keys[i], static_cast<int32_t>(i));
+      brands.insert(pi.infos[i].brand);
+      categories.insert(pi.infos[i].category);
+    }
+    std::sort(order.begin(), order.end());
+    snap->brands.assign(brands.begin(), brands.end());
+    snap->categories.assign(categories.begin(), categories.end());
+    auto index_of = [](const std::vector<std::string>& v, const std::string& s) {
+      return static_cast<int32_t>(std::lower_bound(v.begin(), v.end(), s) - v.begin());
+    };
+    for (const auto& [key, id] : order) {
+      product_map[id] = static_cast<int32_t>(snap->products.size());
+      snap->products.push_back({key, pi.infos[id].name, index_of(snap->brands, pi.infos[id].brand),
+                                index_of(snap->categories, pi.infos[id].category)});
+    }
+  }
+
+  // Rows, sorted by date (files hold one day each, but nothing here relies on that).
+  std::vector<std::pair<int32_t, std::pair<const DailyFile*, uint32_t>>> order;
+  order.reserve(total);
+  for (const auto& [path, df] : daily_files_) {
+    for (uint32_t i = 0; i < df->date.size(); ++i) order.push_back({df->date[i], {df.get(), i}});
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto* v : {&snap->date, &snap->store, &snap->product}) v->reserve(total);
+  for (auto* v : {&snap->orders, &snap->units, &snap->sales, &snap->cost, &snap->profit}) {
+    v->reserve(total);
+  }
+  for (const auto& [day, where] : order) {
+    const DailyFile& df = *where.first;
+    const uint32_t i = where.second;
+    snap->date.push_back(day);
+    snap->store.push_back(store_map[df.store[i]]);
+    snap->product.push_back(product_map[df.product[i]]);
+    snap->orders.push_back(df.orders[i]);
+    snap->units.push_back(df.units[i]);
+    snap->sales.push_back(df.sales[i]);
+    snap->cost.push_back(df.cost[i]);
+    snap->profit.push_back(df.profit[i]);
+  }
+  if (!snap->date.empty()) {
+    snap->first_day = snap->date.front();
+    snap->last_day = snap->date.back();
+    const size_t days = static_cast<size_t>(snap->last_day - snap->first_day) + 1;
+    snap->day_begin.assign(days + 1, 0);
+    size_t row = 0;
+    for (size_t d = 0; d <= days; ++d) {
+      while (row < snap->date.size() && snap->date[row] < snap->first_day + static_cast<int32_t>(d)) {
+        ++row;
+      }
+      snap->day_begin[d] = static_cast<uint32_t>(row);
+    }
+  }
+  return std::shared_ptr<const LakeSnapshot>(std::move(snap));
+}
+
+}  // namespace saleslake::web

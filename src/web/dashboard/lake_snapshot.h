@@ -1,0 +1,120 @@
+// LakeSnapshot: what the dashboard shows, held in memory — the rows of main/daily_sales in
+// columnar form (day x store x product), the dimension tables behind them, per-table file counts
+// and the ledger's recent history — as of one ledger commit. A snapshot never changes; the loader
+// builds a new one when a new commit lands and the server swaps it in (readers keep the one they
+// started with).
+//
+// daily_sales is small whatever the size of main (at most days x stores x products rows), which is
+// what lets every dashboard call answer in a few milliseconds without touching Parquet.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "pipeline/ledger.h"
+
+namespace saleslake::web {
+
+struct StoreDim {
+  std::string id, name, city;
+  int32_t city_index = 0;
+};
+
+struct ProductDim {
+  std::string id, name;
+  int32_t brand_index = 0;
+  int32_t category_index = 0;
+};
+
+// One committed data table, as the ledger lists it.
+struct TableStats {
+  std::string table;  // "main/sales"
+  uint64_t files = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  uint64_t partitions = 0;
+};
+
+// A ledger commit, summarised for the pipeline page.
+struct CommitSummary {
+  uint64_t seq = 0;
+  std::string kind;
+  std::string run_id;
+  int64_t committed_at_micros = 0;
+  uint64_t files_added = 0;
+  uint64_t files_removed = 0;
+  uint64_t rows_added = 0;
+  uint64_t bytes_added = 0;
+  std::vector<std::string> landed_batches;
+  std::vector<std::string> consumed_batches;
+  std::map<std::string, int64_t> quarantine_by_reason;
+  std::string details_json = "{}";
+};
+
+struct LakeSnapshot {
+  std::string lake_uri;
+  uint64_t last_seq = 0;
+  int64_t last_commit_micros = 0;  // 0 when the lake has no commit
+  int64_t loaded_at_micros = 0;
+
+  // Dimensions, sorted by their display key (brand and category by name, stores and products by
+  // id). Rows refer to them by index.
+  std::vector<std::string> brands, categories, cities;
+  std::vector<StoreDim> stores;
+  std::vector<ProductDim> products;
+
+  // main/daily_sales, sorted by date; one entry per row.
+  std::vector<int32_t> date;  // days since 1970-01-01
+  std::vector<int32_t> store, product;
+  std::vector<int64_t> orders, units, sales, cost, profit;  // money in paise
+  // Rows of day d are [day_begin[d - first_day], day_begin[d - first_day + 1]).
+  int32_t first_day = 0, last_day = -1;  // last_day < first_day when there are no rows
+  std::vector<uint32_t> day_begin;
+
+  std::vector<TableStats> tables;
+  std::map<std::string, int64_t> quarantine_by_reason;  // over every commit
+  std::vector<CommitSummary> commits;                   // every commit, oldest first
+  uint64_t batches_extracted = 0, batches_transformed = 0, batches_pending = 0;
+
+  size_t rows() const { return date.size(); }
+  bool empty() const { return date.empty(); }
+  // [begin, end) row range for days [from, to] (clamped to the data).
+  std::pair<size_t, size_t> DayRange(int32_t from, int32_t to) const;
+};
+
+// Builds snapshots of one lake, reading only what changed since the previous one: the commits
+// after it, and daily_sales files it has not read before (a file's path names its content: the
+// pipeline writes a rewritten partition under a new name). Not thread-safe: one loader thread.
+class LakeSnapshotLoader {
+ public:
+  explicit LakeSnapshotLoader(std::shared_ptr<io::FileSystem> fs);
+  ~LakeSnapshotLoader();
+
+  // True when the lake has a commit after `seq` (one existence check: cheap enough to poll).
+  Result<bool> HasCommitAfter(uint64_t seq);
+  // A snapshot as of the ledger's last commit.
+  Result<std::shared_ptr<const LakeSnapshot>> Load();
+
+  io::FileSystem& fs() { return *fs_; }
+  const std::shared_ptr<io::FileSystem>& shared_fs() const { return fs_; }
+
+ private:
+  struct DailyFile;
+  struct Dimensions;
+  std::shared_ptr<io::FileSystem> fs_;
+  std::unique_ptr<Dimensions> dims_;  // stores and products seen so far, by interned id
+  std::map<std::string, std::shared_ptr<const DailyFile>> daily_files_;  // by path
+  std::vector<CommitSummary> commits_;                                    // read so far
+};
+
+// Days since the epoch as "YYYY-MM-DD", and back.
+std::string FormatDay(int64_t day);
+Result<int32_t> ParseDay(std::string_view text);
+
+}  // namespace saleslake::web

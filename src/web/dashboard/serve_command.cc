@@ -1,0 +1,141 @@
+#include "web/dashboard/serve_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "base/cli.h"
+#include "base/clock.h"
+#include "base/logging.h"
+#include "io/file_system.h"
+#include "web/dashboard/pipeline_once.h"
+#include "web/dashboard/static_assets.h"
+#include "web/http_server.h"
+#include "web/shutdown_signals.h"
+
+namespace saleslake::web {
+
+Result<std::unique_ptr<AccessControl>> AccessFromFlags(const ListenAddress& listen,
+                                                       const std::string& auth_file,
+                                                       const std::string& auth_json) {
+  if (!auth_file.empty() && !auth_json.empty()) {
+    return Status::InvalidArgument("give --auth-file or --auth (SALESLAKE_AUTH), not both");
+  }
+  if (!auth_file.empty()) {
+    std::ifstream in(auth_file, std::ios::binary);
+    if (!in) return Status::NotFound("--auth-file " + auth_file + ": cannot read it");
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > (1 << 20)) {
+      return Status::InvalidArgument("--auth-file " + auth_file + ": larger than 1 MiB");
+    }
+    return AccessControl::FromJson(text.str(), auth_file);
+  }
+  if (!auth_json.empty()) return AccessControl::FromJson(auth_json, "--auth");
+  if (!IsLoopbackHost(listen.host)) {
+    return Status::InvalidArgument(
+        "listening on " + listen.ToString() +
+        " (reachable from other machines) needs users or API keys: give --auth-file FILE or "
+        "SALESLAKE_AUTH (see docs/dashboard.md), or listen on 127.0.0.1");
+  }
+  return AccessControl::Open();
+}
+
+Status RunDashboardServer(DashboardServerOptions options) {
+  if (!options.access) {
+    if (!IsLoopbackHost(options.listen.host)) {
+      return Status::InvalidArgument("an open dashboard may only listen on loopback");
+    }
+    options.access = AccessControl::Open();
+  }
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
+  ServerOptions server_options;
+  server_options.listen = options.listen;
+  server_options.worker_threads = options.workers;
+  server_options.max_request_body_bytes = 64 * 1024;  // SQL text and sign-in forms
+  HttpServer server(server_options);
+  SnapshotStore store(fs, &server.metrics().registry());
+  SL_RETURN_IF_ERROR(store.Refresh());
+  DashboardApi api(&store, options.access.get(), std::move(options.api));
+  api.AddRoutes(&server);
+  AddStaticAssets(&server);
+  ShutdownSignals signals([&](int) {
+    if (options.on_stop) options.on_stop();
+    server.Shutdown();
+  });
+  SL_RETURN_IF_ERROR(server.Listen());
+  store.StartPolling(options.poll_micros);
+  log::Info("serve.listening", {{"url", server.url()},
+                                {"lake", fs->root_uri()},
+                                {"auth", options.access->open() ? "open" : "required"}});
+  if (options.on_listening) options.on_listening(server.url());
+  Status st = server.Run();
+  store.Stop();
+  return st;
+}
+
+int ServeCommand(int argc, char** argv) {
+  CLI::App app{
+      "Serve the dashboard (Overview, SQL console, Catalog, Pipeline) and its JSON API "
+      "(/api/v1/..., /openapi.json, /healthz, /readyz, /metrics) over the lake. Numbers come "
+      "from the rollups, held in memory and reloaded when a new commit lands. On loopback with no "
+      "users configured it is open; anywhere else it needs --auth-file (or SALESLAKE_AUTH)."};
+  std::string lake, listen = "127.0.0.1:8000", auth_file, auth_json, poll = "1s", run_api;
+  int workers = 32, run_batches = 1;
+  bool hash_password = false, new_api_key = false;
+  AddLakeFlag(&app, &lake);
+  app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->default_val(listen);
+  app.add_option("--auth-file", auth_file,
+                 "users and API keys (JSON, see docs/dashboard.md); required off loopback");
+  app.add_option("--auth", auth_json, "the same JSON inline (usually from SALESLAKE_AUTH)");
+  app.add_option("--workers", workers, "connections served at once")
+      ->default_val(workers)
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--poll", poll, "how often to look for a new commit")->default_val(poll);
+  app.add_option("--run-api", run_api,
+                 "\"run now\" extracts from this API (then transforms); without it, run now "
+                 "transforms pending batches");
+  app.add_option("--run-batches", run_batches, "batches per \"run now\" with --run-api")
+      ->default_val(run_batches)
+      ->check(CLI::Range(1, 1000));
+  app.add_flag("--hash-password", hash_password,
+               "read a password from stdin, print its password_hash for the auth file, exit");
+  app.add_flag("--new-api-key", new_api_key,
+               "print a new API key and its key_sha256 for the auth file, exit");
+  return RunCommand(
+      app, "serve",
+      "saleslake serve --lake ./lake --listen 127.0.0.1:8000     # then open the URL\n"
+      "  saleslake serve --listen 0.0.0.0:8000 --auth-file auth.json",
+      argc, argv, [&]() -> Status {
+        if (hash_password) {
+          std::string password;
+          std::getline(std::cin, password);
+          if (password.empty()) return Status::InvalidArgument("no password on stdin");
+          std::printf("%s\n", HashPassword(password).c_str());
+          return Status::OK();
+        }
+        if (new_api_key) {
+          auto [key, hash] = NewApiKey();
+          std::printf("key:        %s\nkey_sha256: %s\n", key.c_str(), hash.c_str());
+          return Status::OK();
+        }
+        DashboardServerOptions options;
+        SL_ASSIGN_OR_RETURN(options.listen, ParseListenAddress(listen));
+        SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));
+        SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
+        options.lake_uri = lake;
+        options.workers = workers;
+        PipelineOnceOptions once{lake, run_api, run_batches};
+        options.api.run_now = [once]() { return RunPipelineOnce(once).status(); };
+        options.on_listening = [](const std::string& url) {
+          std::printf("saleslake serve: dashboard at %s/  (API %s/api/v1/, Ctrl-C to stop)\n",
+                      url.c_str(), url.c_str());
+          std::fflush(stdout);
+        };
+        return RunDashboardServer(std::move(options));
+      });
+}
+
+}  // namespace saleslake::web

@@ -1,0 +1,41 @@
+// `saleslake serve` and `saleslake up`, and the dashboard server they both run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "web/dashboard/access.h"
+#include "web/dashboard/dashboard_api.h"
+#include "web/listen_address.h"
+
+namespace saleslake::web {
+
+struct DashboardServerOptions {
+  std::string lake_uri;
+  ListenAddress listen{"127.0.0.1", 8000};
+  std::unique_ptr<AccessControl> access;  // null: open (REQUIRES a loopback address)
+  int workers = 32;
+  int64_t poll_micros = 1'000'000;
+  DashboardApiOptions api;
+  // Called once the server listens, with its URL (e.g. to print it or start ingesting).
+  std::function<void(const std::string& url)> on_listening;
+  // Called when the first signal asks the server to stop, before the drain.
+  std::function<void()> on_stop;
+};
+
+// Loads the lake, serves the dashboard and its API until SIGINT/SIGTERM.
+Status RunDashboardServer(DashboardServerOptions options);
+
+// The access control for a listen address and the --auth-file / --auth flags: the file or JSON
+// when given, open on loopback otherwise, and an error naming what to configure elsewhere.
+Result<std::unique_ptr<AccessControl>> AccessFromFlags(const ListenAddress& listen,
+                                                       const std::string& auth_file,
+                                                       const std::string& auth_json);
+
+int ServeCommand(int argc, char** argv);
+int UpCommand(int argc, char** argv);
+
+}  // namespace saleslake::web

@@ -1,0 +1,260 @@
+// `saleslake serve` over HTTP against a real lake: every endpoint, numbers equal to DuckDB's
+// reading of main/sales (the rollups must agree with the sales they summarise), bad parameters,
+// paging, headers, metrics, refresh after a new run, and the access rules (401/403, CSRF,
+// sign-in, refusing to listen off loopback without users).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { bin, NOW, makeLake, addBatch, startServe, removeDir, saleslake } from './lake_fixture.mjs';
+
+let lake, dir, server, con;
+
+before(async () => {
+  ({ dir, lake } = makeLake('sl-serve-api-'));
+  server = await startServe(lake);
+  const db = await DuckDBInstance.create(':memory:');
+  con = await db.connect();
+  await con.run(`CREATE VIEW sales AS SELECT *, make_date(year::INT, month::INT, day::INT) AS d
+                   FROM read_parquet('${path.join(lake, 'main/sales/**/*.parquet')}', hive_partitioning = true)`);
+});
+
+after(async () => {
+  if (server) await server.stop();
+  removeDir(dir);
+});
+
+async function duck(sql) {
+  return (await con.runAndReadAll(sql)).getRowObjectsJson();
+}
+
+async function get(p, headers = {}) {
+  const res = await fetch(server.url + p, { headers });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+async function getJson(p) {
+  const r = await get(p);
+  assert.equal(r.status, 200, `${p}: ${r.text}`);
+  return { json: JSON.parse(r.text), text: r.text };
+}
+
+// The exact decimal text of `key`'s value in a JSON document (JSON.parse would lose "x.x0").
+function kpi(text, key) {
+  const m = text.match(new RegExp(`"${key}":\\{"value":(-?[0-9.]+|null)`));
+  assert.ok(m, `no ${key} in ${text.slice(0, 300)}`);
+  return m[1];
+}
+
+const money = `sum(total)::VARCHAR AS sales, count(*)::INT AS orders, sum(quantity)::INT AS units,
+               sum((mrp - retail_price) * quantity)::VARCHAR AS profit`;
+
+test('summary over all data equals SQL over main/sales', async () => {
+  const { json, text } = await getJson('/api/v1/summary?range=all');
+  const [d] = await duck(`SELECT ${money}, min(d)::VARCHAR AS first, max(d)::VARCHAR AS last FROM sales`);
+  assert.equal(kpi(text, 'sales'), d.sales);
+  assert.equal(json.kpis.orders.value, d.orders);
+  assert.equal(json.kpis.units.value, d.units);
+  assert.equal(kpi(text, 'gross_profit'), d.profit);
+  assert.equal(json.period.from, d.first);
+  assert.equal(json.period.to, d.last);
+  assert.ok(d.orders > 50000, 'the lake holds the sales extracted');
+});
+
+test('month to date vs the same days of last month, with filters, equals SQL', async () => {
+  const { json, text } = await getJson('/api/v1/summary?brand=Apple&city=Mumbai');
+  assert.equal(json.period.from, '2026-03-01');
+  assert.equal(json.period.to, '2026-03-20');
+  assert.deepEqual(json.previous, { from: '2026-02-01', to: '2026-02-20', days: 20 });
+  const where = `brand = 'Apple' AND store_location = 'Mumbai'`;
+  const [cur] = await duck(`SELECT ${money} FROM sales WHERE ${where} AND d BETWEEN '2026-03-01' AND '2026-03-20'`);
+  const [prev] = await duck(`SELECT ${money} FROM sales WHERE ${where} AND d BETWEEN '2026-02-01' AND '2026-02-20'`);
+  assert.ok(cur.orders > 0 && prev.orders > 0, 'both periods hold sales');
+  assert.equal(kpi(text, 'sales'), cur.sales);
+  assert.equal(json.kpis.orders.value, cur.orders);
+  assert.equal(json.kpis.sales.previous.toFixed(2), Number(prev.sales).toFixed(2));
+  const change = ((Number(cur.sales) - Number(prev.sales)) / Number(prev.sales)) * 100;
+  assert.ok(Math.abs(json.kpis.sales.change_pct - change) < 0.006, `${json.kpis.sales.change_pct} vs ${change}`);
+});
+
+test('breakdowns, time series and top products equal SQL', async () => {
+  const q = 'from=2026-02-10&to=2026-03-05&category=Laptop';
+  const where = `category = 'Laptop' AND d BETWEEN '2026-02-10' AND '2026-03-05'`;
+  for (const [by, col] of [['brand', 'brand'], ['city', 'store_location'], ['store', 'store_id'], ['category', 'category']]) {
+    const { json } = await getJson(`/api/v1/breakdowns?by=${by}&limit=1000&${q}`);
+    const rows = await duck(`SELECT ${col} AS key, sum(total)::VARCHAR AS sales, count(*)::INT AS orders
+                               FROM sales WHERE ${where} GROUP BY 1 ORDER BY sum(total) DESC, 1`);
+    assert.ok(rows.length > 0, `the filter keeps some ${by}s`);
+    assert.deepEqual(json.rows.map((r) => [r.key, r.sales.toFixed(2), r.orders]),
+      rows.map((r) => [r.key, Number(r.sales).toFixed(2), r.orders]), by);
+  }
+  const { json: ts } = await getJson(`/api/v1/timeseries?${q}`);
+  assert.equal(ts.points.length, 24);
+  const days = await duck(`SELECT d::VARCHAR AS date, sum(total)::VARCHAR AS sales FROM sales WHERE ${where} GROUP BY 1 ORDER BY 1`);
+  const byDay = new Map(days.map((r) => [r.date, Number(r.sales).toFixed(2)]));
+  for (const p of ts.points) assert.equal(p.sales.toFixed(2), byDay.get(p.date) || '0.00', p.date);
+  const { json: top } = await getJson(`/api/v1/top-products?limit=5&order=units&${q}`);
+  const tops = await duck(`SELECT product_id, sum(quantity)::INT AS units FROM sales WHERE ${where}
+                             GROUP BY 1 ORDER BY units DESC, sum(total) DESC, 1 LIMIT 5`);
+  assert.deepEqual(top.rows.map((r) => [r.product_id, r.units]), tops.map((r) => [r.product_id, r.units]));
+});
+
+test('bad parameters are 400 with a message naming the parameter', async () => {
+  for (const [p, param] of [
+    ['/api/v1/summary?from=2026-02-30', 'from'],
+    ['/api/v1/summary?from=2026-03-10&to=2026-03-01', 'from'],
+    ['/api/v1/summary?range=year', 'range'],
+    ['/api/v1/summary?colour=red', 'colour'],
+    ['/api/v1/timeseries?grain=hour', 'grain'],
+    ['/api/v1/breakdowns?by=planet', 'by'],
+    ['/api/v1/breakdowns?by=brand&limit=-1', 'limit'],
+    ['/api/v1/top-products?limit=100000', 'limit'],
+    ['/api/v1/runs?offset=x', 'offset'],
+  ]) {
+    const r = await get(p);
+    assert.equal(r.status, 400, p);
+    const body = JSON.parse(r.text);
+    assert.equal(body.error.parameter, param, p);
+    assert.ok(body.error.message.length > 10, p);
+  }
+  assert.equal((await get('/api/v1/nothing')).status, 404);
+  const post = await fetch(server.url + '/api/v1/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(70000) });
+  assert.equal(post.status, 413);
+});
+
+test('runs are paged; catalog, filters, status and quarantine list what the lake holds', async () => {
+  const { json: all } = await getJson('/api/v1/runs?limit=500');
+  assert.equal(all.total_runs, all.runs.length);
+  assert.ok(all.total_runs >= 4, 'three extracts and their transforms');
+  const { json: page } = await getJson('/api/v1/runs?limit=2&offset=1');
+  assert.equal(page.runs.length, 2);
+  assert.deepEqual(page.runs.map((r) => r.run_id), all.runs.slice(1, 3).map((r) => r.run_id));
+  const transform = all.runs.find((r) => r.kinds.includes('transform'));
+  assert.ok(transform.rows_main > 0);
+
+  const { json: status } = await getJson('/api/v1/status');
+  assert.equal(status.batches.extracted, 3);
+  assert.equal(status.batches.pending, 0);
+  const st = JSON.parse(saleslake(['status', '--lake', lake, '--format', 'json']).stdout);
+  assert.deepEqual(status.tables.map((t) => [t.table, t.rows]), st.tables.map((t) => [t.table, t.rows]));
+
+  const { json: cat } = await getJson('/api/v1/catalog');
+  const sales = cat.tables.find((t) => t.name === 'main/sales' || t.location === 'main/sales');
+  assert.ok(sales, 'main/sales is in the catalog');
+  assert.ok(sales.columns.some((c) => c.name === 'transaction_id'));
+  const { json: filters } = await getJson('/api/v1/filters');
+  const brands = await duck('SELECT DISTINCT brand FROM sales ORDER BY 1');
+  assert.deepEqual(filters.brands, brands.map((r) => r.brand));
+
+  const { json: q } = await getJson('/api/v1/quarantine?samples=5');
+  assert.deepEqual(q.by_reason, st.quarantine_by_reason);
+  assert.ok(q.samples.length > 0 && q.samples[0].reason.length > 0);
+});
+
+test('openapi lists every route; health, readiness, metrics; security headers', async () => {
+  const { json: doc } = await getJson('/openapi.json');
+  for (const p of ['/api/v1/summary', '/api/v1/timeseries', '/api/v1/breakdowns', '/api/v1/top-products',
+    '/api/v1/runs', '/api/v1/catalog', '/api/v1/query', '/api/v1/quarantine', '/api/v1/status', '/healthz', '/readyz', '/metrics']) {
+    assert.ok(doc.paths[p], p);
+  }
+  assert.equal((await get('/healthz')).status, 200);
+  assert.equal((await get('/readyz')).status, 200);
+  const metrics = (await get('/metrics')).text;
+  assert.match(metrics, /saleslake_http_requests_total\{[^}]*route="\/api\/v1\/summary"[^}]*status="200"/);
+  assert.match(metrics, /saleslake_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/summary"/);
+  assert.match(metrics, /saleslake_lake_rows\{table="main\/sales"\} [1-9]/);
+  assert.match(metrics, /saleslake_quarantine_rows\{reason="[a-z_]+"\} [1-9]/);
+  assert.match(metrics, /saleslake_last_run_age_seconds /);
+  const page = await get('/');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<script src="\/assets\/app.js">/);
+  assert.doesNotMatch(page.text, /<script>/, 'no inline script');
+  const csp = page.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self';/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  const js = await get('/assets/echarts.min.js', { 'Accept-Encoding': 'gzip' });
+  assert.equal(js.status, 200);
+  const again = await get('/assets/app.js', { 'If-None-Match': (await get('/assets/app.js')).headers.get('etag') });
+  assert.equal(again.status, 304);
+});
+
+test('a new run is picked up without a restart', async () => {
+  const before = (await getJson('/api/v1/status')).json.commit;
+  const file = path.join(dir, 'late.ndjson');
+  execFileSync(bin, ['generate', '--records', '2000', '--seed', '999', '--now', NOW, '--days', '3', '--format', 'ndjson', '--out', file]);
+  addBatch(lake, file);
+  let status;
+  for (let i = 0; i < 100; i++) {
+    status = (await getJson('/api/v1/status')).json;
+    if (status.commit >= before + 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status.commit, before + 2);
+  const { text } = await getJson('/api/v1/summary?range=all');
+  const [d] = await duck(`SELECT sum(total)::VARCHAR AS sales FROM sales`);
+  assert.equal(kpi(text, 'sales'), d.sales);
+});
+
+test('access: open only on loopback; keys and roles; sign-in with cookie and CSRF', async () => {
+  const refused = saleslake(['serve', '--lake', lake, '--listen', '0.0.0.0:0']);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /needs users or API keys.*--auth-file/);
+
+  const keys = {};
+  const auth = { users: [], api_keys: [], rate_limit_per_minute: 100000 };
+  for (const role of ['viewer', 'analyst', 'admin']) {
+    const out = saleslake(['serve', '--new-api-key']).stdout;
+    keys[role] = out.match(/key: +(\S+)/)[1];
+    auth.api_keys.push({ name: role + '-key', role, key_sha256: out.match(/key_sha256: +(\S+)/)[1] });
+  }
+  const hash = saleslake(['serve', '--hash-password'], 'hunter2 hunter2\n').stdout.trim();
+  assert.match(hash, /^pbkdf2-sha256\$\d+\$/);
+  auth.users.push({ name: 'ana', role: 'analyst', password_hash: hash });
+  const authFile = path.join(dir, 'auth.json');
+  fs.writeFileSync(authFile, JSON.stringify(auth));
+  assert.doesNotMatch(fs.readFileSync(authFile, 'utf8'), /hunter2|slk_/, 'secrets are stored hashed');
+
+  const s = await startServe(lake, ['--auth-file', authFile]);
+  try {
+    const call = (p, opts = {}) => fetch(s.url + p, opts);
+    const bearer = (role, extra = {}) => ({ headers: { Authorization: 'Bearer ' + keys[role], ...extra } });
+    assert.equal((await call('/api/v1/summary')).status, 401);
+    assert.equal((await call('/api/v1/summary', { headers: { Authorization: 'Bearer slk_wrong' } })).status, 401);
+    assert.equal((await call('/api/v1/summary', bearer('viewer'))).status, 200);
+    assert.equal((await call('/', {})).status, 200, 'the page shell loads, then asks to sign in');
+    const json = { 'Content-Type': 'application/json' };
+    const sql = JSON.stringify({ sql: 'SELECT 1' });
+    assert.equal((await call('/api/v1/query', { method: 'POST', body: sql, ...bearer('viewer', json) })).status, 403);
+    assert.equal((await call('/api/v1/quarantine?samples=3', bearer('viewer'))).status, 403);
+    assert.equal((await call('/api/v1/quarantine?samples=3', bearer('analyst'))).status, 200);
+    assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('analyst', json) })).status, 403);
+    assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('admin') })).status, 415, 'POST must be JSON');
+    assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('admin', { ...json, Origin: 'http://evil.example' }) })).status, 403);
+
+    // Sign-in: wrong password, then the cookie; a POST with the cookie needs the CSRF token.
+    const bad = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'nope' }) });
+    assert.equal(bad.status, 401);
+    const ok = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'hunter2 hunter2' }) });
+    assert.equal(ok.status, 200);
+    const cookie = ok.headers.get('set-cookie');
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    const { csrf, role } = await ok.json();
+    assert.equal(role, 'analyst');
+    const session = { Cookie: cookie.split(';')[0] };
+    assert.equal((await call('/api/v1/summary', { headers: session })).status, 200);
+    const noToken = await call('/api/v1/query', { method: 'POST', body: sql, headers: { ...session, ...json } });
+    assert.equal(noToken.status, 403);
+    assert.match((await noToken.json()).error.message, /CSRF/);
+    const withToken = await call('/api/v1/query', { method: 'POST', body: sql, headers: { ...session, ...json, 'X-CSRF-Token': csrf } });
+    assert.notEqual(withToken.status, 403);
+    assert.notEqual(withToken.status, 401);
+    await call('/api/v1/logout', { method: 'POST', headers: { ...session, ...json, 'X-CSRF-Token': csrf }, body: '{}' });
+    assert.equal((await call('/api/v1/summary', { headers: session })).status, 401);
+  } finally {
+    await s.stop();
+  }
+});
