@@ -63,6 +63,10 @@ constexpr Command kCommands[] = {
      saleslake::QueryCommand},
     {"serve", "the dashboard, SQL console, catalog and pipeline pages, JSON API, /metrics",
      saleslake::web::ServeCommand},
+    {"up",
+     "the demo: generator API + a first run of 20 x 10k sales + the dashboard, then a run "
+     "every minute",
+     saleslake::web::UpCommand},
 };
 
 void PrintHelp() {

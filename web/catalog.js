@@ -3,7 +3,7 @@
 'use strict';
 (function () {
   const { h, api, qs, fmt } = SL;
-  const DIALECTS = [['athena', 'Athena'], ['trino', 'Trino'], ['spark', 'Spark'], ['duckdb', 'DuckDB']];
+  const DIALECTS = [['athena', 'Athena'], ['trino', 'Trino'], ['spark', 'Spark'], ['hive', 'Hive'], ['duckdb', 'DuckDB']];
 
   function tableOf(headers, rows, numeric) {
     return h('table', {},

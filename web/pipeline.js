@@ -83,8 +83,8 @@
     if (chart) {
       chart.setOption({
         aria: { enabled: true }, animation: false,
-        legend: { type: 'scroll' }, tooltip: { trigger: 'axis' },
-        grid: { left: 60, right: 20, top: 40, bottom: 30 },
+        legend: { type: 'scroll', top: 0 }, tooltip: { trigger: 'axis' },
+        grid: { left: 60, right: 20, top: 60, bottom: 30 },
         xAxis: { type: 'category', data: quarantine.over_time.map((d) => d.date) },
         yAxis: { type: 'value', name: 'rows' },
         series: reasons.map((r) => ({ name: r, type: 'bar', stack: 'q', data: quarantine.over_time.map((d) => d.by_reason[r] || 0) })),

@@ -53,8 +53,7 @@ class Response {
   }
   // A constant body kept by the caller in two forms: `gzipped` (may be null) goes to clients that
   // accept gzip, `plain` to the others. For large bodies served often (static assets).
-  void SetSharedBody(int status, std::string content_type,
-                     std::shared_ptr<const std::string> plain,
+  void SetSharedBody(int status, std::string content_type, std::shared_ptr<const std::string> plain,
                      std::shared_ptr<const std::string> gzipped);
   // A body produced while it is sent, in chunked transfer encoding: memory stays bounded by the
   // producer's pieces whatever the size of the whole.

@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { bin, NOW, makeLake, addBatch, startServe, removeDir, saleslake } from './lake_fixture.mjs';
 
@@ -256,5 +257,103 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     assert.equal((await call('/api/v1/summary', { headers: session })).status, 401);
   } finally {
     await s.stop();
+  }
+});
+
+async function query(body, headers = {}) {
+  const res = await fetch(server.url + '/api/v1/query', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+test('SQL: answers equal DuckDB, big results come in pages, writes and bad SQL are 400 with a position', async () => {
+  const r = await query({ sql: 'SELECT brand, SUM(total) AS sales, COUNT(*) AS n FROM sales GROUP BY brand ORDER BY brand' });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual(r.json.columns.map((c) => c.name), ['brand', 'sales', 'n']);
+  const rows = await duck('SELECT brand, sum(total)::VARCHAR AS sales, count(*)::INT AS n FROM sales GROUP BY 1 ORDER BY 1');
+  assert.deepEqual(r.json.rows.map(([b, s, n]) => [b, Number(s).toFixed(2), n]), rows.map((x) => [x.brand, Number(x.sales).toFixed(2), x.n]));
+  assert.equal(r.json.more, false);
+
+  const ids = (await duck('SELECT transaction_id FROM sales ORDER BY 1')).map((x) => x.transaction_id);
+  assert.ok(ids.length > 50000);
+  const sql = 'SELECT transaction_id FROM sales ORDER BY transaction_id';
+  const first = await query({ sql, limit: 1000 });
+  assert.equal(first.json.rows.length, 1000);
+  assert.equal(first.json.more, true);
+  assert.deepEqual(first.json.rows.map((x) => x[0]), ids.slice(0, 1000));
+  const deep = await query({ sql, offset: 50000, limit: 10000 });
+  assert.deepEqual(deep.json.rows.map((x) => x[0]), ids.slice(50000, 60000));
+  assert.equal(deep.json.more, ids.length > 60000);
+
+  for (const [body, pattern] of [
+    [{ sql: 'DELETE FROM sales' }, /read-only|not authorized|prohibited|denied/i],
+    [{ sql: 'SELECT nope FROM sales' }, /nope/],
+    [{ sql: 'SELECT 1', limit: 0 }, /limit/],
+    [{ sql: 'SELECT 1', offset: 999999, limit: 10000 }, /offset \+ limit/],
+    [{ query: 'SELECT 1' }, /sql/],
+  ]) {
+    const bad = await query(body);
+    assert.equal(bad.status, 400, JSON.stringify(body));
+    assert.match(bad.json.error.message, pattern);
+  }
+  const at = await query({ sql: 'SELECT brand\nFROM sales\nWHERE brand = = 1' });
+  assert.equal(at.status, 400);
+  assert.equal(typeof at.json.error.position, 'number');
+  assert.ok(at.json.error.position >= 'SELECT brand\nFROM sales\n'.length, JSON.stringify(at.json));
+});
+
+test('catalog: tables from the crawl, partitions, files, schema versions, DDL per dialect', async () => {
+  const { json: cat } = await getJson('/api/v1/catalog');
+  assert.equal(cat.source, 'catalog');
+  const sales = cat.tables.find((t) => t.location === 'main/sales');
+  const { json: one } = await getJson('/api/v1/catalog?table=' + sales.name);
+  const t = one.tables[0];
+  const [d] = await duck('SELECT count(*)::INT AS n, count(DISTINCT d)::INT AS days FROM sales');
+  assert.equal(t.rows, d.n);
+  assert.equal(t.partitions.length, d.days);
+  assert.equal(t.file_list.reduce((a, f) => a + f.rows, 0), d.n);
+  assert.ok(t.schema_versions.length >= 1);
+  const ddl = await get(`/api/v1/catalog?table=${sales.name}&dialect=duckdb`);
+  assert.equal(ddl.status, 200);
+  assert.match(ddl.text, /read_parquet/);
+  assert.match((await get(`/api/v1/catalog?table=${sales.name}&dialect=athena`)).text, /CREATE EXTERNAL TABLE/);
+  assert.equal((await get('/api/v1/catalog?table=nope')).status, 404);
+  assert.equal((await get(`/api/v1/catalog?table=${sales.name}&dialect=cobol`)).status, 400);
+});
+
+test('run now: an admin starts a run (extract from the API, transform, crawl); its record shows in runs', async () => {
+  const api = spawn(bin, ['api', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const apiUrl = await new Promise((resolve) => {
+      readline.createInterface({ input: api.stdout }).on('line', (l) => {
+        const m = l.match(/serving (http:\/\/\S+)/);
+        if (m) resolve(m[1]);
+      });
+    });
+    const s = await startServe(lake, ['--run-api', `${apiUrl}/v1/sales?records=700&now=2026-03-20T12:00:00`]);
+    try {
+      const before = await (await fetch(s.url + '/api/v1/summary?range=all')).json();
+      const start = await fetch(s.url + '/api/v1/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      assert.equal(start.status, 202);
+      let state;
+      for (let i = 0; i < 300; i++) {
+        state = (await (await fetch(s.url + '/api/v1/status')).json()).run_now.state;
+        if (state !== 'running') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(state, 'ok');
+      const after = await (await fetch(s.url + '/api/v1/summary?range=all')).json();
+      assert.ok(after.kpis.orders.value > before.kpis.orders.value);
+      const runs = await (await fetch(s.url + '/api/v1/runs?limit=1')).json();
+      assert.equal(runs.runs[0].status, 'ok');
+      assert.ok(runs.runs[0].kinds.includes('extract') && runs.runs[0].kinds.includes('transform'));
+      assert.equal(runs.runs[0].rows_extracted, 700);
+      const metrics = await (await fetch(s.url + '/metrics')).text();
+      assert.match(metrics, /saleslake_last_run\{status="ok"\} 1/);
+    } finally {
+      await s.stop();
+    }
+  } finally {
+    api.kill('SIGTERM');
   }
 });

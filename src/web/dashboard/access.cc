@@ -21,7 +21,8 @@ constexpr int kLoginAttemptsPerMinute = 10;
 
 std::string Base64(const unsigned char* data, size_t n) {
   std::string out(4 * ((n + 2) / 3), '\0');
-  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+  int len =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
   out.resize(static_cast<size_t>(len));
   return out;
 }
@@ -208,15 +209,17 @@ Result<std::unique_ptr<AccessControl>> AccessControl::FromJson(std::string_view 
         if (!role.ok()) return bad(at + ": " + role.status().message());
         if (key == "users") {
           if (!secret.starts_with("pbkdf2-sha256$")) {
-            return bad(at + ": password_hash must be a pbkdf2-sha256 hash (saleslake serve "
-                            "--hash-password prints one)");
+            return bad(at +
+                       ": password_hash must be a pbkdf2-sha256 hash (saleslake serve "
+                       "--hash-password prints one)");
           }
           a->users_.push_back({std::string(name), std::string(secret), *role});
         } else {
           if (secret.size() != 64 ||
               secret.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
-            return bad(at + ": key_sha256 must be 64 lower-case hex digits (saleslake serve "
-                            "--new-api-key prints a key and its hash)");
+            return bad(at +
+                       ": key_sha256 must be 64 lower-case hex digits (saleslake serve "
+                       "--new-api-key prints a key and its hash)");
           }
           a->keys_.push_back({std::string(name), std::string(secret), *role});
         }
@@ -245,8 +248,8 @@ bool AccessControl::TakeToken(const std::string& key, int per_minute, int burst)
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{static_cast<double>(burst), now});
   Bucket& b = it->second;
-  b.tokens = std::min<double>(burst, b.tokens + static_cast<double>(now - b.at_micros) *
-                                                    per_minute / 60e6);
+  b.tokens = std::min<double>(
+      burst, b.tokens + static_cast<double>(now - b.at_micros) * per_minute / 60e6);
   b.at_micros = now;
   if (b.tokens < 1) return false;
   b.tokens -= 1;
@@ -318,13 +321,15 @@ bool AccessControl::Authorize(const Request& req, Response* res, Role needed, Pr
     }
     if (!TakeToken("p:" + p.name, rate_per_minute_, std::max(10, rate_per_minute_ / 6))) {
       res->AddHeader("Retry-After", "1");
-      Refuse(res, 429, "rate limit of " + std::to_string(rate_per_minute_) +
-                           " requests per minute reached for " + p.name);
+      Refuse(res, 429,
+             "rate limit of " + std::to_string(rate_per_minute_) +
+                 " requests per minute reached for " + p.name);
       return false;
     }
     if (p.role < needed) {
-      Refuse(res, 403, std::string(RoleName(p.role)) + " " + p.name + " may not do this (needs " +
-                           std::string(RoleName(needed)) + ")");
+      Refuse(res, 403,
+             std::string(RoleName(p.role)) + " " + p.name + " may not do this (needs " +
+                 std::string(RoleName(needed)) + ")");
       return false;
     }
   }
@@ -401,7 +406,8 @@ void AccessControl::Logout(const Request& req, Response* res) {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.erase(Sha256Hex(token));
   }
-  res->AddHeader("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  res->AddHeader("Set-Cookie",
+                 std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   res->SetJson(200, R"({"signed_out":true})");
 }
 

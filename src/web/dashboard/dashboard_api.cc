@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <set>
 #include <thread>
 
 #include "base/clock.h"
@@ -86,8 +87,7 @@ struct DashboardApi::RunState {
   std::thread worker;
 };
 
-DashboardApi::DashboardApi(SnapshotStore* store, AccessControl* access,
-                           DashboardApiOptions options)
+DashboardApi::DashboardApi(SnapshotStore* store, AccessControl* access, DashboardApiOptions options)
     : store_(store),
       access_(access),
       options_(std::move(options)),
@@ -132,31 +132,35 @@ void DashboardApi::AddRoutes(HttpServer* server) {
     };
   };
   Get(server, "/api/v1/summary", Role::kViewer,
-      dashboard({}, [](const QueryParams&, const LakeSnapshot& s,
-                       const DashboardFilter& f) -> Result<std::string> {
-        return SummaryJson(s, f);
-      }));
+      dashboard({},
+                [](const QueryParams&, const LakeSnapshot& s,
+                   const DashboardFilter& f) -> Result<std::string> { return SummaryJson(s, f); }));
   Get(server, "/api/v1/timeseries", Role::kViewer,
-      dashboard({"grain"}, [](const QueryParams& q, const LakeSnapshot& s,
-                              const DashboardFilter& f) -> Result<std::string> {
-        SL_ASSIGN_OR_RETURN(std::string grain, ChoiceParam(q, "grain", {"day", "week", "month"}));
-        return TimeseriesJson(s, f, grain);
-      }));
+      dashboard({"grain"},
+                [](const QueryParams& q, const LakeSnapshot& s,
+                   const DashboardFilter& f) -> Result<std::string> {
+                  SL_ASSIGN_OR_RETURN(std::string grain,
+                                      ChoiceParam(q, "grain", {"day", "week", "month"}));
+                  return TimeseriesJson(s, f, grain);
+                }));
   Get(server, "/api/v1/breakdowns", Role::kViewer,
-      dashboard({"by", "limit"}, [](const QueryParams& q, const LakeSnapshot& s,
-                                    const DashboardFilter& f) -> Result<std::string> {
-        SL_ASSIGN_OR_RETURN(std::string by,
-                            ChoiceParam(q, "by", {"brand", "category", "store", "city"}));
-        SL_ASSIGN_OR_RETURN(size_t limit, SizeParam(q, "limit", 50, 1000));
-        return BreakdownJson(s, f, by, limit);
-      }));
+      dashboard({"by", "limit"},
+                [](const QueryParams& q, const LakeSnapshot& s,
+                   const DashboardFilter& f) -> Result<std::string> {
+                  SL_ASSIGN_OR_RETURN(std::string by,
+                                      ChoiceParam(q, "by", {"brand", "category", "store", "city"}));
+                  SL_ASSIGN_OR_RETURN(size_t limit, SizeParam(q, "limit", 50, 1000));
+                  return BreakdownJson(s, f, by, limit);
+                }));
   Get(server, "/api/v1/top-products", Role::kViewer,
-      dashboard({"order", "limit"}, [](const QueryParams& q, const LakeSnapshot& s,
-                                       const DashboardFilter& f) -> Result<std::string> {
-        SL_ASSIGN_OR_RETURN(std::string order, ChoiceParam(q, "order", {"sales", "units"}));
-        SL_ASSIGN_OR_RETURN(size_t limit, SizeParam(q, "limit", 10, 1000));
-        return TopProductsJson(s, f, order, limit);
-      }));
+      dashboard(
+          {"order", "limit"},
+          [](const QueryParams& q, const LakeSnapshot& s,
+             const DashboardFilter& f) -> Result<std::string> {
+            SL_ASSIGN_OR_RETURN(std::string order, ChoiceParam(q, "order", {"sales", "units"}));
+            SL_ASSIGN_OR_RETURN(size_t limit, SizeParam(q, "limit", 10, 1000));
+            return TopProductsJson(s, f, order, limit);
+          }));
   Get(server, "/api/v1/filters", Role::kViewer, [this](const Request&, Response* res) {
     res->SetJson(200, FilterValuesJson(*store_->Get()));
   });
@@ -217,9 +221,8 @@ void DashboardApi::AddRoutes(HttpServer* server) {
       res->SetError(503, "the lake's state is not loaded yet");
     }
   });
-  server->Route("GET", "/openapi.json", [](const Request&, Response* res) {
-    res->SetJson(200, DashboardOpenApiJson());
-  });
+  server->Route("GET", "/openapi.json",
+                [](const Request&, Response* res) { res->SetJson(200, DashboardOpenApiJson()); });
   server->Route("POST", "/api/v1/login",
                 [this](const Request& req, Response* res) { access_->Login(req, res); });
   server->Route("POST", "/api/v1/logout",
@@ -240,15 +243,66 @@ void DashboardApi::Runs(const Request& req, Response* res) {
   Result<size_t> offset = SizeParam(req.query(), "offset", 0, 100'000'000);
   if (!offset.ok()) return BadRequest(res, offset.status());
   std::shared_ptr<const LakeSnapshot> s = store_->Get();
-  // Runs, newest first: commits that share a run id (extract, transform, crawl of one run).
-  std::vector<std::vector<const CommitSummary*>> runs;
+  // A run: the commits that share a run id (extract, transform of one `saleslake run`), with the
+  // status, error and times of its run record when there is one. A run that failed before any
+  // commit exists only as a record.
+  struct RunView {
+    std::string run_id, started, finished, status = "committed", error;
+    double duration_ms = 0;
+    std::set<std::string> kinds;
+    uint64_t batches = 0, extracted_rows = 0, main_rows = 0, bytes = 0;
+    std::map<std::string, int64_t> reasons;
+    std::vector<const CommitSummary*> commits;  // newest first
+  };
+  std::vector<RunView> runs;
   std::map<std::string, size_t> index;
+  simdjson::dom::parser parser;
   for (auto it = s->commits.rbegin(); it != s->commits.rend(); ++it) {
     const std::string key = it->run_id.empty() ? "#" + std::to_string(it->seq) : it->run_id;
     auto [pos, inserted] = index.emplace(key, runs.size());
-    if (inserted) runs.emplace_back();
-    runs[pos->second].push_back(&*it);
+    if (inserted) runs.emplace_back().run_id = it->run_id;
+    RunView& r = runs[pos->second];
+    r.commits.push_back(&*it);
+    r.kinds.insert(it->kind);
+    r.bytes += it->bytes_added;
+    r.batches += it->landed_batches.size();
+    if (it->kind == "extract") r.extracted_rows += it->rows_added;
+    for (const auto& [reason, n] : it->quarantine_by_reason) r.reasons[reason] += n;
+    simdjson::dom::element root;
+    uint64_t n = 0;
+    if ((it->kind == "transform" || it->kind == "replay") &&
+        !parser.parse(it->details_json).get(root) && !root["rows_main"].get_uint64().get(n)) {
+      r.main_rows += n;
+    }
   }
+  for (RunView& r : runs) {
+    r.started = FormatIso8601Millis(r.commits.back()->committed_at_micros);
+    r.finished = FormatIso8601Millis(r.commits.front()->committed_at_micros);
+    r.duration_ms = static_cast<double>(r.commits.front()->committed_at_micros -
+                                        r.commits.back()->committed_at_micros) /
+                    1000.0;
+  }
+  for (const std::string& text : s->run_records) {
+    simdjson::dom::element rec;
+    std::string_view id, status, started, finished, error;
+    if (parser.parse(text).get(rec) || rec["run_id"].get_string().get(id)) continue;
+    auto [pos, inserted] = index.emplace(std::string(id), runs.size());
+    if (inserted) runs.emplace_back().run_id = std::string(id);
+    RunView& r = runs[pos->second];
+    if (!rec["status"].get_string().get(status)) r.status = std::string(status);
+    if (!rec["error"].get_string().get(error)) r.error = std::string(error);
+    if (!rec["started_at"].get_string().get(started)) r.started = std::string(started);
+    if (!rec["finished_at"].get_string().get(finished)) r.finished = std::string(finished);
+    double ms = 0;
+    if (!rec["duration_ms"].get_double().get(ms)) r.duration_ms = ms;
+    if (inserted) {
+      uint64_t n = 0;
+      if (!rec["rows_extracted"].get_uint64().get(n)) r.extracted_rows = n;
+      if (!rec["transform"]["rows_main"].get_uint64().get(n)) r.main_rows = n;
+    }
+  }
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const RunView& a, const RunView& b) { return a.started > b.started; });
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -258,52 +312,32 @@ void DashboardApi::Runs(const Request& req, Response* res) {
   w.Key("runs");
   w.BeginArray();
   for (size_t i = *offset; i < runs.size() && i < *offset + *limit; ++i) {
-    const auto& commits = runs[i];  // newest first
-    uint64_t extracted_rows = 0, bytes = 0, batches = 0, main_rows = 0;
-    std::map<std::string, int64_t> reasons;
-    std::set<std::string> kinds;
-    for (const CommitSummary* c : commits) {
-      kinds.insert(c->kind);
-      bytes += c->bytes_added;
-      batches += c->landed_batches.size();
-      if (c->kind == "extract") extracted_rows += c->rows_added;
-      for (const auto& [r, n] : c->quarantine_by_reason) reasons[r] += n;
-    }
-    simdjson::dom::parser parser;
-    for (const CommitSummary* c : commits) {
-      if (c->kind != "transform" && c->kind != "replay") continue;
-      simdjson::dom::element root;
-      uint64_t n = 0;
-      if (!parser.parse(c->details_json).get(root) && !root["rows_main"].get_uint64().get(n)) {
-        main_rows += n;
-      }
-    }
+    const RunView& r = runs[i];
     int64_t quarantined = 0;
-    for (const auto& [r, n] : reasons) quarantined += n;
+    for (const auto& [reason, n] : r.reasons) quarantined += n;
     w.BeginObject();
-    w.Field("run_id", commits.front()->run_id);
-    w.Field("started_at", FormatIso8601Millis(commits.back()->committed_at_micros));
-    w.Field("finished_at", FormatIso8601Millis(commits.front()->committed_at_micros));
-    w.Field("duration_ms", static_cast<double>(commits.front()->committed_at_micros -
-                                               commits.back()->committed_at_micros) /
-                               1000.0);
-    w.Field("status", "committed");
+    w.Field("run_id", r.run_id);
+    w.Field("started_at", r.started);
+    w.Field("finished_at", r.finished);
+    w.Field("duration_ms", r.duration_ms);
+    w.Field("status", r.status);
+    if (!r.error.empty()) w.Field("error", r.error);
     w.Key("kinds");
     w.BeginArray();
-    for (const std::string& k : kinds) w.String(k);
+    for (const std::string& k : r.kinds) w.String(k);
     w.EndArray();
-    w.Field("batches_landed", batches);
-    w.Field("rows_extracted", extracted_rows);
-    w.Field("rows_main", main_rows);
+    w.Field("batches_landed", r.batches);
+    w.Field("rows_extracted", r.extracted_rows);
+    w.Field("rows_main", r.main_rows);
     w.Field("rows_quarantined", quarantined);
-    w.Field("bytes_written", bytes);
+    w.Field("bytes_written", r.bytes);
     w.Key("quarantine_by_reason");
     w.BeginObject();
-    for (const auto& [r, n] : reasons) w.Field(r, n);
+    for (const auto& [reason, n] : r.reasons) w.Field(reason, n);
     w.EndObject();
     w.Key("commits");
     w.BeginArray();
-    for (const CommitSummary* c : commits) CommitJson(w, *c);
+    for (const CommitSummary* c : r.commits) CommitJson(w, *c);
     w.EndArray();
     w.EndObject();
   }
@@ -417,11 +451,17 @@ void DashboardApi::Catalog(const Request& req, Response* res) {
   if (!dialect->empty()) {
     if (!options_.ddl) return res->SetError(501, "DDL export needs the catalog (saleslake crawl)");
     Result<std::string> ddl = options_.ddl(*table, *dialect);
-    if (!ddl.ok()) return BadRequest(res, ddl.status());
+    if (!ddl.ok() && ddl.status().code() == StatusCode::kNotFound) {
+      return res->SetError(404, ddl.status().message(), "table");
+    }
+    if (!ddl.ok()) return res->SetError(400, ddl.status().message(), "dialect");
     return res->SetBody(200, "text/plain; charset=utf-8", *ddl);
   }
   if (options_.catalog_json) {
-    Result<std::string> json = options_.catalog_json();
+    Result<std::string> json = options_.catalog_json(*table);
+    if (!json.ok() && json.status().code() == StatusCode::kNotFound) {
+      return res->SetError(404, json.status().message(), "table");
+    }
     if (!json.ok()) return res->SetError(500, json.status().ToString());
     return res->SetJson(200, *json);
   }
@@ -462,8 +502,8 @@ void DashboardApi::Catalog(const Request& req, Response* res) {
     Result<std::unique_ptr<io::RandomAccessFile>> file =
         store_->fs()->OpenForRead(files.front()->path);
     if (file.ok()) {
-      auto reader = parquet::ParquetFileReader::Open(std::shared_ptr<io::RandomAccessFile>(
-          std::move(*file)));
+      auto reader =
+          parquet::ParquetFileReader::Open(std::shared_ptr<io::RandomAccessFile>(std::move(*file)));
       if (reader.ok()) {
         for (const parquet::ColumnDescriptor& c : (*reader)->schema().columns()) {
           w.BeginObject();

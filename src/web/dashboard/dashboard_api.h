@@ -50,7 +50,7 @@ struct DashboardApiOptions {
       query;
   // Tables as the catalog describes them (JSON array), with schema versions and DDL. Empty: the
   // ledger's view (tables, files, partitions, columns from a file's footer).
-  std::function<Result<std::string>()> catalog_json;
+  std::function<Result<std::string>(const std::string& table)> catalog_json;
   // The DDL of one table in one dialect. Empty: none.
   std::function<Result<std::string>(const std::string& table, const std::string& dialect)> ddl;
 };

@@ -39,8 +39,8 @@ struct RowMask {
     }
     for (size_t i = 0; i < s.products.size(); ++i) {
       const ProductDim& p = s.products[i];
-      product_ok[i] = in(f.brands, s.brands[p.brand_index]) &&
-                      in(f.categories, s.categories[p.category_index]);
+      product_ok[i] =
+          in(f.brands, s.brands[p.brand_index]) && in(f.categories, s.categories[p.category_index]);
     }
     all = f.stores.empty() && f.cities.empty() && f.brands.empty() && f.categories.empty();
   }
@@ -232,8 +232,8 @@ Result<DashboardFilter> ParseDashboardFilter(const QueryParams& params, const La
     } else if (f.range == "all") {
       f.from = first;
     } else {
-      return BadParam("range", "'" + f.range.substr(0, 40) +
-                                   "' is not one of mtd, last7, last30, last90, all");
+      return BadParam(
+          "range", "'" + f.range.substr(0, 40) + "' is not one of mtd, last7, last30, last90, all");
     }
     return f;
   }
@@ -252,8 +252,8 @@ Result<DashboardFilter> ParseDashboardFilter(const QueryParams& params, const La
     f.to = std::max(anchor, f.from);
   }
   if (f.from > f.to) {
-    return BadParam("from", "from (" + FormatDay(f.from) + ") is after to (" + FormatDay(f.to) +
-                                ")");
+    return BadParam("from",
+                    "from (" + FormatDay(f.from) + ") is after to (" + FormatDay(f.to) + ")");
   }
   if (f.to - f.from >= kMaxRangeDays) return BadParam("to", "the range is longer than 20 years");
   return f;
@@ -294,8 +294,8 @@ std::string SummaryJson(const LakeSnapshot& s, const DashboardFilter& f) {
   auto money = [](int64_t paise) { return FormatMoney(paise); };
   std::vector<Kpi> kpis;
   kpis.push_back({"sales", money(cur.sales), money(prev.sales), cur.sales, prev.sales});
-  kpis.push_back({"orders", std::to_string(cur.orders), std::to_string(prev.orders), cur.orders,
-                  prev.orders});
+  kpis.push_back(
+      {"orders", std::to_string(cur.orders), std::to_string(prev.orders), cur.orders, prev.orders});
   kpis.push_back(
       {"units", std::to_string(cur.units), std::to_string(prev.units), cur.units, prev.units});
   {
@@ -309,8 +309,7 @@ std::string SummaryJson(const LakeSnapshot& s, const DashboardFilter& f) {
     k.p = __int128{prev.sales} * cur.orders;
     kpis.push_back(k);
   }
-  kpis.push_back(
-      {"gross_profit", money(cur.profit), money(prev.profit), cur.profit, prev.profit});
+  kpis.push_back({"gross_profit", money(cur.profit), money(prev.profit), cur.profit, prev.profit});
   kpis.push_back({"cost", money(cur.cost), money(prev.cost), cur.cost, prev.cost});
   {
     Kpi k{"margin_pct", "", "", 0, 0};
@@ -400,8 +399,8 @@ std::string BreakdownJson(const LakeSnapshot& s, const DashboardFilter& f, std::
                           size_t limit) {
   RowMask mask(s, f);
   const bool store = by == "store", city = by == "city", brand = by == "brand";
-  const size_t n = store ? s.stores.size()
-                   : city ? s.cities.size()
+  const size_t n = store   ? s.stores.size()
+                   : city  ? s.cities.size()
                    : brand ? s.brands.size()
                            : s.categories.size();
   std::vector<Totals> totals(n);

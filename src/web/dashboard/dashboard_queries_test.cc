@@ -99,8 +99,7 @@ TEST_F(DashboardQueriesTest, DefaultIsMonthToDateComparedWithTheSameDaysOfLastMo
   EXPECT_NE(json.find(R"("sales":{"value":1050.00,"previous":400.00,"change_pct":162.50})"),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find(R"("orders":{"value":5,"previous":3,"change_pct":66.67})"),
-            std::string::npos)
+  EXPECT_NE(json.find(R"("orders":{"value":5,"previous":3,"change_pct":66.67})"), std::string::npos)
       << json;
   // AOV 1050/5 = 210.00 vs 400/3 = 133.33; margin 185/1050 = 17.62% vs 50/400 = 12.50%.
   EXPECT_NE(json.find(R"("average_order_value":{"value":210.00,"previous":133.33)"),

@@ -14,8 +14,8 @@ namespace {
 std::string ContentType(const std::string& path) {
   auto ends = [&](const char* s) {
     std::string suffix(s);
-    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(),
-                                                        suffix) == 0;
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends(".html")) return "text/html; charset=utf-8";
   if (ends(".js")) return "text/javascript; charset=utf-8";

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "pipeline/rollups.h"
+#include "pipeline/run.h"
 
 namespace saleslake::web {
 namespace {
@@ -116,9 +117,13 @@ std::pair<size_t, size_t> LakeSnapshot::DayRange(int32_t from, int32_t to) const
 }
 
 Result<bool> LakeSnapshotLoader::HasCommitAfter(uint64_t seq) {
-  SL_ASSIGN_OR_RETURN(io::FileInfo info,
-                      fs_->GetFileInfo(pipeline::CommitPath(seq + 1)));
+  SL_ASSIGN_OR_RETURN(io::FileInfo info, fs_->GetFileInfo(pipeline::CommitPath(seq + 1)));
   return info.type == io::FileType::kFile;
+}
+
+Result<size_t> LakeSnapshotLoader::CountRunRecords() {
+  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, fs_->List(pipeline::kRunsDir));
+  return files.size();
 }
 
 Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
@@ -148,6 +153,8 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     if (batch.transform_seq != 0) ++snap->batches_transformed;
   }
   snap->batches_pending = snap->batches_extracted - snap->batches_transformed;
+  SL_ASSIGN_OR_RETURN(snap->run_record_files, CountRunRecords());
+  SL_ASSIGN_OR_RETURN(snap->run_records, pipeline::ReadRecentRunRecords(*fs_, 500));
 
   std::map<std::string, TableStats> tables;
   std::map<std::string, std::set<std::string>> partitions;
@@ -216,9 +223,9 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     for (const auto& [key, id] : order) {
       store_map[id] = static_cast<int32_t>(snap->stores.size());
       StoreDim d{key, si.infos[id].name, si.infos[id].city, 0};
-      d.city_index = static_cast<int32_t>(
-          std::lower_bound(snap->cities.begin(), snap->cities.end(), d.city) -
-          snap->cities.begin());
+      d.city_index =
+          static_cast<int32_t>(std::lower_bound(snap->cities.begin(), snap->cities.end(), d.city) -
+                               snap->cities.begin());
       snap->stores.push_back(std::move(d));
     }
   }
@@ -275,7 +282,8 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     snap->day_begin.assign(days + 1, 0);
     size_t row = 0;
     for (size_t d = 0; d <= days; ++d) {
-      while (row < snap->date.size() && snap->date[row] < snap->first_day + static_cast<int32_t>(d)) {
+      while (row < snap->date.size() &&
+             snap->date[row] < snap->first_day + static_cast<int32_t>(d)) {
         ++row;
       }
       snap->day_begin[d] = static_cast<uint32_t>(row);

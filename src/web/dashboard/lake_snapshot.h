@@ -81,6 +81,9 @@ struct LakeSnapshot {
   std::map<std::string, int64_t> quarantine_by_reason;  // over every commit
   std::vector<CommitSummary> commits;                   // every commit, oldest first
   uint64_t batches_extracted = 0, batches_transformed = 0, batches_pending = 0;
+  // `saleslake run` records (_runs/), newest first, as JSON texts; and how many files _runs/ held.
+  std::vector<std::string> run_records;
+  size_t run_record_files = 0;
 
   size_t rows() const { return date.size(); }
   bool empty() const { return date.empty(); }
@@ -98,6 +101,8 @@ class LakeSnapshotLoader {
 
   // True when the lake has a commit after `seq` (one existence check: cheap enough to poll).
   Result<bool> HasCommitAfter(uint64_t seq);
+  // The number of files under _runs/ (a run that failed before committing adds only a record).
+  Result<size_t> CountRunRecords();
   // A snapshot as of the ledger's last commit.
   Result<std::shared_ptr<const LakeSnapshot>> Load();
 
@@ -110,7 +115,7 @@ class LakeSnapshotLoader {
   std::shared_ptr<io::FileSystem> fs_;
   std::unique_ptr<Dimensions> dims_;  // stores and products seen so far, by interned id
   std::map<std::string, std::shared_ptr<const DailyFile>> daily_files_;  // by path
-  std::vector<CommitSummary> commits_;                                    // read so far
+  std::vector<CommitSummary> commits_;                                   // read so far
 };
 
 // Days since the epoch as "YYYY-MM-DD", and back.

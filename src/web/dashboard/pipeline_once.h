@@ -1,5 +1,6 @@
-// One pass of the pipeline for the dashboard's "run now" and for `saleslake up`: extract N
-// batches from an API (when a source is given), then transform what is pending.
+// One pipeline run for the dashboard's "run now" and for `saleslake up`: with an API, a
+// `saleslake run` (extract N batches -> transform -> crawl, with its run record); without one,
+// the transform of pending batches and the crawl.
 #pragma once
 
 #include <cstdint>
@@ -9,20 +10,20 @@
 
 namespace saleslake::web {
 
-struct PipelineOnceOptions {
+struct DashboardRunOptions {
   std::string lake_uri;
   std::string api_url;  // "" = no extract: transform pending batches only
   int batches = 1;
 };
 
-struct PipelineOnceResult {
-  uint64_t batches_extracted = 0;
+struct DashboardRunResult {
+  std::string run_id;
   uint64_t rows_extracted = 0;
   uint64_t rows_main = 0;
   uint64_t rows_quarantined = 0;
   int64_t duration_micros = 0;
 };
 
-Result<PipelineOnceResult> RunPipelineOnce(const PipelineOnceOptions& options);
+Result<DashboardRunResult> RunDashboardPipeline(const DashboardRunOptions& options);
 
 }  // namespace saleslake::web

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "io/file_system.h"
+#include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_once.h"
 #include "web/dashboard/static_assets.h"
 #include "web/http_server.h"
@@ -57,13 +58,19 @@ Status RunDashboardServer(DashboardServerOptions options) {
   HttpServer server(server_options);
   SnapshotStore store(fs, &server.metrics().registry());
   SL_RETURN_IF_ERROR(store.Refresh());
+  LakeServices services(options.lake_uri, &store);
+  services.AddTo(&options.api);
   DashboardApi api(&store, options.access.get(), std::move(options.api));
   api.AddRoutes(&server);
   AddStaticAssets(&server);
-  ShutdownSignals signals([&](int) {
-    if (options.on_stop) options.on_stop();
-    server.Shutdown();
-  });
+  std::unique_ptr<ShutdownSignals> signals;
+  if (options.handle_signals) {
+    signals = std::make_unique<ShutdownSignals>([&](int) {
+      if (options.on_stop) options.on_stop();
+      server.Shutdown();
+    });
+  }
+  if (options.shutdown != nullptr) *options.shutdown = [&server] { server.Shutdown(); };
   SL_RETURN_IF_ERROR(server.Listen());
   store.StartPolling(options.poll_micros);
   log::Info("serve.listening", {{"url", server.url()},
@@ -72,6 +79,7 @@ Status RunDashboardServer(DashboardServerOptions options) {
   if (options.on_listening) options.on_listening(server.url());
   Status st = server.Run();
   store.Stop();
+  if (options.shutdown != nullptr) *options.shutdown = nullptr;
   return st;
 }
 
@@ -127,8 +135,8 @@ int ServeCommand(int argc, char** argv) {
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
         options.lake_uri = lake;
         options.workers = workers;
-        PipelineOnceOptions once{lake, run_api, run_batches};
-        options.api.run_now = [once]() { return RunPipelineOnce(once).status(); };
+        DashboardRunOptions once{lake, run_api, run_batches};
+        options.api.run_now = [once]() { return RunDashboardPipeline(once).status(); };
         options.on_listening = [](const std::string& url) {
           std::printf("saleslake serve: dashboard at %s/  (API %s/api/v1/, Ctrl-C to stop)\n",
                       url.c_str(), url.c_str());

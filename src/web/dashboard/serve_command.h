@@ -24,6 +24,10 @@ struct DashboardServerOptions {
   std::function<void(const std::string& url)> on_listening;
   // Called when the first signal asks the server to stop, before the drain.
   std::function<void()> on_stop;
+  // False: the caller watches SIGINT/SIGTERM itself (it started threads before the server) and
+  // stops the server through `shutdown`, which RunDashboardServer sets once the server exists.
+  bool handle_signals = true;
+  std::function<void()>* shutdown = nullptr;
 };
 
 // Loads the lake, serves the dashboard and its API until SIGINT/SIGTERM.

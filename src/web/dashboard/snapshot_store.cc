@@ -1,5 +1,8 @@
 #include "web/dashboard/snapshot_store.h"
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "base/clock.h"
@@ -38,9 +41,22 @@ SnapshotStore::SnapshotStore(std::shared_ptr<io::FileSystem> fs, prometheus::Reg
                           .Add({});
   last_commit_age_ = &prometheus::BuildGauge()
                           .Name("saleslake_last_run_age_seconds")
-                          .Help("Seconds since the lake's last commit (updated every poll)")
+                          .Help(
+                              "Seconds since the last run ended, or the last commit when "
+                              "there is no run record (updated every poll)")
                           .Register(*registry)
                           .Add({});
+  last_run_ = &prometheus::BuildGauge()
+                   .Name("saleslake_last_run")
+                   .Help(
+                       "1 for the status of the newest `saleslake run` record (ok, failed, "
+                       "interrupted), 0 for the others")
+                   .Register(*registry);
+  last_run_finished_ = &prometheus::BuildGauge()
+                            .Name("saleslake_last_run_finished_timestamp_seconds")
+                            .Help("When the newest `saleslake run` record ended")
+                            .Register(*registry)
+                            .Add({});
   load_errors_ = &prometheus::BuildGauge()
                       .Name("saleslake_dashboard_load_failing")
                       .Help("1 while the last attempt to load the lake's state failed")
@@ -88,6 +104,26 @@ void SnapshotStore::UpdateMetrics(const LakeSnapshot& snap) {
     quarantine_->Add({{"reason", reason}}).Set(static_cast<double>(n));
   }
   last_commit_->Set(static_cast<double>(snap.last_commit_micros) / 1e6);
+  int64_t activity = snap.last_commit_micros;
+  if (!snap.run_records.empty()) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element rec;
+    std::string_view status, finished;
+    if (!parser.parse(snap.run_records.front()).get(rec) &&
+        !rec["status"].get_string().get(status)) {
+      for (const char* s : {"ok", "failed", "interrupted"}) {
+        last_run_->Add({{"status", s}}).Set(status == s ? 1 : 0);
+      }
+      Result<int64_t> at = rec["finished_at"].get_string().get(finished)
+                               ? Result<int64_t>(Status::NotFound("finished_at"))
+                               : ParseIso8601Micros(finished);
+      if (at.ok()) {
+        last_run_finished_->Set(static_cast<double>(*at) / 1e6);
+        activity = std::max(activity, *at);
+      }
+    }
+  }
+  last_activity_micros_.store(activity);
   last_commit_seq_->Set(static_cast<double>(snap.last_seq));
 }
 
@@ -107,16 +143,22 @@ void SnapshotStore::Stop() {
 
 void SnapshotStore::Poll(int64_t interval_micros) {
   std::unique_lock<std::mutex> lock(poll_mu_);
+  uint64_t ticks = 0;
   while (!stop_) {
     poll_cv_.wait_for(lock, std::chrono::microseconds(interval_micros), [this] { return stop_; });
     if (stop_) break;
     lock.unlock();
     std::shared_ptr<const LakeSnapshot> snap = Get();
     Result<bool> changed = loader_.HasCommitAfter(snap->last_seq);
+    // Every fifth poll also counts the run records: a failed run may commit nothing.
+    if (changed.ok() && !*changed && ++ticks % 5 == 0) {
+      Result<size_t> records = loader_.CountRunRecords();
+      changed = records.ok() ? Result<bool>(*records != snap->run_record_files) : records.status();
+    }
     if (!changed.ok() || *changed || !ready()) (void)Refresh();
-    snap = Get();
-    if (last_commit_age_ != nullptr && snap->last_commit_micros != 0) {
-      last_commit_age_->Set(static_cast<double>(NowMicros() - snap->last_commit_micros) / 1e6);
+    const int64_t activity = last_activity_micros_.load();
+    if (last_commit_age_ != nullptr && activity != 0) {
+      last_commit_age_->Set(static_cast<double>(NowMicros() - activity) / 1e6);
     }
     lock.lock();
   }

@@ -60,6 +60,9 @@ class SnapshotStore {
   prometheus::Gauge* last_commit_seq_ = nullptr;
   prometheus::Gauge* last_commit_age_ = nullptr;
   prometheus::Gauge* load_errors_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* last_run_ = nullptr;  // {status}: 1 for the last run's
+  prometheus::Gauge* last_run_finished_ = nullptr;
+  std::atomic<int64_t> last_activity_micros_{0};  // the last run's end, else the last commit
 };
 
 }  // namespace saleslake::web

@@ -53,9 +53,8 @@ void AddStaticAssets(HttpServer* server) {
     std::vector<std::string> routes = {path};
     if (path == "/index.html") routes = {"/", "/sql", "/catalog", "/pipeline"};
     for (const std::string& route : routes) {
-      server->Route("GET", route, [served](const Request& req, Response* res) {
-        Serve(*served, req, res);
-      });
+      server->Route("GET", route,
+                    [served](const Request& req, Response* res) { Serve(*served, req, res); });
     }
   }
 }
