@@ -181,7 +181,14 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
       continue;
     }
     std::vector<pipeline::DailyRow> rows;
-    SL_RETURN_IF_ERROR(pipeline::ReadDailyRows(*fs_, f.path, &rows));
+    Status read = pipeline::ReadDailyRows(*fs_, f.path, &rows);
+    if (read.code() == StatusCode::kNotFound) {
+      // The commit is written, its files not yet moved from their pending names (the writer is
+      // between steps 2 and 3 of publishing): the pending file is the committed content.
+      rows.clear();
+      read = pipeline::ReadDailyRows(*fs_, pipeline::PendingPath(f.path), &rows);
+    }
+    SL_RETURN_IF_ERROR(read);
     auto df = std::make_shared<DailyFile>();
     for (const pipeline::DailyRow& r : rows) {
       df->date.push_back(r.date);

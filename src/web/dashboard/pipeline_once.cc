@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/logging.h"
+#include "catalog/crawl_step.h"
 #include "pipeline/run.h"
 #include "pipeline/transform.h"
 #include "web/dashboard/lake_services.h"
@@ -17,12 +18,8 @@ Result<DashboardRunResult> RunDashboardPipeline(const DashboardRunOptions& optio
     run.lake_uri = lake;
     run.api = options.api_url;
     run.batches = options.batches;
-    run.after.push_back(
-        [lake](const std::shared_ptr<io::FileSystem>& fs) -> Result<pipeline::RunStepResult> {
-          const int64_t t0 = MonotonicMicros();
-          SL_ASSIGN_OR_RETURN(std::string summary, CrawlLake(fs, lake));
-          return pipeline::RunStepResult{"crawl", summary, MonotonicMicros() - t0};
-        });
+    SL_ASSIGN_OR_RETURN(pipeline::AfterTransformStep crawl, catalog::CrawlRunStep().make(lake));
+    run.after.push_back(std::move(crawl));
     SL_ASSIGN_OR_RETURN(pipeline::RunRecord record, pipeline::RunPipelineOnce(run));
     result.run_id = record.run_id;
     result.rows_extracted = record.rows_extracted();

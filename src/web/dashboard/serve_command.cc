@@ -70,7 +70,7 @@ Status RunDashboardServer(DashboardServerOptions options) {
       server.Shutdown();
     });
   }
-  if (options.shutdown != nullptr) *options.shutdown = [&server] { server.Shutdown(); };
+  if (options.set_shutdown) options.set_shutdown([&server] { server.Shutdown(); });
   SL_RETURN_IF_ERROR(server.Listen());
   store.StartPolling(options.poll_micros);
   log::Info("serve.listening", {{"url", server.url()},
@@ -79,7 +79,7 @@ Status RunDashboardServer(DashboardServerOptions options) {
   if (options.on_listening) options.on_listening(server.url());
   Status st = server.Run();
   store.Stop();
-  if (options.shutdown != nullptr) *options.shutdown = nullptr;
+  if (options.set_shutdown) options.set_shutdown(nullptr);
   return st;
 }
 

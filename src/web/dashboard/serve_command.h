@@ -25,9 +25,10 @@ struct DashboardServerOptions {
   // Called when the first signal asks the server to stop, before the drain.
   std::function<void()> on_stop;
   // False: the caller watches SIGINT/SIGTERM itself (it started threads before the server) and
-  // stops the server through `shutdown`, which RunDashboardServer sets once the server exists.
+  // stops the server through the function handed to `set_shutdown` once the server listens;
+  // `set_shutdown(nullptr)` is called before the server goes away.
   bool handle_signals = true;
-  std::function<void()>* shutdown = nullptr;
+  std::function<void(std::function<void()> shutdown)> set_shutdown;
 };
 
 // Loads the lake, serves the dashboard and its API until SIGINT/SIGTERM.

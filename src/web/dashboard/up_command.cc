@@ -103,17 +103,15 @@ Status Up(const UpFlags& flags) {
   options.lake_uri = flags.lake;
   options.listen = listen;
   options.handle_signals = false;
-  std::function<void()> shutdown;
-  options.shutdown = &shutdown;
+  options.set_shutdown = [&stopper](std::function<void()> shutdown) {
+    std::lock_guard<std::mutex> lock(stopper.mu);
+    stopper.shutdown_dashboard = std::move(shutdown);
+    if (stopper.stop && stopper.shutdown_dashboard) stopper.shutdown_dashboard();
+  };
   options.api.run_now = [lake = flags.lake, api, n = flags.every_batches]() {
     return RunDashboardPipeline({lake, api, n}).status();
   };
   options.on_listening = [&](const std::string& url) {
-    {
-      std::lock_guard<std::mutex> lock(stopper.mu);
-      stopper.shutdown_dashboard = shutdown;
-      if (stopper.stop) shutdown();
-    }
     std::printf(
         "\nsaleslake up: dashboard at %s/  (SQL console %s/sql)\n"
         "saleslake up: one more run every %s; Ctrl-C to stop\n",
@@ -121,11 +119,7 @@ Status Up(const UpFlags& flags) {
     std::fflush(stdout);
   };
   Status st = RunDashboardServer(std::move(options));
-  stopper.Stop();
-  {
-    std::lock_guard<std::mutex> lock(stopper.mu);
-    stopper.shutdown_dashboard = nullptr;
-  }
+  stopper.Stop();  // the dashboard has already withdrawn its shutdown function
   ingest.join();
   stop_generator();
   SL_RETURN_IF_ERROR(st);
