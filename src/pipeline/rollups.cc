@@ -81,20 +81,28 @@ void AddTotals(DailyRow* r, int64_t orders, int64_t units, int64_t sales, int64_
 
 }  // namespace
 
+void DailyRollup::KeyOf(std::string_view store_id, std::string_view product_id, std::string* key) {
+  key->clear();
+  key->append(std::to_string(store_id.size()));
+  key->push_back(':');
+  key->append(store_id);
+  key->append(product_id);
+}
+
 void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
   const std::string& store_id = Field(s, SalesField::kStoreId);
   const std::string& product_id = Field(s, SalesField::kProductId);
-  auto it = rows_.find(PairView(store_id, product_id));
-  if (it == rows_.end()) it = rows_.try_emplace(Pair(store_id, product_id)).first;
+  KeyOf(store_id, product_id, &key_);
+  std::vector<DailyRow>& variants = rows_[key_];
   DailyRow* row = nullptr;
-  for (DailyRow& r : it->second) {
+  for (DailyRow& r : variants) {
     if (SaleHasNames(s, r)) {
       row = &r;
       break;
     }
   }
   if (row == nullptr) {
-    row = &it->second.emplace_back();
+    row = &variants.emplace_back();
     row->date = date;
     row->store_id = store_id;
     row->store_name = Field(s, SalesField::kStoreName);
@@ -109,30 +117,27 @@ void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
 }
 
 void DailyRollup::AddDaily(const DailyRow& d) {
-  auto it = rows_.find(PairView(d.store_id, d.product_id));
-  if (it == rows_.end()) it = rows_.try_emplace(Pair(d.store_id, d.product_id)).first;
-  for (DailyRow& r : it->second) {
+  KeyOf(d.store_id, d.product_id, &key_);
+  std::vector<DailyRow>& variants = rows_[key_];
+  for (DailyRow& r : variants) {
     if (SameNames(r, d)) {
       AddTotals(&r, d.orders, d.units, d.sales, d.cost, d.gross_profit);
       return;
     }
   }
-  it->second.push_back(d);
+  variants.push_back(d);
 }
 
 std::vector<DailyRow> DailyRollup::Rows() const {
   std::vector<DailyRow> out;
   out.reserve(rows_.size());
-  for (const auto& [key, variants] : rows_) {
-    const size_t first = out.size();
-    out.insert(out.end(), variants.begin(), variants.end());
-    std::sort(
-        out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-        [](const DailyRow& a, const DailyRow& b) {
-          return std::tie(a.store_name, a.store_location, a.product_name, a.category, a.brand) <
-                 std::tie(b.store_name, b.store_location, b.product_name, b.category, b.brand);
-        });
-  }
+  for (const auto& [key, variants] : rows_) out.insert(out.end(), variants.begin(), variants.end());
+  auto tie = [](const DailyRow& r) {
+    return std::tie(r.store_id, r.product_id, r.store_name, r.store_location, r.product_name,
+                    r.category, r.brand);
+  };
+  std::sort(out.begin(), out.end(),
+            [&tie](const DailyRow& a, const DailyRow& b) { return tie(a) < tie(b); });
   return out;
 }
 

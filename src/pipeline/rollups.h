@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -51,18 +52,12 @@ class DailyRollup {
   std::vector<DailyRow> Rows() const;
 
  private:
-  // Rows by (store_id, product_id); the few variants of names under one pair are scanned.
-  struct PairLess {
-    using is_transparent = void;
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const {
-      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
-    }
-  };
-  using Pair = std::pair<std::string, std::string>;
-  using PairView = std::pair<std::string_view, std::string_view>;
+  // Rows by (store_id, product_id) — the key is the two ids, length-prefixed — with the few
+  // variants of names under one pair scanned.
+  static void KeyOf(std::string_view store_id, std::string_view product_id, std::string* key);
   static bool SameNames(const DailyRow& a, const DailyRow& b);
-  std::map<Pair, std::vector<DailyRow>, PairLess> rows_;
+  std::unordered_map<std::string, std::vector<DailyRow>> rows_;
+  std::string key_;  // scratch
 };
 
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);

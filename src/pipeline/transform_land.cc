@@ -172,23 +172,33 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
     const std::string partition = PartitionName(CivilFromDays(day));
 
     // Within the run: the first occurrence (batch order, then record order) is the candidate.
-    std::vector<SaleRow*> order;
+    // Sorted by a hash of the id first (equal ids meet; the groups' order does not matter), so
+    // that most comparisons are of integers held in the key, not of strings behind pointers.
+    struct IdKey {
+      uint64_t hash;
+      SaleRow* row;
+    };
+    std::vector<IdKey> order;
     order.reserve(rows.size());
-    for (SaleRow& r : rows) order.push_back(&r);
-    std::stable_sort(order.begin(), order.end(), [](const SaleRow* a, const SaleRow* b) {
-      if (a->id() != b->id()) return a->id() < b->id();
-      if (a->batch != b->batch) return a->batch < b->batch;
-      return a->record_index < b->record_index;
+    for (SaleRow& r : rows) order.push_back({parquet::SplitBlockBloomFilter::Hash(r.id()), &r});
+    std::sort(order.begin(), order.end(), [](const IdKey& a, const IdKey& b) {
+      if (a.hash != b.hash) return a.hash < b.hash;
+      if (a.row->id() != b.row->id()) return a.row->id() < b.row->id();
+      if (a.row->batch != b.row->batch) return a.row->batch < b.row->batch;
+      return a.row->record_index < b.row->record_index;
     });
     std::vector<SaleRow*> candidates;
     for (size_t i = 0; i < order.size();) {
       size_t j = i + 1;
-      candidates.push_back(order[i]);
-      for (; j < order.size() && order[j]->id() == order[i]->id(); ++j) {
-        if (order[j]->SameContent(*order[i])) {
+      const SaleRow& first = *order[i].row;
+      candidates.push_back(order[i].row);
+      for (; j < order.size() && order[j].hash == order[i].hash && order[j].row->id() == first.id();
+           ++j) {
+        const SaleRow& other = *order[j].row;
+        if (other.SameContent(first)) {
           ++counts->dropped_duplicates;
         } else {
-          EncodeQuarantineRow(ConflictRow(*order[j]), quarantine->Buffer(order[j]->batch));
+          EncodeQuarantineRow(ConflictRow(other), quarantine->Buffer(other.batch));
           counts->CountQuarantined(table::kDuplicateConflict);
         }
       }
@@ -214,12 +224,17 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
     }
     SL_RETURN_IF_ERROR(quarantine->Appended(0));
     if (kept.empty()) continue;
-    std::sort(kept.begin(), kept.end(), [](const SaleRow* a, const SaleRow* b) {
-      if (a->timestamp_micros != b->timestamp_micros) {
-        return a->timestamp_micros < b->timestamp_micros;
-      }
-      return a->id() < b->id();
-    });
+    {
+      // By (timestamp, id), with the timestamp in the key.
+      std::vector<std::pair<int64_t, const SaleRow*>> by_time;
+      by_time.reserve(kept.size());
+      for (const SaleRow* r : kept) by_time.emplace_back(r->timestamp_micros, r);
+      std::sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return a.second->id() < b.second->id();
+      });
+      for (size_t i = 0; i < kept.size(); ++i) kept[i] = by_time[i].second;
+    }
     const std::string dir = std::string(kMainSalesTable) + "/" + partition;
     LedgerFile file;
     SL_RETURN_IF_ERROR(WriteMainFile(fs, dir + "/" + PartFileName(run_key + "\n" + partition),
