@@ -171,6 +171,39 @@ Result<TableDescription> CatalogStore::Describe(const std::string& name) {
       c.max = a.max_text;
     }
   }
+  // Partition keys: their range over the partitions (as integers for INT32 keys).
+  SL_ASSIGN_OR_RETURN(auto parts,
+                      db_->Prepare("SELECT partition FROM partitions WHERE table_name = ?1"));
+  parts.BindText(1, canonical);
+  std::vector<std::vector<std::pair<std::string, std::string>>> values;
+  while (true) {
+    SL_ASSIGN_OR_RETURN(bool row, parts.Step());
+    if (!row) break;
+    values.push_back(SplitPartition(parts.ColumnText(0)));
+  }
+  size_t key_index = 0;
+  for (ColumnSummary& c : d.columns) {
+    if (!c.is_partition_key) continue;
+    const bool integer = c.type == "INT32";
+    // Digit strings of up to 9 digits (checked below) compare as numbers by length, then text.
+    auto less = [&](const std::string& a, const std::string& b) {
+      if (!integer) return a < b;
+      std::string_view x = std::string_view(a).substr(std::min(a.find_first_not_of('0'), a.size()));
+      std::string_view y = std::string_view(b).substr(std::min(b.find_first_not_of('0'), b.size()));
+      return x.size() != y.size() ? x.size() < y.size() : x < y;
+    };
+    for (const auto& kv : values) {
+      if (key_index >= kv.size() || kv[key_index].second == kHiveDefaultPartition) continue;
+      const std::string& v = kv[key_index].second;
+      if (integer &&
+          (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)) {
+        continue;
+      }
+      if (!c.min || less(v, *c.min)) c.min = v;
+      if (!c.max || less(*c.max, v)) c.max = v;
+    }
+    ++key_index;
+  }
   return d;
 }
 

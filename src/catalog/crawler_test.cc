@@ -136,6 +136,14 @@ TEST_F(CrawlerTest, PipelineLakeMatchesTheLedger) {
   EXPECT_EQ(types["month"], "INT32");
   EXPECT_TRUE(sales->columns.back().is_partition_key);
   for (const ColumnSummary& c : sales->columns) {
+    if (c.name == "year") {
+      EXPECT_EQ(c.min, "2026");
+      EXPECT_EQ(c.max, "2026");
+    }
+    if (c.name == "month") {
+      EXPECT_EQ(c.min, "10");  // 20 days before 2026-11-18
+      EXPECT_EQ(c.max, "11");
+    }
     if (c.name == "quantity") {
       EXPECT_EQ(c.min, "1");
       EXPECT_EQ(c.max, "3");

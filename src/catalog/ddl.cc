@@ -114,9 +114,14 @@ std::string ColumnLines(const DdlOptions& o, const std::vector<LakeColumn>& colu
   return out;
 }
 
+// 1 to 9 digits: an INT partition value the catalog vouches for.
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
 // A partition value as a literal of the key's type: INT keys lose their zero padding.
 std::string PartitionLiteral(const LakeColumn& key, const std::string& value) {
-  if (key.type == LakeType::kInt32) {
+  if (key.type == LakeType::kInt32 && IsDigits(value)) {
     size_t first = value.find_first_not_of('0');
     return first == std::string::npos ? "0" : value.substr(first);
   }
@@ -147,6 +152,7 @@ std::string AthenaProjection(const DdlOptions& o, const LakeTable& t) {
     int64_t lo = std::numeric_limits<int64_t>::max(), hi = 0;
     size_t digits = 0;
     for (const std::string& v : values) {
+      if (!IsDigits(v)) continue;  // __HIVE_DEFAULT_PARTITION__
       int64_t n = std::stoll(v);
       lo = std::min(lo, n);
       hi = std::max(hi, n);

@@ -158,6 +158,24 @@ TEST(Ddl, TrinoAndSparkAndDuckDb) {
       << duck;
 }
 
+TEST(Ddl, NullPartitionValueOfAnIntKey) {
+  std::vector<LakeTable> tables = Tables();
+  table::LakeFile f;
+  f.path = "main/sales/year=2026/month=05/day=__HIVE_DEFAULT_PARTITION__/part-n.parquet";
+  f.partition = {{"year", "2026"}, {"month", "05"}, {"day", "__HIVE_DEFAULT_PARTITION__"}};
+  tables[0].files.push_back(f);
+  DdlOptions o;
+  o.location = "s3://b/l";
+  o.dialect = DdlDialect::kHive;
+  auto hive = GenerateDdl(tables, o);
+  ASSERT_TRUE(hive.ok());
+  EXPECT_NE(hive->find("`day`='__HIVE_DEFAULT_PARTITION__'"), std::string::npos) << *hive;
+  o.dialect = DdlDialect::kAthena;
+  auto athena = GenerateDdl(tables, o);
+  ASSERT_TRUE(athena.ok());
+  EXPECT_NE(athena->find("'projection.year.range' = '2026,2027'"), std::string::npos);
+}
+
 TEST(Ddl, BadDialectAndMissingLocation) {
   EXPECT_EQ(ParseDdlDialect("bigquery").status().code(), StatusCode::kInvalidArgument);
   DdlOptions o;
