@@ -27,11 +27,11 @@
   }
 
   const KPIS = [
-    ['sales', 'Total sales', fmt.money],
+    ['sales', 'Total sales', fmt.bigMoney],
     ['orders', 'Orders', fmt.int],
     ['units', 'Units', fmt.int],
     ['average_order_value', 'Average order value', fmt.money2],
-    ['gross_profit', 'Gross profit', fmt.money],
+    ['gross_profit', 'Gross profit', fmt.bigMoney],
     ['margin_pct', 'Gross margin', fmt.pct],
   ];
 
@@ -48,7 +48,8 @@
     const vs = previous ? ' vs ' + previous.from + ' – ' + previous.to + ' (' + format(k.previous) + ')' : '';
     return h('div', { class: 'kpi', 'data-kpi': key },
       h('div', { class: 'label' }, label),
-      h('div', { class: 'value', 'data-value': k.value === null ? '' : String(k.value) }, format(k.value)),
+      h('div', { class: 'value', 'data-value': k.value === null ? '' : String(k.value),
+        title: k.value === null ? '' : String(k.value) }, format(k.value)),
       h('div', { class: 'change' }, change, h('span', { class: 'hint' }, vs)));
   }
 
@@ -168,7 +169,7 @@
     for (const [by, title, tall] of [['brand', 'Sales by brand', true], ['category', 'Sales by category', false],
       ['store', 'Sales by store', true], ['city', 'Sales by city', false]]) {
       chartCard(by, title, {
-        tall, csv: breakdownCsv(by), hint: 'Click a bar to filter the page by it.',
+        tall, csv: breakdownCsv(by), hint: by === 'store' ? 'The 20 stores that sold most. Click a bar to filter the page by it.' : 'Click a bar to filter the page by it.',
         click: (p) => p.data && p.data.key !== undefined && update({ [by]: [p.data.key] }),
       });
     }
@@ -189,7 +190,7 @@
         answers = await Promise.all([
           api('/api/v1/summary' + qs(p)),
           api('/api/v1/timeseries' + qs(p)),
-          ...['brand', 'category', 'store', 'city'].map((by) => api('/api/v1/breakdowns' + qs(Object.assign({ by }, p)))),
+          ...['brand', 'category', 'store', 'city'].map((by) => api('/api/v1/breakdowns' + qs(Object.assign({ by, limit: by === 'store' ? 20 : 30 }, p)))),
           api('/api/v1/top-products' + qs(Object.assign({ limit: 10 }, p))),
         ]);
       } catch (e) {
@@ -208,8 +209,8 @@
       if (cards.trend.chart) {
         cards.trend.chart.setOption({
           aria: { enabled: true }, animation: false,
-          grid: { left: 70, right: 60, top: 30, bottom: 40 },
-          legend: { data: ['Sales', 'Orders'] },
+          grid: { left: 70, right: 60, top: 40, bottom: 40 },
+          legend: { data: ['Sales', 'Orders'], top: 0, right: 10 },
           tooltip: { trigger: 'axis' },
           xAxis: { type: 'category', data: trend.points.map((x) => x.date) },
           yAxis: [{ type: 'value', name: 'Sales', axisLabel: { formatter: (v) => fmt.compact(v) } },

@@ -80,9 +80,10 @@ test('month to date vs the same days of last month, with filters, equals SQL', a
   assert.ok(Math.abs(json.kpis.sales.change_pct - change) < 0.006, `${json.kpis.sales.change_pct} vs ${change}`);
 });
 
-test('breakdowns, time series and top products equal SQL', async () => {
-  const q = 'from=2026-02-10&to=2026-03-05&category=Laptop';
-  const where = `category = 'Laptop' AND d BETWEEN '2026-02-10' AND '2026-03-05'`;
+for (const [label, q, where] of [
+  ['filtered', 'from=2026-02-10&to=2026-03-05&category=Laptop', `category = 'Laptop' AND d BETWEEN '2026-02-10' AND '2026-03-05'`],
+  ['unfiltered (pre-aggregated)', 'from=2026-02-10&to=2026-03-05', `d BETWEEN '2026-02-10' AND '2026-03-05'`],
+]) test(`breakdowns, time series and top products equal SQL: ${label}`, async () => {
   for (const [by, col] of [['brand', 'brand'], ['city', 'store_location'], ['store', 'store_id'], ['category', 'category']]) {
     const { json } = await getJson(`/api/v1/breakdowns?by=${by}&limit=1000&${q}`);
     const rows = await duck(`SELECT ${col} AS key, sum(total)::VARCHAR AS sales, count(*)::INT AS orders
@@ -257,6 +258,21 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     assert.equal((await call('/api/v1/summary', { headers: session })).status, 401);
   } finally {
     await s.stop();
+  }
+
+  // Per-key rate limits: a bucket of 10 requests that refills at 6 a minute.
+  const limited = await startServe(lake, [], { SALESLAKE_AUTH: JSON.stringify({ ...auth, rate_limit_per_minute: 6 }) });
+  try {
+    const codes = [];
+    for (let i = 0; i < 12; i++) {
+      codes.push((await fetch(limited.url + '/api/v1/filters', { headers: { Authorization: 'Bearer ' + keys.viewer } })).status);
+    }
+    assert.deepEqual(codes.slice(0, 10), Array(10).fill(200));
+    assert.equal(codes[11], 429);
+    const other = await fetch(limited.url + '/api/v1/filters', { headers: { Authorization: 'Bearer ' + keys.admin } });
+    assert.equal(other.status, 200, 'each key has its own bucket');
+  } finally {
+    await limited.stop();
   }
 });
 

@@ -12,8 +12,7 @@ namespace {
 
 constexpr int32_t kMaxRangeDays = 20 * 366;
 
-struct Totals {
-  int64_t orders = 0, units = 0, sales = 0, cost = 0, profit = 0;
+struct Totals : RollupTotals {
   void Add(const LakeSnapshot& s, size_t i) {
     orders += s.orders[i];
     units += s.units[i];
@@ -21,7 +20,15 @@ struct Totals {
     cost += s.cost[i];
     profit += s.profit[i];
   }
+  using RollupTotals::Add;
 };
+
+// Day indexes [first, last] of days [from, to] clamped to the data; first > last when none.
+std::pair<int64_t, int64_t> DayIndexes(const LakeSnapshot& s, int32_t from, int32_t to) {
+  if (s.empty()) return {1, 0};
+  return {std::max<int64_t>(from, s.first_day) - s.first_day,
+          std::min<int64_t>(to, s.last_day) - s.first_day};
+}
 
 // The filter resolved against a snapshot's dimensions: which stores and products pass.
 struct RowMask {
@@ -47,6 +54,7 @@ struct RowMask {
   bool Pass(const LakeSnapshot& s, size_t i) const {
     return all || (store_ok[s.store[i]] && product_ok[s.product[i]]);
   }
+  RowMask(const RowMask&) = delete;
 };
 
 // Calls fn(row) for every row of days [from, to] that passes the mask.
@@ -64,6 +72,11 @@ void ForEachRow(const LakeSnapshot& s, const RowMask& mask, int32_t from, int32_
 
 Totals Sum(const LakeSnapshot& s, const RowMask& mask, int32_t from, int32_t to) {
   Totals t;
+  if (mask.all) {
+    auto [first, last] = DayIndexes(s, from, to);
+    for (int64_t d = first; d <= last; ++d) t.Add(s.day_totals[static_cast<size_t>(d)]);
+    return t;
+  }
   ForEachRow(s, mask, from, to, [&](size_t i) { t.Add(s, i); });
   return t;
 }
@@ -373,11 +386,20 @@ std::string TimeseriesJson(const LakeSnapshot& s, const DashboardFilter& f,
   }
   std::vector<Totals> totals(starts.size());
   size_t k = 0;
-  ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
-    const int32_t b = bucket_of(s.date[i]);
-    while (k + 1 < starts.size() && starts[k + 1] <= b) ++k;
-    totals[k].Add(s, i);
-  });
+  if (mask.all) {
+    auto [first, last] = DayIndexes(s, f.from, f.to);
+    for (int64_t d = first; d <= last; ++d) {
+      const int32_t b = bucket_of(static_cast<int32_t>(s.first_day + d));
+      while (k + 1 < starts.size() && starts[k + 1] <= b) ++k;
+      totals[k].Add(s.day_totals[static_cast<size_t>(d)]);
+    }
+  } else {
+    ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
+      const int32_t b = bucket_of(s.date[i]);
+      while (k + 1 < starts.size() && starts[k + 1] <= b) ++k;
+      totals[k].Add(s, i);
+    });
+  }
   std::string out;
   JsonWriter w(&out);
   BeginAnswer(w, s, f);
@@ -405,14 +427,29 @@ std::string BreakdownJson(const LakeSnapshot& s, const DashboardFilter& f, std::
                            : s.categories.size();
   std::vector<Totals> totals(n);
   Totals all;
-  ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
-    size_t key = store   ? static_cast<size_t>(s.store[i])
-                 : city  ? static_cast<size_t>(s.stores[s.store[i]].city_index)
-                 : brand ? static_cast<size_t>(s.products[s.product[i]].brand_index)
-                         : static_cast<size_t>(s.products[s.product[i]].category_index);
-    totals[key].Add(s, i);
-    all.Add(s, i);
-  });
+  if (mask.all) {
+    const std::vector<RollupTotals>& by_day = store   ? s.day_store
+                                              : city  ? s.day_city
+                                              : brand ? s.day_brand
+                                                      : s.day_category;
+    auto [first, last] = DayIndexes(s, f.from, f.to);
+    for (int64_t d = first; d <= last; ++d) {
+      for (size_t key = 0; key < n; ++key) {
+        const RollupTotals& t = by_day[static_cast<size_t>(d) * n + key];
+        totals[key].Add(t);
+        all.Add(t);
+      }
+    }
+  } else {
+    const std::vector<int32_t>& key_of_product = brand ? s.product_brand : s.product_category;
+    ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
+      size_t key = store  ? static_cast<size_t>(s.store[i])
+                   : city ? static_cast<size_t>(s.store_city[static_cast<size_t>(s.store[i])])
+                          : static_cast<size_t>(key_of_product[static_cast<size_t>(s.product[i])]);
+      totals[key].Add(s, i);
+      all.Add(s, i);
+    });
+  }
   std::vector<size_t> order;
   for (size_t i = 0; i < n; ++i) {
     if (totals[i].orders != 0) order.push_back(i);

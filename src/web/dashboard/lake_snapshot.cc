@@ -296,6 +296,33 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
       snap->day_begin[d] = static_cast<uint32_t>(row);
     }
   }
+  for (const ProductDim& p : snap->products) {
+    snap->product_brand.push_back(p.brand_index);
+    snap->product_category.push_back(p.category_index);
+  }
+  for (const StoreDim& st : snap->stores) snap->store_city.push_back(st.city_index);
+  if (!snap->date.empty()) {
+    const size_t days = static_cast<size_t>(snap->last_day - snap->first_day) + 1;
+    const size_t nb = snap->brands.size(), nc = snap->categories.size(), ns = snap->stores.size(),
+                 ny = snap->cities.size();
+    snap->day_totals.assign(days, {});
+    snap->day_brand.assign(days * nb, {});
+    snap->day_category.assign(days * nc, {});
+    snap->day_store.assign(days * ns, {});
+    snap->day_city.assign(days * ny, {});
+    for (size_t i = 0; i < snap->date.size(); ++i) {
+      const size_t d = static_cast<size_t>(snap->date[i] - snap->first_day);
+      const RollupTotals t{snap->orders[i], snap->units[i], snap->sales[i], snap->cost[i],
+                           snap->profit[i]};
+      const auto p = static_cast<size_t>(snap->product[i]);
+      const auto s = static_cast<size_t>(snap->store[i]);
+      snap->day_totals[d].Add(t);
+      snap->day_brand[d * nb + static_cast<size_t>(snap->product_brand[p])].Add(t);
+      snap->day_category[d * nc + static_cast<size_t>(snap->product_category[p])].Add(t);
+      snap->day_store[d * ns + s].Add(t);
+      snap->day_city[d * ny + static_cast<size_t>(snap->store_city[s])].Add(t);
+    }
+  }
   return std::shared_ptr<const LakeSnapshot>(std::move(snap));
 }
 

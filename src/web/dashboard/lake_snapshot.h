@@ -57,6 +57,18 @@ struct CommitSummary {
   std::string details_json = "{}";
 };
 
+// Sums of daily_sales rows.
+struct RollupTotals {
+  int64_t orders = 0, units = 0, sales = 0, cost = 0, profit = 0;
+  void Add(const RollupTotals& o) {
+    orders += o.orders;
+    units += o.units;
+    sales += o.sales;
+    cost += o.cost;
+    profit += o.profit;
+  }
+};
+
 struct LakeSnapshot {
   std::string lake_uri;
   uint64_t last_seq = 0;
@@ -76,6 +88,13 @@ struct LakeSnapshot {
   // Rows of day d are [day_begin[d - first_day], day_begin[d - first_day + 1]).
   int32_t first_day = 0, last_day = -1;  // last_day < first_day when there are no rows
   std::vector<uint32_t> day_begin;
+
+  // Dimension lookups in compact form (what the per-row loops touch).
+  std::vector<int32_t> product_brand, product_category, store_city;
+  // Pre-aggregates for views without a brand/category/store/city filter, by day index
+  // (day - first_day): the day's totals, and the day's totals per brand, category, store and city
+  // (row-major: [day index * count + key]). They make those views O(days), not O(rows).
+  std::vector<RollupTotals> day_totals, day_brand, day_category, day_store, day_city;
 
   std::vector<TableStats> tables;
   std::map<std::string, int64_t> quarantine_by_reason;  // over every commit
