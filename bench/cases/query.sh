@@ -36,11 +36,11 @@ queries="$out/query-queries.json"
 cat >"$queries" <<'JSON'
 {
   "total_sales": {"sql": "SELECT SUM(total) FROM sales"},
-  "per_brand": {"sql": "SELECT brand, SUM(total) FROM sales GROUP BY brand ORDER BY 2 DESC"},
-  "per_category": {"sql": "SELECT category, SUM(total) FROM sales GROUP BY category ORDER BY 2 DESC"},
-  "per_store": {"sql": "SELECT store_id, store_name, store_location, SUM(total) AS sales, SUM((mrp - retail_price) * quantity) AS profit FROM sales GROUP BY 1, 2, 3 ORDER BY sales DESC"},
+  "per_brand": {"sql": "SELECT brand, SUM(total) FROM sales GROUP BY brand ORDER BY 2 DESC, 1"},
+  "per_category": {"sql": "SELECT category, SUM(total) FROM sales GROUP BY category ORDER BY 2 DESC, 1"},
+  "per_store": {"sql": "SELECT store_id, store_name, store_location, SUM(total) AS sales, SUM((mrp - retail_price) * quantity) AS profit FROM sales GROUP BY 1, 2, 3 ORDER BY sales DESC, 1, 2, 3"},
   "top10_products": {"sql": "SELECT product_id, product_name, SUM(quantity) AS units, SUM(total) AS sales FROM sales GROUP BY 1, 2 ORDER BY units DESC, product_id LIMIT 10"},
-  "month_by_brand": {"sql": "SELECT brand, SUM(total) FROM sales WHERE year = 2026 AND month = 10 GROUP BY brand ORDER BY 2 DESC"},
+  "month_by_brand": {"sql": "SELECT brand, SUM(total) FROM sales WHERE year = 2026 AND month = 10 GROUP BY brand ORDER BY 2 DESC, 1"},
   "per_day": {"sql": "SELECT date(timestamp) AS d, SUM(total) FROM sales GROUP BY d ORDER BY d",
               "duckdb": "SELECT CAST(timestamp AS DATE)::VARCHAR AS d, SUM(total) FROM sales GROUP BY d ORDER BY d"}
 }

@@ -19,6 +19,8 @@ namespace {
 using parquet::ColumnKind;
 
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+// Groups kept in memory at most; a query with more (GROUP BY transaction_id) goes to SQLite.
+constexpr size_t kMaxGroups = 1 << 20;
 
 struct Num {
   __int128 v = 0;
@@ -185,6 +187,7 @@ class Executor {
   std::vector<std::vector<Value>> group_keys_;
   std::vector<std::vector<Acc>> accs_;
   std::vector<int> agg_items_;  // items that aggregate
+  bool too_many_groups_ = false;
 };
 
 bool Executor::Supported(const parquet::ColumnDescriptor& d) const {
@@ -384,6 +387,7 @@ int32_t Executor::GroupOf(int64_t row) {
   auto [it, inserted] = groups_.try_emplace(key, static_cast<int32_t>(group_keys_.size()));
   if (inserted) {
     group_keys_.push_back(std::move(key));
+    if (group_keys_.size() > kMaxGroups) too_many_groups_ = true;
     accs_.emplace_back(agg_items_.size());
   }
   *slot = it->second;
@@ -565,6 +569,7 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
   SL_ASSIGN_OR_RETURN(auto scanner, parquet::ParquetScanner::Make(reader, std::move(options)));
   while (true) {
     SL_RETURN_IF_ERROR(stop_());
+    if (too_many_groups_) return Status::OK();
     SL_ASSIGN_OR_RETURN(bool more, scanner->Next(&batch_));
     if (!more) break;
     StartBatch();
@@ -629,6 +634,8 @@ std::optional<Result<QueryResult>> Executor::Run() {
   if (plan_.keys.empty()) accs_.emplace_back(agg_items_.size());
   for (LakeFileState* f : files) {
     Status s = ScanFile(f, used);
+    if (too_many_groups_)
+      return std::nullopt;  // SQLite's sorter spills to disk; this map would not
     if (!s.ok()) return Result<QueryResult>(s);
   }
   // Check sums fit what SQLite's path returns (an INTEGER sum past 64 bits is its error).
