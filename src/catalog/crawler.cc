@@ -686,20 +686,31 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
   const int64_t now = options.now_micros != 0 ? options.now_micros : started;
   CrawlResult result;
 
-  SL_ASSIGN_OR_RETURN(auto ledger, pipeline::Ledger::Open(fs, /*recover=*/false));
+  // The ledger and the listing must describe the same state: a commit that lands between them
+  // (the crawl takes no lock) would make its new files look like orphans, or the files it
+  // replaced look missing. So the ledger is checked again after the listing, and the pair retried
+  // while a writer moves it on (a few times; after that the report may name such files).
+  std::unique_ptr<pipeline::Ledger> ledger;
+  std::map<std::string, io::FileInfo> listed;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    SL_ASSIGN_OR_RETURN(ledger, pipeline::Ledger::Open(fs, /*recover=*/false));
+    listed.clear();
+    io::ListOptions list_options;
+    list_options.include_temporaries = true;
+    for (std::string_view layer : kDataLayers) {
+      SL_ASSIGN_OR_RETURN(auto infos, fs->List(layer, list_options));
+      for (io::FileInfo& info : infos) {
+        if (info.type == io::FileType::kFile) listed.emplace(info.path, std::move(info));
+      }
+    }
+    // No next commit yet: nothing moved (one metadata request, not a second ledger read).
+    SL_ASSIGN_OR_RETURN(io::FileInfo next,
+                        fs->GetFileInfo(pipeline::CommitPath(ledger->state().last_seq + 1)));
+    if (next.type == io::FileType::kNotFound) break;
+  }
   const pipeline::LedgerState& state = ledger->state();
   result.ledger_seq = state.last_seq;
   result.ledger_present = state.last_seq > 0;
-
-  std::map<std::string, io::FileInfo> listed;
-  io::ListOptions list_options;
-  list_options.include_temporaries = true;
-  for (std::string_view layer : kDataLayers) {
-    SL_ASSIGN_OR_RETURN(auto infos, fs->List(layer, list_options));
-    for (io::FileInfo& info : infos) {
-      if (info.type == io::FileType::kFile) listed.emplace(info.path, std::move(info));
-    }
-  }
 
   // The files that count, and the orphans.
   std::vector<CommittedFile> committed;

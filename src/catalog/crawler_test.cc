@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "catalog/catalog_store.h"
 #include "catalog/lake_layout.h"
@@ -385,6 +387,51 @@ TEST_F(CrawlerTest, CorruptFileAndOrphanReportedOtherTablesCrawled) {
       EXPECT_EQ(t.problem_files, 1);
     }
   }
+}
+
+// Delegates to `base`, running `hook` once before the first listing of raw/: a writer committing
+// while the crawl lists the lake's data layers.
+class CommitDuringListFileSystem final : public io::FileSystem {
+ public:
+  CommitDuringListFileSystem(std::shared_ptr<io::FileSystem> base, std::function<void()> hook)
+      : base_(std::move(base)), hook_(std::move(hook)) {}
+  std::string_view scheme() const override { return base_->scheme(); }
+  std::string root_uri() const override { return base_->root_uri(); }
+  Result<io::FileInfo> GetFileInfo(std::string_view path) override {
+    return base_->GetFileInfo(path);
+  }
+  Result<std::vector<io::FileInfo>> List(std::string_view prefix,
+                                         const io::ListOptions& options) override {
+    if (hook_ && prefix == "raw") std::exchange(hook_, nullptr)();
+    return base_->List(prefix, options);
+  }
+  Result<std::unique_ptr<io::RandomAccessFile>> OpenForRead(std::string_view path) override {
+    return base_->OpenForRead(path);
+  }
+  Result<std::unique_ptr<io::WritableFile>> OpenForWrite(std::string_view path) override {
+    return base_->OpenForWrite(path);
+  }
+  Status Delete(std::string_view path) override { return base_->Delete(path); }
+  Status DeleteMany(const std::vector<std::string>& paths) override {
+    return base_->DeleteMany(paths);
+  }
+  Status Move(std::string_view from, std::string_view to) override { return base_->Move(from, to); }
+  Status CreateDir(std::string_view path) override { return base_->CreateDir(path); }
+
+ private:
+  std::shared_ptr<io::FileSystem> base_;
+  std::function<void()> hook_;
+};
+
+TEST_F(CrawlerTest, CommitDuringTheListingIsNotAnOrphan) {
+  BuildLake(1, 30);
+  auto racing = std::make_shared<CommitDuringListFileSystem>(fs_, [&]() {
+    LandRawBatch(fs_, GenerateNdjson(500, 31, kNow, 0, nullptr, 20), "batch-racing", kNow + 9000);
+  });
+  CrawlResult r = CrawlNow(racing);
+  EXPECT_TRUE(r.problems.empty()) << r.ToText();
+  EXPECT_EQ(r.files_committed, static_cast<int64_t>(LedgerOf(fs_).files.size()));
+  EXPECT_EQ(r.ledger_seq, LedgerOf(fs_).last_seq);
 }
 
 TEST(CatalogStoreTest, RefusesNewerSchemaAndMissingCatalog) {
