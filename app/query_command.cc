@@ -66,6 +66,21 @@ Status RunOne(sql::QueryEngine& engine, const std::string& text, const Flags& fl
   return Status::OK();
 }
 
+// A lake has at least one of its layers; a mistyped --lake would otherwise get an empty catalog.
+Status CheckLakeExists(io::FileSystem& fs, const std::string& uri) {
+  io::ListOptions top;
+  top.recursive = false;
+  top.include_directories = true;
+  for (const char* layer : {"_ledger", "main", "raw", "quarantine"}) {
+    SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries, fs.List(layer, top));
+    if (!entries.empty()) return Status::OK();
+  }
+  return Status::NotFound(fmt::format(
+      "no lake at {} (no _ledger/, main/, raw/ or quarantine/ there): check --lake, or make one "
+      "with 'saleslake run' or 'saleslake extract' + 'saleslake transform'",
+      uri));
+}
+
 bool EndsStatement(const std::string& buffer) {
   size_t i = buffer.find_last_not_of(" \t\r\n");
   return i != std::string::npos && buffer[i] == ';';
@@ -155,6 +170,7 @@ int QueryCommand(int argc, char** argv) {
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(sql::ResultFormat format, sql::ParseResultFormat(flags.format));
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+        SL_RETURN_IF_ERROR(CheckLakeExists(*fs, flags.lake));
         std::vector<table::LakeTable> tables;
         if (flags.discover) {
           SL_ASSIGN_OR_RETURN(tables, sql::DiscoverLakeTables(*fs));

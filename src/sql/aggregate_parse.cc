@@ -374,8 +374,12 @@ class Parser {
     const Token& t = t_[pos_];
     auto node = std::make_unique<AggExpr>();
     if (t.kind == Token::kPunct && t.text == "(") {
+      // SQLite parsed the statement first (its depth limit holds); this cap keeps the recursion
+      // here small whatever the input.
+      if (++depth_ > 64) return nullptr;
       ++pos_;
       auto inner = Expr(item);
+      --depth_;
       if (!inner || !Punct(")")) return nullptr;
       return inner;
     }
@@ -548,6 +552,7 @@ class Parser {
   const std::string& sql_;
   std::vector<Token> t_;
   size_t pos_ = 0;
+  int depth_ = 0;
   AggPlan plan_;
 };
 

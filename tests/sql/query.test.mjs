@@ -268,6 +268,14 @@ test('the prompt reads statements up to ";" from stdin', () => {
   assert.equal(lines[3], '2');
 });
 
+test('a lake that is not there is an error, and nothing is created', () => {
+  const missing = path.join(dir, 'no-such-lake');
+  const run = saleslake(['query', '--lake', missing, 'SELECT 1']);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /no lake at/);
+  assert.equal(fs.existsSync(missing), false);
+});
+
 test('--max-rows truncates and says so', () => {
   const got = ours('SELECT transaction_id FROM sales', ['--max-rows', '10']);
   assert.equal(got.rows.length, 10);
