@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
@@ -582,8 +583,8 @@ std::string ProblemKindOfStoredError(const KnownFile& k) {
 // Everything in the transaction: files, tables, problems, the run's figures.
 Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
                   const std::map<std::string, std::vector<const CommittedFile*>>& by_table,
-                  const std::map<std::string, KnownFile>& known, std::vector<ReadFile>& read,
-                  const std::vector<std::string>& dropped, CrawlResult* result) {
+                  std::vector<ReadFile>& read, const std::vector<std::string>& dropped,
+                  CrawlResult* result) {
   CrawlWriter writer(db, result->run_id, now, result);
   std::set<std::string> touched;
   for (const std::string& path : dropped) {
@@ -610,17 +611,6 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
     auto r = read_by_table.find(location);
     SL_RETURN_IF_ERROR(writer.UpdateTable(location, all == by_table.end() ? kNone : all->second,
                                           r == read_by_table.end() ? kNoneRead : r->second));
-  }
-  // Problems of files that were not read again keep being reported.
-  for (const auto& [location, files] : by_table) {
-    for (const CommittedFile* f : files) {
-      auto k = known.find(f->path);
-      bool was_read =
-          std::any_of(read.begin(), read.end(), [&](const ReadFile& r) { return r.file == f; });
-      if (was_read || k == known.end() || k->second.status == "ok") continue;
-      result->problems.push_back(
-          {ProblemKindOfStoredError(k->second), k->second.table, f->path, k->second.error});
-    }
   }
   SL_RETURN_IF_ERROR(db.Exec("DELETE FROM problems"));
   SL_ASSIGN_OR_RETURN(auto p, db.Prepare("INSERT INTO problems (run_id, table_name, path, kind, "
@@ -649,6 +639,26 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
     SL_RETURN_IF_ERROR(info.Run());
   }
   return Status::OK();
+}
+
+// Whether the catalog already says what this crawl found: the same ledger commit and the same
+// problems (no file was read or dropped).
+Result<bool> Unchanged(SqliteDb& db, const CrawlResult& r) {
+  SL_ASSIGN_OR_RETURN(auto seq, db.Prepare("SELECT value FROM catalog_info WHERE key = "
+                                           "'last_ledger_seq'"));
+  SL_ASSIGN_OR_RETURN(bool has, seq.Step());
+  if (!has || seq.ColumnText(0) != std::to_string(r.ledger_seq)) return false;
+  std::multiset<std::tuple<std::string, std::string, std::string>> stored, found;
+  SL_ASSIGN_OR_RETURN(auto p, db.Prepare("SELECT kind, path, detail FROM problems"));
+  while (true) {
+    SL_ASSIGN_OR_RETURN(bool row, p.Step());
+    if (!row) break;
+    stored.emplace(p.ColumnText(0), p.ColumnText(1), p.ColumnText(2));
+  }
+  for (const CrawlProblem& problem : r.problems) {
+    found.emplace(problem.kind, problem.path, problem.detail);
+  }
+  return stored == found;
 }
 
 Status FinishRun(SqliteDb& db, const CrawlResult& r, int64_t finished, const Status& status) {
@@ -777,6 +787,11 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
     auto k = known.find(f.path);
     if (k != known.end() && k->second.bytes == f.bytes && k->second.mtime == f.mtime) {
       ++result.files_reused;
+      // A flagged file not read again keeps being reported.
+      if (k->second.status != "ok") {
+        result.problems.push_back(
+            {ProblemKindOfStoredError(k->second), k->second.table, f.path, k->second.error});
+      }
       continue;
     }
     ReadFile r;
@@ -791,6 +806,15 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
   }
   result.files_dropped = static_cast<int64_t>(dropped.size());
 
+  if (!options.record_unchanged && read.empty() && dropped.empty()) {
+    SL_ASSIGN_OR_RETURN(bool unchanged, Unchanged(db, result));
+    if (unchanged) {
+      SL_ASSIGN_OR_RETURN(std::optional<int64_t> n, db.QueryInt("SELECT count(*) FROM tables"));
+      result.tables = n.value_or(0);
+      result.duration_micros = NowMicros() - started;
+      return result;
+    }
+  }
   SL_ASSIGN_OR_RETURN(auto start_run,
                       db.Prepare("INSERT INTO runs (started_at, lake, status) VALUES (?1, ?2, "
                                  "'running')"));
@@ -800,7 +824,7 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
   Status s = start_run.Run();
   if (s.ok()) {
     result.run_id = db.LastInsertRowId();
-    s = WriteCrawl(db, options, now, by_table, known, read, dropped, &result);
+    s = WriteCrawl(db, options, now, by_table, read, dropped, &result);
   }
   result.duration_micros = NowMicros() - started;
   if (s.ok()) s = FinishRun(db, result, now + result.duration_micros, Status::OK());

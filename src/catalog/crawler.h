@@ -33,6 +33,10 @@ struct CrawlOptions {
   int64_t now_micros = 0;  // 0: the wall clock
   // Footers read at once: 0 picks 16 on S3 (each read is a round trip) and 2 elsewhere.
   int read_threads = 0;
+  // With false, a crawl that finds nothing new (same ledger commit, no file read or dropped, the
+  // same problems) writes nothing, not even a run: for callers that crawl before every use
+  // (LoadLakeTables), so the runs table lists crawls that changed something.
+  bool record_unchanged = true;
 };
 
 // kind: "corrupt_file", "incompatible_schema", "partition_mismatch", "missing_file" (the ledger

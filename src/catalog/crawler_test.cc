@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 
 #include "catalog/catalog_store.h"
 #include "catalog/lake_layout.h"
+#include "catalog/lake_tables.h"
 #include "generator/catalog.h"
 #include "io/fault_injecting_file_system.h"
 #include "io/test_temp_dir.h"
@@ -432,6 +434,43 @@ TEST_F(CrawlerTest, CommitDuringTheListingIsNotAnOrphan) {
   EXPECT_TRUE(r.problems.empty()) << r.ToText();
   EXPECT_EQ(r.files_committed, static_cast<int64_t>(LedgerOf(fs_).files.size()));
   EXPECT_EQ(r.ledger_seq, LedgerOf(fs_).last_seq);
+}
+
+TEST_F(CrawlerTest, LoadLakeTablesRecordsOnlyCrawlsThatChangedSomething) {
+  BuildLake(1, 40);
+  const std::string lake = dir_.path() + "/lake";
+  for (int i = 0; i < 3; ++i) {
+    auto tables = LoadLakeTables(lake);
+    ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+    EXPECT_EQ(tables->size(), 10u);
+  }
+  auto store = CatalogStore::Open(lake + "/_catalog/catalog.db", false);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto runs = (*store)->db().QueryInt("SELECT count(*) FROM runs");
+  ASSERT_TRUE(runs.ok());
+  EXPECT_EQ(runs->value_or(0), 1);
+  // The explicit crawl command records every run.
+  ASSERT_TRUE(CrawlLake(lake).ok());
+  EXPECT_EQ((*store)->db().QueryInt("SELECT count(*) FROM runs")->value_or(0), 2);
+  auto typo = CrawlLake(dir_.path() + "/no-such-lake");
+  EXPECT_TRUE(typo.status().IsNotFound());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/no-such-lake"));
+}
+
+TEST_F(CrawlerTest, LoadLakeTablesWithoutAWritableCatalogCrawlsInMemory) {
+  BuildLake(1, 50);
+  const std::string lake = dir_.path() + "/lake";
+  // A file where the catalog's folder would go: the catalog cannot be created.
+  ASSERT_TRUE(fs_->WriteFile("_catalog", "in the way").ok());
+  auto tables = LoadLakeTables(lake);
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  EXPECT_EQ(tables->size(), 10u);
+  int64_t rows = 0;
+  for (const table::LakeTable& t : *tables) {
+    if (t.name != "sales") continue;
+    for (const table::LakeFile& f : t.files) rows += f.rows;
+  }
+  EXPECT_EQ(rows, static_cast<int64_t>(pipeline::testing::CommittedRows(fs_, "main/sales")));
 }
 
 TEST(CatalogStoreTest, RefusesNewerSchemaAndMissingCatalog) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/logging.h"
 #include "catalog/catalog_store.h"
 #include "catalog/crawler.h"
 #include "io/uri.h"
@@ -56,15 +57,52 @@ Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& ca
 Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
                                                      const std::string& catalog_path,
                                                      bool refresh) {
+  if (!refresh) {
+    std::string path = catalog_path;
+    if (path.empty()) {
+      SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri, /*create_dirs=*/false));
+    }
+    SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
+    return store->LakeTables();
+  }
+  // Crawl into the catalog file, then read it; where the catalog cannot be written (a read-only
+  // lake directory, a catalog busy for longer than the timeout), crawl into a catalog in memory
+  // instead: the answer is the same, only nothing is kept for next time.
+  SL_ASSIGN_OR_RETURN(io::ParsedUri uri, io::ParseUri(lake_uri));
+  if (uri.scheme == "file" && !std::filesystem::is_directory(uri.authority)) {
+    return Status::NotFound("lake " + lake_uri + " does not exist (check --lake)");
+  }
+  SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake_uri));
+  CrawlOptions options;
+  options.lake_uri = fs->root_uri();
+  options.record_unchanged = false;
   std::string path = catalog_path;
+  Status persistent;
   if (path.empty()) {
-    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri, /*create_dirs=*/refresh));
+    auto default_path = DefaultCatalogPath(lake_uri);
+    if (default_path.ok())
+      path = *default_path;
+    else
+      persistent = default_path.status();
   }
-  if (refresh) {
-    SL_RETURN_IF_ERROR(CrawlLake(lake_uri, path).status());
+  if (persistent.ok()) {
+    auto store = CatalogStore::Open(path, /*create=*/true);
+    if (store.ok()) {
+      auto crawled = Crawl(fs, (*store)->db(), options);
+      if (crawled.ok()) return (*store)->LakeTables();
+      persistent = crawled.status();
+    } else {
+      persistent = store.status();
+    }
   }
-  SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
-  return store->LakeTables();
+  if (!persistent.Is(StatusCode::kIOError) && !persistent.Is(StatusCode::kAborted) &&
+      !persistent.Is(StatusCode::kPermissionDenied)) {
+    return persistent;
+  }
+  log::Warn("catalog.in_memory", {{"catalog", path}, {"reason", persistent.message()}});
+  SL_ASSIGN_OR_RETURN(auto memory, CatalogStore::Open(":memory:", /*create=*/true));
+  SL_RETURN_IF_ERROR(Crawl(fs, memory->db(), options).status());
+  return memory->LakeTables();
 }
 
 }  // namespace saleslake::catalog

@@ -37,8 +37,11 @@ Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_
 Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path = "",
                               CrawlOptions options = {});
 
-// `catalog_path` "" means DefaultCatalogPath(lake_uri). With `refresh` false the catalog is read
-// as the last crawl left it (NotFound when it does not exist).
+// `catalog_path` "" means DefaultCatalogPath(lake_uri). The crawl records a run only when it
+// found something new. Where the catalog file cannot be written (a read-only lake directory, a
+// catalog locked by another writer past the busy timeout), the crawl goes into a catalog in memory
+// and the answer is the same. With `refresh` false the catalog is read as the last crawl left it
+// (NotFound when it does not exist).
 Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
                                                      const std::string& catalog_path = "",
                                                      bool refresh = true);
