@@ -1,0 +1,1 @@
+SELECT brand, SUM(total) FROM sales GROUP BY brand ORDER BY 2 DESC

@@ -1,0 +1,1 @@
+SELECT date(timestamp) AS d, count(*), avg(quantity) FROM sales WHERE day = 2 AND total BETWEEN 10 AND 200.5 GROUP BY d

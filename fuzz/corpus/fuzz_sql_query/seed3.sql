@@ -1,0 +1,1 @@
+SELECT * FROM sales WHERE brand IN ('Apple', 'x') AND timestamp >= '2026-05-03' LIMIT 3

@@ -1,0 +1,1 @@
+WITH t AS (SELECT brand b, total FROM sales) SELECT b, decimal_sum(total), date_trunc('month', max(timestamp)) FROM t JOIN sales s ON s.brand = t.b GROUP BY 1

@@ -1,0 +1,1 @@
+SELECT min(brand), max(timestamp), count(quantity), sum((total - 1) * quantity) FROM sales WHERE quantity <> 2
