@@ -72,12 +72,12 @@ window.SL = (function () {
   const inr2 = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const int = new Intl.NumberFormat('en-IN');
   const compact = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 });
-  const compact2 = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 2 });
+  const crores = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   SL.fmt = {
     money: (v) => (v === null || v === undefined ? '–' : inr.format(v)),
     money2: (v) => (v === null || v === undefined ? '–' : inr2.format(v)),
     // Whole rupees up to a crore, then "₹146.81 Cr": a tile stays one line wide.
-    bigMoney: (v) => (v === null || v === undefined ? '–' : Math.abs(v) >= 1e7 ? compact2.format(v) : inr.format(v)),
+    bigMoney: (v) => (v === null || v === undefined ? '–' : Math.abs(v) >= 1e7 ? '₹' + crores.format(v / 1e7) + ' Cr' : inr.format(v)),
     compact: (v) => (v === null || v === undefined ? '–' : compact.format(v)),
     int: (v) => (v === null || v === undefined ? '–' : int.format(v)),
     pct: (v) => (v === null || v === undefined ? '–' : v.toFixed(2) + '%'),

@@ -73,6 +73,7 @@
             tableOf(['Version', 'Seen at', 'Change'], versions.map((v) => [v.version, SL.fmt.time(v.created_at || v.seen_at), v.change || v.description || '']))) : null));
       dialect('athena');
     }
-    if (cat.tables.length) show(new URLSearchParams(location.search).get('table') || cat.tables[0].name);
+    const main_ = cat.tables.find((t) => t.name === 'sales' || t.name === 'main/sales') || cat.tables[0];
+    if (main_) show(new URLSearchParams(location.search).get('table') || main_.name);
   };
 })();

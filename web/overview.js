@@ -213,8 +213,8 @@
           legend: { data: ['Sales', 'Orders'], top: 0, right: 10 },
           tooltip: { trigger: 'axis' },
           xAxis: { type: 'category', data: trend.points.map((x) => x.date) },
-          yAxis: [{ type: 'value', name: 'Sales', axisLabel: { formatter: (v) => fmt.compact(v) } },
-            { type: 'value', name: 'Orders', splitLine: { show: false } }],
+          yAxis: [{ type: 'value', axisLabel: { formatter: (v) => fmt.compact(v) } },
+            { type: 'value', splitLine: { show: false } }],
           series: [
             { name: 'Sales', type: 'line', areaStyle: { opacity: 0.15 }, data: trend.points.map((x) => x.sales), color: '#1f4fa3', cursor: 'pointer' },
             { name: 'Orders', type: 'bar', yAxisIndex: 1, data: trend.points.map((x) => x.orders), color: '#9bb6e0', cursor: 'pointer' },

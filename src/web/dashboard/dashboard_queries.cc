@@ -496,7 +496,16 @@ std::string TopProductsJson(const LakeSnapshot& s, const DashboardFilter& f,
                             std::string_view order_by, size_t limit) {
   RowMask mask(s, f);
   std::vector<Totals> totals(s.products.size());
-  ForEachRow(s, mask, f.from, f.to, [&](size_t i) { totals[s.product[i]].Add(s, i); });
+  if (mask.all) {
+    const size_t n = s.products.size();
+    auto [first, last] = DayIndexes(s, f.from, f.to);
+    for (int64_t d = first; d <= last; ++d) {
+      const RollupTotals* day = &s.day_product[static_cast<size_t>(d) * n];
+      for (size_t p = 0; p < n; ++p) totals[p].Add(day[p]);
+    }
+  } else {
+    ForEachRow(s, mask, f.from, f.to, [&](size_t i) { totals[s.product[i]].Add(s, i); });
+  }
   std::vector<size_t> order;
   for (size_t i = 0; i < totals.size(); ++i) {
     if (totals[i].orders != 0) order.push_back(i);

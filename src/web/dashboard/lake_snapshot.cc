@@ -310,6 +310,8 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     snap->day_category.assign(days * nc, {});
     snap->day_store.assign(days * ns, {});
     snap->day_city.assign(days * ny, {});
+    const size_t np = snap->products.size();
+    snap->day_product.assign(days * np, {});
     for (size_t i = 0; i < snap->date.size(); ++i) {
       const size_t d = static_cast<size_t>(snap->date[i] - snap->first_day);
       const RollupTotals t{snap->orders[i], snap->units[i], snap->sales[i], snap->cost[i],
@@ -321,6 +323,7 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
       snap->day_category[d * nc + static_cast<size_t>(snap->product_category[p])].Add(t);
       snap->day_store[d * ns + s].Add(t);
       snap->day_city[d * ny + static_cast<size_t>(snap->store_city[s])].Add(t);
+      snap->day_product[d * np + p].Add(t);
     }
   }
   return std::shared_ptr<const LakeSnapshot>(std::move(snap));

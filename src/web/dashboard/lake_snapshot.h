@@ -93,8 +93,9 @@ struct LakeSnapshot {
   std::vector<int32_t> product_brand, product_category, store_city;
   // Pre-aggregates for views without a brand/category/store/city filter, by day index
   // (day - first_day): the day's totals, and the day's totals per brand, category, store and city
-  // (row-major: [day index * count + key]). They make those views O(days), not O(rows).
-  std::vector<RollupTotals> day_totals, day_brand, day_category, day_store, day_city;
+  // and product (row-major: [day index * count + key]). They make those views O(days x keys),
+  // not O(rows).
+  std::vector<RollupTotals> day_totals, day_brand, day_category, day_store, day_city, day_product;
 
   std::vector<TableStats> tables;
   std::map<std::string, int64_t> quarantine_by_reason;  // over every commit
