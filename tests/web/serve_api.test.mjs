@@ -257,7 +257,7 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     await call('/api/v1/logout', { method: 'POST', headers: { ...session, ...json, 'X-CSRF-Token': csrf }, body: '{}' });
     assert.equal((await call('/api/v1/summary', { headers: session })).status, 401);
   } finally {
-    await s.stop();
+    assert.equal(await s.stop(), 0, 'SIGTERM drains and exits 0');
   }
 
   // Per-key rate limits: a bucket of 10 requests that refills at 6 a minute.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 
 #include "base/cli.h"
@@ -50,6 +51,20 @@ Status RunDashboardServer(DashboardServerOptions options) {
     }
     options.access = AccessControl::Open();
   }
+  // The signal watcher comes first: threads started before it (file systems, the first load)
+  // would not have the signals blocked, and SIGTERM would end the process instead of a drain.
+  std::mutex stop_mu;
+  bool stop_requested = false;
+  std::function<void()> stop_server;
+  std::unique_ptr<ShutdownSignals> signals;
+  if (options.handle_signals) {
+    signals = std::make_unique<ShutdownSignals>([&](int) {
+      std::lock_guard<std::mutex> lock(stop_mu);
+      stop_requested = true;
+      if (options.on_stop) options.on_stop();
+      if (stop_server) stop_server();
+    });
+  }
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
   ServerOptions server_options;
   server_options.listen = options.listen;
@@ -63,12 +78,10 @@ Status RunDashboardServer(DashboardServerOptions options) {
   DashboardApi api(&store, options.access.get(), std::move(options.api));
   api.AddRoutes(&server);
   AddStaticAssets(&server);
-  std::unique_ptr<ShutdownSignals> signals;
-  if (options.handle_signals) {
-    signals = std::make_unique<ShutdownSignals>([&](int) {
-      if (options.on_stop) options.on_stop();
-      server.Shutdown();
-    });
+  {
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stop_server = [&server] { server.Shutdown(); };
+    if (stop_requested) server.Shutdown();
   }
   if (options.set_shutdown) options.set_shutdown([&server] { server.Shutdown(); });
   SL_RETURN_IF_ERROR(server.Listen());
@@ -78,6 +91,10 @@ Status RunDashboardServer(DashboardServerOptions options) {
                                 {"auth", options.access->open() ? "open" : "required"}});
   if (options.on_listening) options.on_listening(server.url());
   Status st = server.Run();
+  {
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stop_server = nullptr;
+  }
   store.Stop();
   if (options.set_shutdown) options.set_shutdown(nullptr);
   return st;
