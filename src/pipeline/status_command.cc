@@ -12,13 +12,19 @@
 namespace saleslake::pipeline {
 namespace {
 
-// Adds the commit's "quarantine_by_reason" counts, if it has any. Details are free-form: a
-// commit without them, or with something else there, adds nothing.
-void AddQuarantineCounts(std::string_view details_json, simdjson::dom::parser* parser,
-                         std::map<std::string, int64_t>* counts) {
+uint64_t RowsAdded(const LedgerCommit& c) {
+  uint64_t rows = 0;
+  for (const LedgerFile& f : c.added) rows += f.rows;
+  return rows;
+}
+
+}  // namespace
+
+void AddQuarantineCounts(std::string_view details_json, std::map<std::string, int64_t>* counts) {
   if (details_json.find("quarantine_by_reason") == std::string_view::npos) return;
+  thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser->parse(details_json.data(), details_json.size()).get(root)) return;
+  if (parser.parse(details_json.data(), details_json.size()).get(root)) return;
   simdjson::dom::object reasons;
   if (root["quarantine_by_reason"].get_object().get(reasons)) return;
   for (simdjson::dom::key_value_pair kv : reasons) {
@@ -27,14 +33,6 @@ void AddQuarantineCounts(std::string_view details_json, simdjson::dom::parser* p
     (*counts)[std::string(kv.key)] += n;
   }
 }
-
-uint64_t RowsAdded(const LedgerCommit& c) {
-  uint64_t rows = 0;
-  for (const LedgerFile& f : c.added) rows += f.rows;
-  return rows;
-}
-
-}  // namespace
 
 Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent) {
   const LedgerState& state = ledger.state();
@@ -55,10 +53,9 @@ Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, si
     t.bytes += file.bytes;
   }
   for (auto& [name, t] : tables) s.tables.push_back(std::move(t));
-  simdjson::dom::parser parser;
   for (uint64_t seq = 1; seq <= state.last_seq; ++seq) {
     SL_ASSIGN_OR_RETURN(LedgerCommit c, ledger.ReadCommit(seq));
-    AddQuarantineCounts(c.details_json, &parser, &s.quarantine_by_reason);
+    AddQuarantineCounts(c.details_json, &s.quarantine_by_reason);
   }
   SL_ASSIGN_OR_RETURN(s.recent, ledger.RecentCommits(recent));
   return s;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -33,6 +34,10 @@ struct LakeStatus {
   std::map<std::string, int64_t> quarantine_by_reason;
   std::vector<LedgerCommit> recent;  // newest first
 };
+
+// Adds a commit's details_json "quarantine_by_reason" counts to *counts, if it has any (details
+// are free-form: anything else adds nothing).
+void AddQuarantineCounts(std::string_view details_json, std::map<std::string, int64_t>* counts);
 
 // Reads the ledger (no lock needed: committed state only).
 Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent = 10);

@@ -1,33 +1,17 @@
 #include "web/dashboard/lake_snapshot.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <numeric>
 
 #include "base/clock.h"
 #include "pipeline/rollups.h"
 #include "pipeline/run.h"
+#include "pipeline/status_command.h"
 
 namespace saleslake::web {
 namespace {
 
-// Adds a commit's "quarantine_by_reason" counts, if it has any (details are free-form).
-void ReadQuarantineCounts(std::string_view details_json, simdjson::dom::parser* parser,
-                          std::map<std::string, int64_t>* counts) {
-  if (details_json.find("quarantine_by_reason") == std::string_view::npos) return;
-  simdjson::dom::element root;
-  if (parser->parse(details_json.data(), details_json.size()).get(root)) return;
-  simdjson::dom::object reasons;
-  if (root["quarantine_by_reason"].get_object().get(reasons)) return;
-  for (simdjson::dom::key_value_pair kv : reasons) {
-    int64_t n = 0;
-    if (kv.value.get_int64().get(n)) continue;
-    (*counts)[std::string(kv.key)] += n;
-  }
-}
-
-CommitSummary Summarise(const pipeline::LedgerCommit& c, simdjson::dom::parser* parser) {
+CommitSummary Summarise(const pipeline::LedgerCommit& c) {
   CommitSummary s;
   s.seq = c.seq;
   s.kind = c.kind;
@@ -41,7 +25,7 @@ CommitSummary Summarise(const pipeline::LedgerCommit& c, simdjson::dom::parser* 
   }
   s.landed_batches = c.landed_batches;
   s.consumed_batches = c.consumed_batches;
-  ReadQuarantineCounts(c.details_json, parser, &s.quarantine_by_reason);
+  pipeline::AddQuarantineCounts(c.details_json, &s.quarantine_by_reason);
   s.details_json = c.details_json.empty() ? "{}" : c.details_json;
   return s;
 }
@@ -136,12 +120,11 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
   snap->loaded_at_micros = NowMicros();
 
   // History: only the commits not read before (commits never change).
-  simdjson::dom::parser parser;
   if (!commits_.empty() && commits_.back().seq > state.last_seq) commits_.clear();  // a new lake
   for (uint64_t seq = commits_.empty() ? 1 : commits_.back().seq + 1; seq <= state.last_seq;
        ++seq) {
     SL_ASSIGN_OR_RETURN(pipeline::LedgerCommit c, ledger->ReadCommit(seq));
-    commits_.push_back(Summarise(c, &parser));
+    commits_.push_back(Summarise(c));
   }
   snap->commits = commits_;
   if (!commits_.empty()) snap->last_commit_micros = commits_.back().committed_at_micros;
