@@ -92,7 +92,6 @@ class RecordSplitter {
   bool escaped_ = false;
   int depth_ = 0;        // nesting depth, relative to the start of the stream
   int array_depth_ = 0;  // the depth of the array whose elements are records
-  bool array_closed_ = false;
 
   // The top-level object, until we know whether it is an envelope or an NDJSON record.
   std::string key_;  // the depth-1 key being read (short keys only)

@@ -284,8 +284,8 @@ TEST_F(QueryEngineTest, ColumnarAggregatesMatchSqlite) {
       "SELECT day, qty, SUM(amount * qty), AVG(qty) FROM t GROUP BY day, qty ORDER BY 3 DESC, 1, 2",
       "SELECT date(timestamp) AS d, SUM(amount) FROM t GROUP BY d ORDER BY d",
       "SELECT SUM(qty), SUM(id - qty * 2) FROM t WHERE day = 2 AND id BETWEEN 90 AND 150",
-      "SELECT name, MIN(timestamp), MAX(name), MIN(amount) FROM t WHERE name IN ('n1', 'n3') "
-      "GROUP BY name",
+      ("SELECT name, MIN(timestamp), MAX(name), MIN(amount) FROM t WHERE name IN ('n1', 'n3') "
+       "GROUP BY name"),
       "SELECT count(*) FROM t WHERE timestamp >= '2026-05-02 00:00:10' AND id <> 100",
       "SELECT qty, count(*) FROM t WHERE amount > 0.05 GROUP BY qty ORDER BY qty DESC",
       "SELECT \"name\" AS \"N\", sum(amount) FROM t GROUP BY 1 ORDER BY 2, 1 LIMIT 2 OFFSET 1",
