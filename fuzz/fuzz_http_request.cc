@@ -6,8 +6,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -45,7 +49,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(server->server->port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) __builtin_trap();
+  // Tens of thousands of short connections a minute leave as many TIME_WAIT entries, which would
+  // use up the ephemeral ports of one (source, destination) address pair: each input comes from
+  // its own loopback source address (127.0.0.0/8 is all loopback) so that none is reused soon.
+  static uint32_t next_source = 0;
+  const uint32_t k = next_source++ % (250u * 250u * 250u);
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  source.sin_addr.s_addr = htonl((127u << 24) | ((1 + k % 250) << 16) | ((1 + k / 250 % 250) << 8) |
+                                 (1 + k / 62500 % 250));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) __builtin_trap();
+  // A refused connection means the server died: that is a finding. Anything else (the kernel
+  // short of a resource for a moment) is retried for a while.
+  for (int attempt = 0; connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0;
+       ++attempt) {
+    if (errno == ECONNREFUSED || attempt == 200) {
+      std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
+      __builtin_trap();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   size_t sent = 0;
   while (sent < size) {
     ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
