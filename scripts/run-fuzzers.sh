@@ -8,6 +8,7 @@ shopt -s nullglob
 targets=("$build"/fuzz/fuzz_*)
 if ((${#targets[@]} == 0)); then echo "fuzz: no fuzz targets yet"; exit 0; fi
 for t in "${targets[@]}"; do
+  [[ -f $t && -x $t ]] || continue  # the targets' logs live beside them
   name=$(basename "$t")
   work="$build/fuzz/corpus-$name"; mkdir -p "$work"
   seeds=()
