@@ -236,16 +236,7 @@ Result<std::string> RenderProblems(CatalogStore& store, bool json) {
   std::string out;
   if (json) {
     JsonWriter w(&out);
-    w.BeginArray();
-    for (const ProblemSummary& p : problems) {
-      w.BeginObject();
-      w.Field("kind", p.kind);
-      w.Field("table", p.table);
-      w.Field("path", p.path);
-      w.Field("detail", p.detail);
-      w.EndObject();
-    }
-    w.EndArray();
+    WriteProblemsJson(w, problems);
     return out + "\n";
   }
   TextTable text({"kind", "table", "path", "detail"});

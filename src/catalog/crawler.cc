@@ -863,16 +863,7 @@ std::string CrawlResult::ToJson() const {
   w.Field("orphans", orphans);
   w.Field("duration_ms", static_cast<double>(duration_micros) / 1000.0);
   w.Key("problems");
-  w.BeginArray();
-  for (const CrawlProblem& p : problems) {
-    w.BeginObject();
-    w.Field("kind", p.kind);
-    w.Field("table", p.table);
-    w.Field("path", p.path);
-    w.Field("detail", p.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteProblemsJson(w, problems);
   w.EndObject();
   return out;
 }

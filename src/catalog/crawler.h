@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "catalog/sqlite_db.h"
 #include "io/file_system.h"
@@ -47,6 +48,22 @@ struct CrawlProblem {
   std::string path;
   std::string detail;
 };
+
+// Writes problems (CrawlProblem, or the catalog's ProblemSummary: the same four fields) as a JSON
+// array of {"kind", "table", "path", "detail"} objects.
+template <typename Problem>
+void WriteProblemsJson(JsonWriter& w, const std::vector<Problem>& problems) {
+  w.BeginArray();
+  for (const Problem& p : problems) {
+    w.BeginObject();
+    w.Field("kind", p.kind);
+    w.Field("table", p.table);
+    w.Field("path", p.path);
+    w.Field("detail", p.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+}
 
 struct CrawlResult {
   int64_t run_id = 0;

@@ -142,6 +142,10 @@ Result<std::unique_ptr<BatchInput>> ReadStdinInput() {
   return std::unique_ptr<BatchInput>(std::move(input));
 }
 
+Result<std::unique_ptr<BatchInput>> OpenPathInput(const std::string& path) {
+  return path == "-" ? ReadStdinInput() : OpenFileInput(path);
+}
+
 Result<std::unique_ptr<BatchInput>> FetchInput(const std::string& url,
                                                const HttpFetchOptions& options) {
   auto input = std::make_unique<SpooledInput>(SourceLabelForUrl(url));

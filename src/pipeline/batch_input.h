@@ -68,6 +68,9 @@ class SpooledInput final : public BatchInput {
 // Reads all of stdin into a SpooledInput with source "stdin".
 Result<std::unique_ptr<BatchInput>> ReadStdinInput();
 
+// A command line's input path: "-" is stdin (ReadStdinInput), anything else a file (OpenFileInput).
+Result<std::unique_ptr<BatchInput>> OpenPathInput(const std::string& path);
+
 // GETs `url` into a SpooledInput (restarts discard what was spooled); source: the URL without
 // any user:password part.
 Result<std::unique_ptr<BatchInput>> FetchInput(const std::string& url,

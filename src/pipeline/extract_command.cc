@@ -80,9 +80,8 @@ Status Run(const Flags& flags) {
   const int total = flags.api.empty() ? static_cast<int>(flags.from.size()) : flags.batches;
   for (int i = 0; i < total; ++i) {
     const std::string what = flags.api.empty() ? flags.from[static_cast<size_t>(i)] : flags.api;
-    Result<std::unique_ptr<BatchInput>> input = !flags.api.empty() ? FetchInput(flags.api, http)
-                                                : what == "-"      ? ReadStdinInput()
-                                                                   : OpenFileInput(what);
+    Result<std::unique_ptr<BatchInput>> input =
+        !flags.api.empty() ? FetchInput(flags.api, http) : OpenPathInput(what);
     Status st = input.status();
     if (st.ok()) {
       if (!flags.source.empty()) (*input)->set_source(flags.source);

@@ -33,8 +33,7 @@ std::string CompactInstant(int64_t micros) {
 
 Result<std::unique_ptr<BatchInput>> OpenBatch(const RunOptions& options, size_t i) {
   if (!options.api.empty()) return FetchInput(options.api, options.http);
-  const std::string& path = options.from[i];
-  return path == "-" ? ReadStdinInput() : OpenFileInput(path);
+  return OpenPathInput(options.from[i]);
 }
 
 // The steps of one run, under the lock. Fills `record`; an error fails the run.

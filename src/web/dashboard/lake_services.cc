@@ -209,16 +209,7 @@ Result<std::string> LakeServices::CatalogJson(const std::string& name) {
   w.EndArray();
   SL_ASSIGN_OR_RETURN(std::vector<catalog::ProblemSummary> problems, catalog_->Problems());
   w.Key("problems");
-  w.BeginArray();
-  for (const catalog::ProblemSummary& p : problems) {
-    w.BeginObject();
-    w.Field("kind", p.kind);
-    w.Field("table", p.table);
-    w.Field("path", p.path);
-    w.Field("detail", p.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  catalog::WriteProblemsJson(w, problems);
   w.EndObject();
   return out;
 }
