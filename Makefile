@@ -26,7 +26,7 @@ test: build
 asan-test: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSALESLAKE_SANITIZE=ON \
 	  -DSALESLAKE_BENCH=OFF >/dev/null
-	@ninja -C $(ASAN_BUILD) -j $(JOBS)
+	@ninja -C $(ASAN_BUILD) -j $(JOBS) unit_tests
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit --timeout 900
 
@@ -39,7 +39,7 @@ format:
 fuzz-smoke: deps
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSALESLAKE_FUZZ=ON \
 	  -DSALESLAKE_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@ninja -C $(FUZZ_BUILD) -j $(JOBS)
+	@ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_targets
 	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 ci: test asan-test format-check fuzz-smoke

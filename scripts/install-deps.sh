@@ -11,7 +11,8 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsimdjson-dev libfmt-dev libspdlog-dev
   libcli11-dev libsqlite3-dev sqlite3 libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libxxhash-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3-botocore wrk curl ca-certificates chromium
+  python3-botocore wrk curl ca-certificates chromium ccache
+  postgresql-15 postgresql-client-15 libpq-dev python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless
 )
 if [[ "${1:-}" == "--bench" ]]; then
   APT_PACKAGES+=(python3-fake-factory awscli hyperfine time)
