@@ -124,7 +124,8 @@ QueryEngine::QueryEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 QueryEngine::~QueryEngine() = default;
 
 Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileSystem> fs,
-                                                       std::vector<table::LakeTable> tables) {
+                                                       std::vector<table::LakeTable> tables,
+                                                       const Setup& setup) {
   std::set<std::string> names;
   for (const auto& t : tables) {
     for (const std::string* n : [&] {
@@ -153,7 +154,6 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileS
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
   rc = RegisterSqlFunctions(db);
@@ -179,6 +179,11 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileS
       }
     }
   }
+  if (setup) {
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 4);
+    SL_RETURN_IF_ERROR(setup(db));
+  }
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_set_authorizer(db, &Impl::Authorize, impl.get());
   sqlite3_progress_handler(db, 4000, &Impl::Progress, impl.get());
   return std::unique_ptr<QueryEngine>(new QueryEngine(std::move(impl)));

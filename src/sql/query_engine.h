@@ -26,6 +26,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,8 @@
 #include "base/status.h"
 #include "io/file_system.h"
 #include "table/lake_table.h"
+
+struct sqlite3;
 
 namespace saleslake::sql {
 
@@ -101,8 +104,13 @@ class QueryEngine {
  public:
   // Registers each table (and its aliases) as a virtual table of a fresh in-memory SQLite
   // connection. Fails when two tables or aliases share a name (case-insensitively).
+  // `setup`, when given, runs on the SQLite connection before it is locked down (read-only
+  // authorizer, no ATTACH): the PostgreSQL front attaches its catalog schemas and adds functions
+  // there (sql/pgwire/pg_catalog.h). It may ATTACH up to 4 databases.
+  using Setup = std::function<Status(sqlite3* db)>;
   static Result<std::unique_ptr<QueryEngine>> Open(std::shared_ptr<io::FileSystem> fs,
-                                                   std::vector<table::LakeTable> tables);
+                                                   std::vector<table::LakeTable> tables,
+                                                   const Setup& setup = nullptr);
   ~QueryEngine();
 
   // Runs one statement (a trailing ';' and whitespace are fine; a second statement is an error).

@@ -1,22 +1,15 @@
-// AccessControl: who may do what on `saleslake serve`.
+// AccessControl: who may do what on `saleslake serve`'s dashboard and JSON API, over the users,
+// API keys and roles of auth/credentials.h (the PostgreSQL front checks the same store).
 //
-// Roles are ordered: viewer (dashboards, catalog, runs) < analyst (+ SQL, quarantine samples) <
-// admin (+ "run now"). A request is made by
-//   - an API key:  "Authorization: Bearer <key>" or "X-API-Key: <key>" (stored as SHA-256: keys
-//     are long random strings, so a fast hash is enough and keeps every request cheap);
+// A request is made by
+//   - an API key:  "Authorization: Bearer <key>" or "X-API-Key: <key>";
 //   - a session:   the HttpOnly, SameSite=Strict cookie set by POST /api/v1/login after a
-//     password check (passwords stored as PBKDF2-HMAC-SHA256, 210,000 iterations, random salt);
+//     password check;
 //   - nobody, in open mode (loopback with no users or keys configured): every request is admin.
 // POST requests must be JSON (a cross-site form cannot send that without a CORS preflight), must
 // come from the page's own origin when the browser says where they come from, and must carry the
 // session's CSRF token (X-CSRF-Token) when made with the session cookie. Each principal has a
 // token bucket (requests per minute); login attempts per client address have a small one.
-//
-// Configuration (a JSON file, --auth-file; or the same JSON in SALESLAKE_AUTH):
-//   {"users":    [{"name": "ana", "role": "analyst", "password_hash": "pbkdf2-sha256$..."}],
-//    "api_keys": [{"name": "ci", "role": "viewer", "key_sha256": "<64 hex>"}],
-//    "rate_limit_per_minute": 1200, "session_hours": 12}
-// `saleslake serve --hash-password` and `--new-api-key` print the stored forms.
 #pragma once
 
 #include <cstdint>
@@ -27,15 +20,19 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/credentials.h"
 #include "base/status.h"
 #include "web/http_exchange.h"
 
 namespace saleslake::web {
 
-enum class Role { kViewer = 1, kAnalyst = 2, kAdmin = 3 };
-
-std::string_view RoleName(Role role);
-Result<Role> ParseRole(std::string_view text);
+using auth::HashPassword;
+using auth::NewApiKey;
+using auth::ParseRole;
+using auth::Role;
+using auth::RoleName;
+using auth::Sha256Hex;
+using auth::VerifyPassword;
 
 struct Principal {
   std::string name;  // user or key name; "open" in open mode
@@ -44,13 +41,6 @@ struct Principal {
   std::string csrf;      // the session's CSRF token
 };
 
-// "pbkdf2-sha256$<iterations>$<salt base64>$<hash base64>" for `password`.
-std::string HashPassword(std::string_view password, int iterations = 210'000);
-bool VerifyPassword(std::string_view password, std::string_view stored);
-// A new API key ("slk_" + 43 base64url characters) and its stored form (SHA-256, hex).
-std::pair<std::string, std::string> NewApiKey();
-std::string Sha256Hex(std::string_view data);
-
 class AccessControl {
  public:
   // Every request is admin: loopback with nothing configured.
@@ -58,9 +48,12 @@ class AccessControl {
   // Parses the configuration JSON (`where` names it in errors). At least one user or key.
   static Result<std::unique_ptr<AccessControl>> FromJson(std::string_view json,
                                                          std::string_view where);
+  explicit AccessControl(std::shared_ptr<const auth::Credentials> credentials);
   ~AccessControl();
 
   bool open() const { return open_; }
+  // The users and keys (null in open mode), for the other fronts of the server.
+  std::shared_ptr<const auth::Credentials> credentials() const { return credentials_; }
 
   // Checks the request's credentials, role, rate and (POST) origin + CSRF. On refusal fills *res
   // (401, 403, 415 or 429 with a JSON error) and returns false.
@@ -76,14 +69,6 @@ class AccessControl {
   void SetRateLimitForTesting(int per_minute) { rate_per_minute_ = per_minute; }
 
  private:
-  struct User {
-    std::string name, password_hash;
-    Role role;
-  };
-  struct Key {
-    std::string name, sha256;
-    Role role;
-  };
   struct SessionState {
     std::string user;
     Role role;
@@ -102,8 +87,7 @@ class AccessControl {
   bool CheckPost(const Request& req, const Principal& who, Response* res);
 
   bool open_ = false;
-  std::vector<User> users_;
-  std::vector<Key> keys_;
+  std::shared_ptr<const auth::Credentials> credentials_;
   int rate_per_minute_ = 1200;
   int64_t session_micros_ = int64_t{12} * 3600 * 1'000'000;
 

@@ -111,6 +111,12 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
   return Status::OK();
 }
 
+Result<sql::pgwire::LakeTables> LakeServices::PgTables() {
+  std::lock_guard<std::mutex> lock(mu_);
+  SL_RETURN_IF_ERROR(Sync());
+  return sql::pgwire::LakeTables{synced_seq_, store_->fs(), tables_};
+}
+
 Result<std::string> LakeServices::CatalogJson(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   SL_RETURN_IF_ERROR(Sync());

@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "sql/pgwire/pg_session.h"
 #include "table/lake_table.h"
 #include "web/dashboard/dashboard_api.h"
 #include "web/dashboard/snapshot_store.h"
@@ -35,6 +36,9 @@ class LakeServices {
   Result<std::string> CatalogJson(const std::string& table);
   // DDL of one table ("" = every table) in one dialect (athena, trino, spark, hive, duckdb).
   Result<std::string> Ddl(const std::string& table, const std::string& dialect);
+
+  // The tables for the PostgreSQL front: the catalog's, brought up to date first.
+  Result<sql::pgwire::LakeTables> PgTables();
 
   // Wires the three into the API's options.
   void AddTo(DashboardApiOptions* options);

@@ -5,10 +5,12 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "sql/pgwire/pg_server.h"
 #include "io/file_system.h"
 #include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_once.h"
@@ -78,13 +80,43 @@ Status RunDashboardServer(DashboardServerOptions options) {
   DashboardApi api(&store, options.access.get(), std::move(options.api));
   api.AddRoutes(&server);
   AddStaticAssets(&server);
+  std::unique_ptr<sql::pgwire::PgServer> pg;
+  std::thread pg_thread;
+  if (options.pg_listen.port >= 0) {
+    if (options.access->open() && !IsLoopbackHost(options.pg_listen.host)) {
+      return Status::InvalidArgument(
+          "--pg-listen " + options.pg_listen.ToString() +
+          " (reachable from other machines) needs users or API keys: give --auth-file FILE or "
+          "SALESLAKE_AUTH (see docs/pg-wire.md), or listen on 127.0.0.1");
+    }
+    sql::pgwire::PgServerOptions pg_options;
+    pg_options.host = options.pg_listen.host;
+    pg_options.port = options.pg_listen.port;
+    pg_options.credentials = options.access->credentials();
+    pg_options.tls_cert = options.pg_tls_cert;
+    pg_options.tls_key = options.pg_tls_key;
+    pg_options.max_connections = options.pg_max_connections;
+    pg_options.tables = [&services] { return services.PgTables(); };
+    pg = std::make_unique<sql::pgwire::PgServer>(std::move(pg_options));
+    SL_RETURN_IF_ERROR(pg->Listen());
+  }
+  auto stop_all = [&server, &pg] {
+    server.Shutdown();
+    if (pg) pg->Shutdown();
+  };
   {
     std::lock_guard<std::mutex> lock(stop_mu);
-    stop_server = [&server] { server.Shutdown(); };
-    if (stop_requested) server.Shutdown();
+    stop_server = stop_all;
+    if (stop_requested) stop_all();
   }
-  if (options.set_shutdown) options.set_shutdown([&server] { server.Shutdown(); });
+  if (options.set_shutdown) options.set_shutdown(stop_all);
   SL_RETURN_IF_ERROR(server.Listen());
+  if (pg) {
+    pg_thread = std::thread([&pg] { pg->Run(); });
+    log::Info("serve.pg_listening", {{"port", std::to_string(pg->port())},
+                                     {"host", options.pg_listen.host}});
+    if (options.on_pg_listening) options.on_pg_listening(pg->port());
+  }
   store.StartPolling(options.poll_micros);
   log::Info("serve.listening", {{"url", server.url()},
                                 {"lake", fs->root_uri()},
@@ -94,6 +126,10 @@ Status RunDashboardServer(DashboardServerOptions options) {
   {
     std::lock_guard<std::mutex> lock(stop_mu);
     stop_server = nullptr;
+  }
+  if (pg) {
+    pg->Shutdown();
+    if (pg_thread.joinable()) pg_thread.join();
   }
   store.Stop();
   if (options.set_shutdown) options.set_shutdown(nullptr);
@@ -107,7 +143,8 @@ int ServeCommand(int argc, char** argv) {
       "from the rollups, held in memory and reloaded when a new commit lands. On loopback with no "
       "users configured it is open; anywhere else it needs --auth-file (or SALESLAKE_AUTH)."};
   std::string lake, listen = "127.0.0.1:8000", auth_file, auth_json, poll = "1s", run_api;
-  int workers = 32, run_batches = 1;
+  std::string pg_listen, pg_tls_cert, pg_tls_key;
+  int workers = 32, run_batches = 1, pg_max_connections = 64;
   bool hash_password = false, new_api_key = false;
   AddLakeFlag(&app, &lake);
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -125,6 +162,15 @@ int ServeCommand(int argc, char** argv) {
   app.add_option("--run-batches", run_batches, "batches per \"run now\" with --run-api")
       ->default_val(run_batches)
       ->check(CLI::Range(1, 1000));
+  app.add_option("--pg-listen", pg_listen,
+                 "also speak the PostgreSQL wire protocol on HOST:PORT (e.g. 127.0.0.1:5433) for "
+                 "psql and BI tools (docs/pg-wire.md)");
+  app.add_option("--pg-tls-cert", pg_tls_cert, "PEM certificate (chain) for TLS on --pg-listen");
+  app.add_option("--pg-tls-key", pg_tls_key, "PEM private key for TLS on --pg-listen");
+  app.add_option("--pg-max-connections", pg_max_connections,
+                 "PostgreSQL connections served at once")
+      ->default_val(pg_max_connections)
+      ->check(CLI::Range(1, 1000));
   app.add_flag("--hash-password", hash_password,
                "read a password from stdin, print its password_hash for the auth file, exit");
   app.add_flag("--new-api-key", new_api_key,
@@ -132,7 +178,8 @@ int ServeCommand(int argc, char** argv) {
   return RunCommand(
       app, "serve",
       "saleslake serve --lake ./lake --listen 127.0.0.1:8000     # then open the URL\n"
-      "  saleslake serve --listen 0.0.0.0:8000 --auth-file auth.json",
+      "  saleslake serve --listen 0.0.0.0:8000 --auth-file auth.json\n"
+      "  saleslake serve --pg-listen 127.0.0.1:5433   # then: psql -h 127.0.0.1 -p 5433",
       argc, argv, [&]() -> Status {
         if (hash_password) {
           std::string password;
@@ -152,6 +199,19 @@ int ServeCommand(int argc, char** argv) {
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
         options.lake_uri = lake;
         options.workers = workers;
+        if (!pg_listen.empty()) {
+          SL_ASSIGN_OR_RETURN(options.pg_listen, ParseListenAddress(pg_listen));
+          options.pg_tls_cert = pg_tls_cert;
+          options.pg_tls_key = pg_tls_key;
+          options.pg_max_connections = pg_max_connections;
+          options.on_pg_listening = [host = options.pg_listen.host](int port) {
+            std::printf("saleslake serve: PostgreSQL protocol on %s:%d  (psql -h %s -p %d)\n",
+                        host.c_str(), port, host.c_str(), port);
+            std::fflush(stdout);
+          };
+        } else if (!pg_tls_cert.empty() || !pg_tls_key.empty()) {
+          return Status::InvalidArgument("--pg-tls-cert/--pg-tls-key need --pg-listen");
+        }
         DashboardRunOptions once{lake, run_api, run_batches};
         options.api.run_now = [once]() { return RunDashboardPipeline(once).status(); };
         options.on_listening = [](const std::string& url) {

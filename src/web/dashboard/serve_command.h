@@ -29,6 +29,12 @@ struct DashboardServerOptions {
   // `set_shutdown(nullptr)` is called before the server goes away.
   bool handle_signals = true;
   std::function<void(std::function<void()> shutdown)> set_shutdown;
+  // The PostgreSQL wire protocol beside the dashboard (--pg-listen); port < 0: off.
+  ListenAddress pg_listen{"127.0.0.1", -1};
+  std::string pg_tls_cert, pg_tls_key;
+  int pg_max_connections = 64;
+  // Called once the PostgreSQL server listens, with its port.
+  std::function<void(int port)> on_pg_listening;
 };
 
 // Loads the lake, serves the dashboard and its API until SIGINT/SIGTERM.
