@@ -374,6 +374,15 @@ void PgServer::Serve(int fd, std::string peer, bool loopback_peer) {
       server->backends_.erase(pid);
     }
   } unregister{this, pid};
+  struct LogClose {
+    const Session& session;
+    const std::string& peer;
+    ~LogClose() {
+      log::Info("pg.disconnected", {{"peer", peer},
+                                    {"statements", std::to_string(session.statements_run())},
+                                    {"binary_results", std::to_string(session.binary_results())}});
+    }
+  } log_close{session, peer};
   log::Info("pg.connected", {{"peer", peer}, {"user", who.user}, {"role", role},
                              {"tls", conn.tls() ? "yes" : "no"}});
 

@@ -66,6 +66,7 @@ Result<std::shared_ptr<QueryEngine>> Session::Engine() {
 
 bool Session::Run(Portal& portal, int64_t max_rows, Failure* failure) {
   portal.ran = true;
+  ++statements_run_;
   const StatementKind& kind = portal.statement->kind;
   switch (kind.kind) {
     case StatementKind::kEmpty:
@@ -287,6 +288,12 @@ void Session::Bind(std::string_view body, MessageWriter& out) {
   std::string error;
   if (!SubstituteParameters(st.sql, literals, &portal.sql, &error)) {
     return Fail({"42P02", error}, out);
+  }
+  for (int16_t f : portal.formats) {
+    if (f == 1) {
+      ++binary_results_;
+      break;
+    }
   }
   portals_[m->portal] = std::move(portal);
   out.Begin('2');

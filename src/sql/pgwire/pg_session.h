@@ -53,6 +53,9 @@ class Session {
   void Cancel();
 
   char transaction_status() const { return status_; }
+  // For the connection's log line: statements run, and portals asked for binary results.
+  int64_t statements_run() const { return statements_run_; }
+  int64_t binary_results() const { return binary_results_; }
 
  private:
   struct Statement {
@@ -99,6 +102,8 @@ class Session {
   std::map<std::string, Portal> portals_;
   bool skipping_ = false;  // after an error in the extended flow, until Sync
   char status_ = 'I';      // I idle, T in a transaction block, E failed transaction block
+  int64_t statements_run_ = 0;
+  int64_t binary_results_ = 0;
 
   std::mutex engine_mu_;  // engine_ (Cancel reads it from another thread)
   std::shared_ptr<QueryEngine> engine_;
