@@ -55,8 +55,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.statement_timeout_seconds = 0.2;
   options.max_rows = 1000;
   options.max_result_bytes = 1 << 20;
-  Session session([] { return Result<LakeTables>(LakeTables{1, fs, {}}); }, CatalogSession{},
-                  options);
+  Session session(
+      [] {
+        return Result<LakeTables>(LakeTables{1, fs, {}});
+      },
+      CatalogSession{}, options);
   MessageWriter out;
   int messages = 0;
   while (in.size() >= 5 && messages++ < 64) {

@@ -66,8 +66,8 @@ TEST(CredentialsTest, ScramSignsInWithTheStoredPasswordHash) {
     const std::string without_proof = "c=biws,r=" + nonce;
     const std::string auth_message = first_bare + "," + server_first + "," + without_proof;
     PasswordHash salt = *ParsePasswordHash(stored);
-    return server.ClientFinal(without_proof + ",p=" +
-                              ScramClientProof(password, salt, auth_message));
+    return server.ClientFinal(without_proof +
+                              ",p=" + ScramClientProof(password, salt, auth_message));
   };
   Result<std::string> ok = run("correct horse");
   ASSERT_TRUE(ok.ok()) << ok.status().message();

@@ -68,8 +68,8 @@ Result<std::string> ScramServer::ClientFirst(std::string_view message) {
   if (!nonce || nonce->empty()) return Refuse("the client-first message has no nonce");
   if (client_first_bare_.starts_with("m=")) return Refuse("extensions are not supported");
   nonce_ = std::string(*nonce) + RandomToken(18);
-  server_first_ = "r=" + nonce_ + ",s=" + Base64(used_.salt) +
-                  ",i=" + std::to_string(used_.iterations);
+  server_first_ =
+      "r=" + nonce_ + ",s=" + Base64(used_.salt) + ",i=" + std::to_string(used_.iterations);
   return server_first_;
 }
 
@@ -86,8 +86,8 @@ Result<std::string> ScramServer::ClientFinal(std::string_view message) {
   if (*nonce != nonce_) return Refuse("the nonce does not match");
   Result<std::string> proof = Unbase64(message.substr(proof_at + 3));
   if (!proof.ok() || proof->size() != SHA256_DIGEST_LENGTH) return Refuse("malformed proof");
-  const std::string auth_message = client_first_bare_ + "," + server_first_ + "," +
-                                   std::string(message.substr(0, proof_at));
+  const std::string auth_message =
+      client_first_bare_ + "," + server_first_ + "," + std::string(message.substr(0, proof_at));
   const std::string client_key = Hmac(used_.salted_hash, "Client Key");
   const std::string stored_key = Sha256(client_key);
   const std::string signature = Hmac(stored_key, auth_message);

@@ -59,6 +59,26 @@ public class PgJdbcCheck {
           System.out.println("{\"run\":" + run + ",\"rows\":[" + rows + "]}");
         }
       }
+      // Lake columns (int8, numeric, timestamp, date-less text) come back binary once prepared.
+      String direct = "SELECT transaction_id, quantity, total, timestamp FROM sales "
+          + "WHERE store_id = ? AND quantity = ? ORDER BY transaction_id LIMIT 25";
+      try (PreparedStatement ps = c.prepareStatement(direct)) {
+        for (int run = 1; run <= 8; run++) {
+          ps.setString(1, args.length > 3 ? args[3] : "S001");
+          ps.setLong(2, 3);
+          StringBuilder rows = new StringBuilder();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows.append(rows.length() > 0 ? "," : "")
+                  .append("[").append(quote(rs.getString(1))).append(",")
+                  .append(rs.getLong(2)).append(",")
+                  .append(quote(rs.getBigDecimal(3).toPlainString())).append(",")
+                  .append(quote(String.valueOf(rs.getTimestamp(4)))).append("]");
+            }
+          }
+          System.out.println("{\"direct\":" + run + ",\"rows\":[" + rows + "]}");
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS INTEGER) + 1 AS x, ?::text AS y")) {
         ps.setInt(1, 41);
         ps.setString(2, "it's");

@@ -30,7 +30,7 @@ struct TypeRow {
   const char* name;
   int len;
   char category;
-  int64_t array;  // its array type (0: none)
+  int64_t array;       // its array type (0: none)
   const char* format;  // format_type's spelling
 };
 // The types a result column or a lake column can have, and the few more drivers ask about.
@@ -133,8 +133,7 @@ constexpr CatalogTable kCatalogTables[] = {
     {"pg_catalog", "pg_proc", 1255,
      "oid OID, proname NAME, pronamespace OID, proowner OID, prolang OID, prokind CHAR, "
      "proretset BOOLEAN, prorettype OID, proargtypes TEXT, pronargs SMALLINT"},
-    {"pg_catalog", "pg_enum", 3501,
-     "oid OID, enumtypid OID, enumsortorder REAL, enumlabel NAME"},
+    {"pg_catalog", "pg_enum", 3501, "oid OID, enumtypid OID, enumsortorder REAL, enumlabel NAME"},
     {"pg_catalog", "pg_tables", 12004,
      "schemaname NAME, tablename NAME, tableowner NAME, tablespace NAME, hasindexes BOOLEAN, "
      "hasrules BOOLEAN, hastriggers BOOLEAN, rowsecurity BOOLEAN"},
@@ -159,8 +158,7 @@ constexpr CatalogTable kCatalogTables[] = {
      "pubupdate BOOLEAN, pubdelete BOOLEAN, pubtruncate BOOLEAN, pubviaroot BOOLEAN"},
     {"pg_catalog", "pg_publication_rel", 6106,
      "oid OID, prpubid OID, prrelid OID, prqual TEXT, prattrs TEXT"},
-    {"pg_catalog", "pg_publication_namespace", 6237,
-     "oid OID, pnpubid OID, pnnspid OID"},
+    {"pg_catalog", "pg_publication_namespace", 6237, "oid OID, pnpubid OID, pnnspid OID"},
     {"pg_catalog", "pg_trigger", 2620,
      "oid OID, tgrelid OID, tgparentid OID, tgname NAME, tgfoid OID, tgtype SMALLINT, "
      "tgenabled CHAR, tgisinternal BOOLEAN"},
@@ -235,7 +233,9 @@ void ResultText(sqlite3_context* ctx, const std::string& s) {
   sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
 
-FunctionData* Data(sqlite3_context* ctx) { return static_cast<FunctionData*>(sqlite3_user_data(ctx)); }
+FunctionData* Data(sqlite3_context* ctx) {
+  return static_cast<FunctionData*>(sqlite3_user_data(ctx));
+}
 
 void Version(sqlite3_context* ctx, int, sqlite3_value**) { ResultText(ctx, kVersionString); }
 void CurrentSchema(sqlite3_context* ctx, int, sqlite3_value**) { ResultText(ctx, "public"); }
@@ -263,14 +263,17 @@ void True(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 
 void False(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 0); }
 void Null(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_null(ctx); }
 void Zero(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int64(ctx, 0); }
-void Identity(sqlite3_context* ctx, int, sqlite3_value** argv) { sqlite3_result_value(ctx, argv[0]); }
+void Identity(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  sqlite3_result_value(ctx, argv[0]);
+}
 void Owner(sqlite3_context* ctx, int, sqlite3_value**) { ResultText(ctx, "saleslake"); }
 void Encoding(sqlite3_context* ctx, int, sqlite3_value**) { ResultText(ctx, "UTF8"); }
 
 void FormatType(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
   const int64_t oid = sqlite3_value_int64(argv[0]);
-  const int64_t mod = sqlite3_value_type(argv[1]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[1]);
+  const int64_t mod =
+      sqlite3_value_type(argv[1]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[1]);
   const TypeRow* t = TypeByOid(oid);
   if (t == nullptr) return ResultText(ctx, "???");
   std::string s = t->format;
@@ -330,8 +333,10 @@ void Bool(sqlite3_context* ctx, int, sqlite3_value** argv) {
   }
   std::string s = Text(argv[0]);
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s == "t" || s == "true" || s == "yes" || s == "on" || s == "1") return sqlite3_result_int(ctx, 1);
-  if (s == "f" || s == "false" || s == "no" || s == "off" || s == "0") return sqlite3_result_int(ctx, 0);
+  if (s == "t" || s == "true" || s == "yes" || s == "on" || s == "1")
+    return sqlite3_result_int(ctx, 1);
+  if (s == "f" || s == "false" || s == "no" || s == "off" || s == "0")
+    return sqlite3_result_int(ctx, 0);
   sqlite3_result_error(ctx, ("invalid input syntax for type boolean: \"" + s + "\"").c_str(), -1);
 }
 
@@ -422,8 +427,8 @@ void QuoteIdent(sqlite3_context* ctx, int, sqlite3_value** argv) {
   const std::string s = Text(argv[0]);
   bool plain = !s.empty() && (std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_');
   for (char c : s) {
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
-        c != '_') {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '_') {
       plain = false;
     }
   }
@@ -489,6 +494,10 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"pg_backend_pid", 0, Zero},
       {"txid_current", 0, Zero},
       {"array_to_string", -1, Identity},
+      {"array_upper", -1, Null},
+      {"array_lower", -1, Null},
+      {"array_length", -1, Null},
+      {"pg_relation_is_publishable", 1, False},
       {"quote_ident", 1, QuoteIdent},
       {"pg_regclass", 1, RegClass},
       {"pg_regtype", 1, RegType},
@@ -502,8 +511,7 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"regexp", 2, Regexp},
   };
   for (const Fn& f : fns) {
-    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS |
-                      (f.fn == Now ? 0 : SQLITE_DETERMINISTIC);
+    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.fn == Now ? 0 : SQLITE_DETERMINISTIC);
     if (sqlite3_create_function_v2(db, f.name, f.args, flags, data, f.fn, nullptr, nullptr,
                                    nullptr) != SQLITE_OK) {
       return Status::Internal(fmt::format("registering {}: {}", f.name, sqlite3_errmsg(db)));
@@ -537,9 +545,8 @@ void AddRelation(std::string* sql, int64_t oid, int64_t ns, const std::string& s
       "INSERT INTO pg_catalog.pg_class VALUES({},{},{},0,0,{},2,{},0,0,{},0,0,0,0,'p','r',{},0,"
       "0,0,0,0,0,1,'d',0,0,0,0,NULL,NULL,NULL);\n",
       oid, Q(name), ns, kOwner, oid, rows, columns.size());
-  *sql += fmt::format(
-      "INSERT INTO pg_catalog.pg_tables VALUES({},{},'saleslake',NULL,0,0,0,0);\n", Q(schema),
-      Q(name));
+  *sql += fmt::format("INSERT INTO pg_catalog.pg_tables VALUES({},{},'saleslake',NULL,0,0,0,0);\n",
+                      Q(schema), Q(name));
   *sql += fmt::format(
       "INSERT INTO information_schema.tables VALUES({},{},{},'BASE TABLE',NULL,NULL,NULL,NULL,"
       "NULL,'NO','NO',NULL);\n",
@@ -578,7 +585,8 @@ std::vector<ColumnRow> ParseColumns(std::string_view decl) {
   size_t start = 0;
   while (start < decl.size()) {
     size_t comma = decl.find(',', start);
-    std::string_view one = decl.substr(start, comma == std::string_view::npos ? decl.npos : comma - start);
+    std::string_view one =
+        decl.substr(start, comma == std::string_view::npos ? decl.npos : comma - start);
     while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
     const size_t sp = one.find(' ');
     out.push_back({std::string(one.substr(0, sp)),
@@ -664,10 +672,10 @@ QueryEngine::Setup CatalogSetup(const std::vector<table::LakeTable>& tables,
       sql += fmt::format(
           "INSERT INTO pg_catalog.pg_type VALUES({},{},{},{},{},{},'b',{},0,1,',',0,NULL,0,{},{},"
           "{},{},{},NULL,NULL,NULL,'i','p',0,0,-1,0,{},NULL,NULL,NULL);\n",
-          t.oid, Q(t.name), kPgCatalogNs, kOwner, t.len, byval ? 1 : 0, Q(std::string(1, t.category)),
-          t.array, Q(std::string(t.name) + "in"), Q(std::string(t.name) + "out"),
-          Q(std::string(t.name) + "recv"), Q(std::string(t.name) + "send"),
-          t.category == 'S' ? 100 : 0);
+          t.oid, Q(t.name), kPgCatalogNs, kOwner, t.len, byval ? 1 : 0,
+          Q(std::string(1, t.category)), t.array, Q(std::string(t.name) + "in"),
+          Q(std::string(t.name) + "out"), Q(std::string(t.name) + "recv"),
+          Q(std::string(t.name) + "send"), t.category == 'S' ? 100 : 0);
       if (t.array != 0) {
         sql += fmt::format(
             "INSERT INTO pg_catalog.pg_type VALUES({},{},{},{},-1,0,'b','A',0,1,',',0,NULL,{},0,"
@@ -677,15 +685,14 @@ QueryEngine::Setup CatalogSetup(const std::vector<table::LakeTable>& tables,
       }
     }
     for (const auto& [name, value] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"server_version", kServerVersion},
-             {"server_version_num", "150000"},
-             {"max_index_keys", "32"},
-             {"max_identifier_length", "63"},
-             {"TimeZone", "UTC"},
-             {"DateStyle", "ISO, MDY"},
-             {"standard_conforming_strings", "on"},
-             {"search_path", "\"$user\", public"}}) {
+         std::vector<std::pair<std::string, std::string>>{{"server_version", kServerVersion},
+                                                          {"server_version_num", "150000"},
+                                                          {"max_index_keys", "32"},
+                                                          {"max_identifier_length", "63"},
+                                                          {"TimeZone", "UTC"},
+                                                          {"DateStyle", "ISO, MDY"},
+                                                          {"standard_conforming_strings", "on"},
+                                                          {"search_path", "\"$user\", public"}}) {
       sql += fmt::format(
           "INSERT INTO pg_catalog.pg_settings (name, setting, context, vartype, source) "
           "VALUES({},{},'internal','string','default');\n",
@@ -714,10 +721,9 @@ QueryEngine::Setup CatalogSetup(const std::vector<table::LakeTable>& tables,
     FunctionData* raw = data.get();
     SL_RETURN_IF_ERROR(RegisterFunctions(db, raw));
     // The function data lives as long as the connection: a no-op function owns it.
-    if (sqlite3_create_function_v2(db, "pg_catalog_owner", 0, SQLITE_UTF8, data.release(), Zero,
-                                   nullptr, nullptr,
-                                   [](void* p) { delete static_cast<FunctionData*>(p); }) !=
-        SQLITE_OK) {
+    if (sqlite3_create_function_v2(
+            db, "pg_catalog_owner", 0, SQLITE_UTF8, data.release(), Zero, nullptr, nullptr,
+            [](void* p) { delete static_cast<FunctionData*>(p); }) != SQLITE_OK) {
       return Status::Internal("registering the catalog's functions failed");
     }
     return Status::OK();

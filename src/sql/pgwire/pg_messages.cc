@@ -9,7 +9,8 @@ class Reader {
   explicit Reader(std::string_view data) : data_(data) {}
   bool Int16(int16_t* v) {
     if (data_.size() < 2) return false;
-    *v = static_cast<int16_t>((static_cast<uint8_t>(data_[0]) << 8) | static_cast<uint8_t>(data_[1]));
+    *v = static_cast<int16_t>((static_cast<uint8_t>(data_[0]) << 8) |
+                              static_cast<uint8_t>(data_[1]));
     data_.remove_prefix(2);
     return true;
   }
@@ -199,7 +200,8 @@ void MessageWriter::Int16(int16_t v) {
 
 void MessageWriter::Int32(int32_t v) {
   const auto u = static_cast<uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<char>((u >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out_.push_back(static_cast<char>((u >> shift) & 0xff));
 }
 
 void MessageWriter::CString(std::string_view s) {

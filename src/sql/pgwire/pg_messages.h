@@ -37,7 +37,7 @@ struct ParseMessage {  // 'P'
 };
 struct BindMessage {  // 'B'
   std::string portal, statement;
-  std::vector<int16_t> parameter_formats;           // 0, 1 or n entries
+  std::vector<int16_t> parameter_formats;          // 0, 1 or n entries
   std::vector<std::optional<std::string>> values;  // nullopt: NULL
   std::vector<int16_t> result_formats;             // 0, 1 or n entries
 };

@@ -99,9 +99,7 @@ class PgServer::Connection {
     }
     return true;
   }
-  bool Buffered() const {
-    return pos_ < buf_.size() || (ssl_ != nullptr && SSL_pending(ssl_) > 0);
-  }
+  bool Buffered() const { return pos_ < buf_.size() || (ssl_ != nullptr && SSL_pending(ssl_) > 0); }
 
   bool Write(const std::string& data) {
     size_t done = 0;
@@ -195,9 +193,8 @@ Status PgServer::Listen() {
   sockaddr_storage bound{};
   socklen_t len = sizeof(bound);
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
-  port_ = bound.ss_family == AF_INET6
-              ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-              : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                      : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   return Status::OK();
 }
 
@@ -315,8 +312,9 @@ void PgServer::Serve(int fd, std::string peer, bool loopback_peer) {
     std::optional<auth::Role> granted;
     if (key_name != nullptr) {
       if (!conn.tls() && !loopback_peer) {
-        return fatal("28000", "API keys are accepted only over TLS or from this machine: "
-                              "connect with sslmode=require (the server needs --pg-tls-cert)");
+        return fatal("28000",
+                     "API keys are accepted only over TLS or from this machine: "
+                     "connect with sslmode=require (the server needs --pg-tls-cert)");
       }
       w.clear();
       WriteAuthentication(w, kAuthCleartext);
@@ -383,16 +381,16 @@ void PgServer::Serve(int fd, std::string peer, bool loopback_peer) {
                                     {"binary_results", std::to_string(session.binary_results())}});
     }
   } log_close{session, peer};
-  log::Info("pg.connected", {{"peer", peer}, {"user", who.user}, {"role", role},
-                             {"tls", conn.tls() ? "yes" : "no"}});
+  log::Info(
+      "pg.connected",
+      {{"peer", peer}, {"user", who.user}, {"role", role}, {"tls", conn.tls() ? "yes" : "no"}});
 
   w.clear();
   WriteAuthentication(w, kAuthOk);
-  for (const char* name : {"server_version", "server_encoding", "client_encoding", "DateStyle",
-                           "IntervalStyle", "TimeZone", "integer_datetimes",
-                           "standard_conforming_strings", "is_superuser",
-                           "session_authorization", "default_transaction_read_only",
-                           "in_hot_standby"}) {
+  for (const char* name :
+       {"server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle",
+        "TimeZone", "integer_datetimes", "standard_conforming_strings", "is_superuser",
+        "session_authorization", "default_transaction_read_only", "in_hot_standby"}) {
     std::string lower = name;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     WriteParameterStatus(w, name, SettingValue(lower, who));
@@ -422,8 +420,8 @@ void PgServer::Serve(int fd, std::string peer, bool loopback_peer) {
     if (!go_on) return;
     // Replies go out when the client has sent nothing more (pipelined messages are answered
     // together), and at least at every Sync, Flush and Query.
-    if (w.size() > 0 && (!conn.Buffered() || type == 'S' || type == 'H' || type == 'Q' ||
-                         w.size() > (1 << 20))) {
+    if (w.size() > 0 &&
+        (!conn.Buffered() || type == 'S' || type == 'H' || type == 'Q' || w.size() > (1 << 20))) {
       if (!conn.Write(w.buffer())) return;
       w.clear();
     }

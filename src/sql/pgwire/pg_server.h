@@ -30,9 +30,9 @@ namespace saleslake::sql::pgwire {
 
 struct PgServerOptions {
   std::string host = "127.0.0.1";
-  int port = 5433;  // 0: any free port (port() says which)
+  int port = 5433;                                       // 0: any free port (port() says which)
   std::shared_ptr<const auth::Credentials> credentials;  // null: open (loopback only)
-  std::string tls_cert, tls_key;                          // PEM files; both or neither
+  std::string tls_cert, tls_key;                         // PEM files; both or neither
   int max_connections = 64;
   double startup_timeout_seconds = 10;
   SessionOptions session;

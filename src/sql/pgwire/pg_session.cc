@@ -55,9 +55,9 @@ Result<std::shared_ptr<QueryEngine>> Session::Engine() {
     std::lock_guard<std::mutex> lock(engine_mu_);
     if (engine_ && engine_generation_ == tables.generation) return engine_;
   }
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<QueryEngine> fresh,
-                      QueryEngine::Open(tables.fs, tables.tables,
-                                        CatalogSetup(tables.tables, who_)));
+  SL_ASSIGN_OR_RETURN(
+      std::unique_ptr<QueryEngine> fresh,
+      QueryEngine::Open(tables.fs, tables.tables, CatalogSetup(tables.tables, who_)));
   std::lock_guard<std::mutex> lock(engine_mu_);
   engine_ = std::move(fresh);
   engine_generation_ = tables.generation;
@@ -112,7 +112,8 @@ bool Session::Run(Portal& portal, int64_t max_rows, Failure* failure) {
       Result<QueryResult> r = (*engine)->Execute(rewritten, q, &where);
       if (!r.ok()) {
         *failure = {SqlState(r.status()), r.status().message()};
-        if (r.status().code() == StatusCode::kTimeout && Contains(failure->message, "interrupted")) {
+        if (r.status().code() == StatusCode::kTimeout &&
+            Contains(failure->message, "interrupted")) {
           failure->message = "canceling statement due to user request";
         }
         if (rewritten == portal.sql && where.offset >= 0) failure->position = where.offset + 1;
@@ -129,7 +130,8 @@ bool Session::Run(Portal& portal, int64_t max_rows, Failure* failure) {
     }
   }
   portal.types = portal.statement->types ? *portal.statement->types : ColumnTypes(portal.result);
-  if (portal.types.size() != portal.result.columns.size()) portal.types = ColumnTypes(portal.result);
+  if (portal.types.size() != portal.result.columns.size())
+    portal.types = ColumnTypes(portal.result);
   if (!portal.statement->types) portal.statement->types = portal.types;
   portal.tag = "SELECT";
   return true;
@@ -146,7 +148,7 @@ void Session::SendRowDescription(const Portal& portal, MessageWriter& out) {
     out.Int32(static_cast<int32_t>(t.oid));
     out.Int16(t.size);
     out.Int32(t.modifier);
-    const int16_t format = portal.formats.empty()        ? 0
+    const int16_t format = portal.formats.empty()       ? 0
                            : portal.formats.size() == 1 ? portal.formats[0]
                            : i < portal.formats.size()  ? portal.formats[i]
                                                         : 0;
@@ -164,12 +166,12 @@ bool Session::SendRows(Portal& portal, size_t limit, MessageWriter& out, Failure
     out.Begin('D');
     out.Int16(static_cast<int16_t>(ncols));
     for (size_t c = 0; c < ncols; ++c) {
-      const bool binary = portal.formats.size() == 1   ? portal.formats[0] == 1
+      const bool binary = portal.formats.size() == 1  ? portal.formats[0] == 1
                           : c < portal.formats.size() ? portal.formats[c] == 1
                                                       : false;
       const Value& v = portal.result.rows[r][c];
-      std::optional<std::string> cell =
-          binary ? EncodeBinary(v, portal.types[c], &error) : EncodeText(v, portal.types[c], &error);
+      std::optional<std::string> cell = binary ? EncodeBinary(v, portal.types[c], &error)
+                                               : EncodeText(v, portal.types[c], &error);
       if (!error.empty()) {
         *failure = {"22P02", "column \"" + portal.result.columns[c].name + "\": " + error};
         return false;
@@ -209,8 +211,9 @@ void Session::SimpleQuery(std::string_view text, MessageWriter& out) {
     statement->sql = sql;
     statement->kind = Classify(sql);
     if (status_ == 'E' && statement->kind.tag != "ROLLBACK" && statement->kind.tag != "COMMIT") {
-      Fail({"25P02", "current transaction is aborted, commands ignored until end of transaction "
-                     "block"},
+      Fail({"25P02",
+            "current transaction is aborted, commands ignored until end of transaction "
+            "block"},
            out);
       break;
     }
@@ -263,8 +266,8 @@ void Session::Bind(std::string_view body, MessageWriter& out) {
     return Fail({"26000", "prepared statement \"" + m->statement + "\" does not exist"}, out);
   }
   const Statement& st = *it->second;
-  const size_t wanted = static_cast<size_t>(std::max<int>(CountParameters(st.sql),
-                                                          static_cast<int>(st.parameter_types.size())));
+  const size_t wanted = static_cast<size_t>(
+      std::max<int>(CountParameters(st.sql), static_cast<int>(st.parameter_types.size())));
   if (m->values.size() != wanted) {
     return Fail({"08P01", fmt::format("bind message supplies {} parameters, but prepared statement "
                                       "\"{}\" requires {}",
@@ -273,7 +276,7 @@ void Session::Bind(std::string_view body, MessageWriter& out) {
   }
   std::vector<std::string> literals;
   for (size_t i = 0; i < m->values.size(); ++i) {
-    const bool binary = m->parameter_formats.size() == 1 ? m->parameter_formats[0] == 1
+    const bool binary = m->parameter_formats.size() == 1  ? m->parameter_formats[0] == 1
                         : i < m->parameter_formats.size() ? m->parameter_formats[i] == 1
                                                           : false;
     const uint32_t oid = i < st.parameter_types.size() ? st.parameter_types[i] : 0;
@@ -360,8 +363,9 @@ void Session::Execute(std::string_view body, MessageWriter& out) {
   Portal& portal = it->second;
   if (status_ == 'E' && portal.statement->kind.tag != "ROLLBACK" &&
       portal.statement->kind.tag != "COMMIT") {
-    return Fail({"25P02", "current transaction is aborted, commands ignored until end of "
-                          "transaction block"},
+    return Fail({"25P02",
+                 "current transaction is aborted, commands ignored until end of "
+                 "transaction block"},
                 out);
   }
   Failure failure;
@@ -435,7 +439,8 @@ bool Session::Handle(char type, std::string_view body, MessageWriter& out) {
       Close(body, out);
       break;
     default:
-      Fail({"08P01", fmt::format("unexpected message type '{}'", type >= 32 && type < 127 ? type : '?')},
+      Fail({"08P01",
+            fmt::format("unexpected message type '{}'", type >= 32 && type < 127 ? type : '?')},
            out);
   }
   return true;

@@ -29,10 +29,10 @@ bool IsSym(const SqlToken& t, std::string_view s) {
 
 // Words that end an operand to the left of `::` rather than name a function before '('.
 bool IsKeyword(const SqlToken& t) {
-  static const char* kKeywords[] = {"select", "where", "and",  "or",    "not",  "in",   "on",
-                                    "from",   "when",  "then", "else",  "case", "as",   "by",
-                                    "having", "join",  "is",   "like",  "between", "exists",
-                                    "with",   "union", "all",  "any",   "distinct", "values"};
+  static const char* kKeywords[] = {
+      "select",  "where",  "and",  "or",    "not", "in",     "on",       "from",  "when",
+      "then",    "else",   "case", "as",    "by",  "having", "join",     "is",    "like",
+      "between", "exists", "with", "union", "all", "any",    "distinct", "values"};
   if (t.kind != SqlToken::kWord) return false;
   const std::string w = Lower(t.text);
   for (const char* k : kKeywords) {
@@ -147,8 +147,8 @@ bool SubstituteParameters(std::string_view sql, const std::vector<std::string>& 
     }
     const size_t n = t.text.size() > 6 ? 0 : static_cast<size_t>(std::stoi(t.text.substr(1)));
     if (n == 0 || n > literals.size()) {
-      *error = "there is no parameter " + t.text + " (" + std::to_string(literals.size()) +
-               " given)";
+      *error =
+          "there is no parameter " + t.text + " (" + std::to_string(literals.size()) + " given)";
       return false;
     }
     // Spaces around the literal: "-$1" with a negative value must not become "--5".
@@ -161,8 +161,8 @@ std::string QuoteLiteral(std::string_view value, bool may_be_number) {
   if (may_be_number && !value.empty() && value.size() < 40) {
     // A plain decimal number without leading zeros, so "007" stays a string.
     size_t i = value[0] == '-' ? 1 : 0;
-    bool ok = i < value.size() && IsDigit(value[i]) && !(value[i] == '0' && i + 1 < value.size() &&
-                                                          IsDigit(value[i + 1]));
+    bool ok = i < value.size() && IsDigit(value[i]) &&
+              !(value[i] == '0' && i + 1 < value.size() && IsDigit(value[i + 1]));
     bool dot = false;
     for (size_t j = i; ok && j < value.size(); ++j) {
       if (value[j] == '.' && !dot && j + 1 < value.size()) {
@@ -249,7 +249,99 @@ std::string RewritePostgres(std::string_view sql) {
     if (tok.kind != SqlToken::kSpace) t.push_back(std::move(tok));
   }
   bool changed = false;
+  // The index of the bracket closing the one opened at `open`, or t.size().
+  auto closing = [&](size_t open, std::string_view left, std::string_view right) {
+    int depth = 0;
+    for (size_t j = open; j < t.size(); ++j) {
+      if (IsSym(t[j], left)) ++depth;
+      if (IsSym(t[j], right) && --depth == 0) return j;
+    }
+    return t.size();
+  };
   for (size_t i = 0; i < t.size(); ++i) {
+    // Arrays: the catalog has none to offer, so array(...) and array[...] are NULL, and
+    // x = ANY(...) is x IN (...) over a subquery, the search path, or nothing.
+    if (Is(t[i], "array") && i + 1 < t.size() && (IsSym(t[i + 1], "(") || IsSym(t[i + 1], "["))) {
+      const size_t end = closing(i + 1, t[i + 1].text, IsSym(t[i + 1], "(") ? ")" : "]");
+      if (end < t.size()) {
+        t.erase(t.begin() + static_cast<long>(i) + 1, t.begin() + static_cast<long>(end) + 1);
+        t[i] = {SqlToken::kWord, "NULL"};
+        changed = true;
+        continue;
+      }
+    }
+    if (IsSym(t[i], "=") && i + 2 < t.size() && (Is(t[i + 1], "any") || Is(t[i + 1], "some")) &&
+        IsSym(t[i + 2], "(")) {
+      const size_t end = closing(i + 2, "(", ")");
+      if (end < t.size()) {
+        Tokens inside;
+        if (i + 3 < end && Is(t[i + 3], "select")) {
+          inside.assign(t.begin() + static_cast<long>(i) + 3, t.begin() + static_cast<long>(end));
+        } else if (i + 3 < end && Is(t[i + 3], "current_schemas")) {
+          inside = {{SqlToken::kString, "'pg_catalog'"},
+                    {SqlToken::kSymbol, ","},
+                    {SqlToken::kString, "'public'"}};
+        } else {
+          inside = {{SqlToken::kWord, "SELECT NULL WHERE 0"}};
+        }
+        t.erase(t.begin() + static_cast<long>(i), t.begin() + static_cast<long>(end) + 1);
+        inside.insert(inside.begin(), {{SqlToken::kWord, "IN"}, {SqlToken::kSymbol, "("}});
+        inside.push_back({SqlToken::kSymbol, ")"});
+        t.insert(t.begin() + static_cast<long>(i), inside.begin(), inside.end());
+        changed = true;
+        continue;
+      }
+    }
+    // x[i]: no arrays, so NULL.
+    if ((t[i].kind == SqlToken::kWord || t[i].kind == SqlToken::kQuotedIdent) && !IsKeyword(t[i]) &&
+        i + 1 < t.size() && IsSym(t[i + 1], "[") && !(i + 2 < t.size() && IsSym(t[i + 2], "]"))) {
+      const size_t end = closing(i + 1, "[", "]");
+      if (end < t.size()) {
+        size_t start = i;
+        while (start >= 2 && IsSym(t[start - 1], ".")) start -= 2;
+        t.erase(t.begin() + static_cast<long>(start) + 1, t.begin() + static_cast<long>(end) + 1);
+        t[start] = {SqlToken::kWord, "NULL"};
+        i = start;
+        changed = true;
+        continue;
+      }
+    }
+    if (Is(t[i], "string_agg") && i + 1 < t.size() && IsSym(t[i + 1], "(")) {
+      t[i] = {SqlToken::kWord, "group_concat"};
+      changed = true;
+    }
+    // generate_series(a, b) as a table: a recursive CTE (SQLite's series extension may be absent).
+    if (Is(t[i], "generate_series") && i + 1 < t.size() && IsSym(t[i + 1], "(") &&
+        !(i >= 1 && IsSym(t[i - 1], "."))) {
+      const size_t end = closing(i + 1, "(", ")");
+      size_t comma = t.size();
+      int depth = 0;
+      for (size_t j = i + 2; j < end; ++j) {
+        if (IsSym(t[j], "(")) ++depth;
+        if (IsSym(t[j], ")")) --depth;
+        if (depth == 0 && IsSym(t[j], ",")) {
+          comma = j;
+          break;
+        }
+      }
+      if (end < t.size() && comma < end) {
+        Tokens r = {{SqlToken::kSymbol, "("},
+                    {SqlToken::kWord, "WITH RECURSIVE gs(value) AS (SELECT"}};
+        r.insert(r.end(), t.begin() + static_cast<long>(i) + 2,
+                 t.begin() + static_cast<long>(comma));
+        r.push_back({SqlToken::kWord, "UNION ALL SELECT value + 1 FROM gs WHERE value <"});
+        r.push_back({SqlToken::kSymbol, "("});
+        r.insert(r.end(), t.begin() + static_cast<long>(comma) + 1,
+                 t.begin() + static_cast<long>(end));
+        r.push_back({SqlToken::kSymbol, ")"});
+        r.push_back({SqlToken::kWord, "AND value < 1000000 ) SELECT value FROM gs"});
+        r.push_back({SqlToken::kSymbol, ")"});
+        t.erase(t.begin() + static_cast<long>(i), t.begin() + static_cast<long>(end) + 1);
+        t.insert(t.begin() + static_cast<long>(i), r.begin(), r.end());
+        changed = true;
+        continue;
+      }
+    }
     // OPERATOR(pg_catalog.~) and friends.
     if (Is(t[i], "operator") && i + 5 < t.size() && IsSym(t[i + 1], "(") &&
         Is(t[i + 2], "pg_catalog") && IsSym(t[i + 3], ".") && IsSym(t[i + 5], ")")) {
@@ -275,6 +367,7 @@ std::string RewritePostgres(std::string_view sql) {
     } else if (Is(t[i], "pg_catalog") && i + 3 < t.size() && IsSym(t[i + 1], ".") &&
                t[i + 2].kind == SqlToken::kWord && IsSym(t[i + 3], "(")) {
       t.erase(t.begin() + static_cast<long>(i), t.begin() + static_cast<long>(i) + 2);
+      --i;  // the function's own rewrite, if any, comes next
       changed = true;
     } else if ((Is(t[i], "current_user") || Is(t[i], "session_user") || Is(t[i], "user")) &&
                (i + 1 >= t.size() || !IsSym(t[i + 1], "(")) && (i == 0 || !IsSym(t[i - 1], "."))) {
@@ -395,9 +488,9 @@ StatementKind Classify(std::string_view sql) {
     for (size_t i = 1; i < words.size(); ++i) k.show += (i > 1 ? " " : "") + words[i];
     return k;
   }
-  static const char* kWrites[] = {"insert", "update", "delete", "create", "drop", "alter",
-                                  "truncate", "copy", "grant", "revoke", "vacuum", "merge",
-                                  "lock", "comment", "refresh", "cluster", "reindex"};
+  static const char* kWrites[] = {"insert",   "update",  "delete",  "create",  "drop",   "alter",
+                                  "truncate", "copy",    "grant",   "revoke",  "vacuum", "merge",
+                                  "lock",     "comment", "refresh", "cluster", "reindex"};
   for (const char* verb : kWrites) {
     if (w == verb) {
       k.kind = StatementKind::kWrite;

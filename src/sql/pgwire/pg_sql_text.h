@@ -41,7 +41,7 @@ std::string RewritePostgres(std::string_view sql);
 struct StatementKind {
   enum Kind { kQuery, kEmpty, kNoOp, kShow, kWrite };
   Kind kind = kQuery;
-  std::string tag;  // kNoOp: the command tag (BEGIN, COMMIT, SET, ...); kWrite: the verb
+  std::string tag;   // kNoOp: the command tag (BEGIN, COMMIT, SET, ...); kWrite: the verb
   std::string show;  // kShow: the setting's name, lower case ("transaction isolation level", ...)
 };
 StatementKind Classify(std::string_view sql);

@@ -127,8 +127,8 @@ std::string Mismatch(const Value& v, const PgType& type) {
 
 std::optional<int32_t> PgDays(std::string_view s) {
   int y = 0, m = 0, d = 0;
-  if (s.size() < 10 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &m) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31) {
+  if (s.size() < 10 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &m) || s[7] != '-' ||
+      !Digits(s, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31) {
     return std::nullopt;
   }
   return static_cast<int32_t>(DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) -
@@ -210,8 +210,10 @@ std::optional<std::string> NumericBinary(std::string_view text) {
   ip.insert(0, (4 - ip.size() % 4) % 4, '0');
   fp.append((4 - fp.size() % 4) % 4, '0');
   std::vector<int16_t> digits;
-  for (size_t i = 0; i < ip.size(); i += 4) digits.push_back(static_cast<int16_t>(std::stoi(ip.substr(i, 4))));
-  for (size_t i = 0; i < fp.size(); i += 4) digits.push_back(static_cast<int16_t>(std::stoi(fp.substr(i, 4))));
+  for (size_t i = 0; i < ip.size(); i += 4)
+    digits.push_back(static_cast<int16_t>(std::stoi(ip.substr(i, 4))));
+  for (size_t i = 0; i < fp.size(); i += 4)
+    digits.push_back(static_cast<int16_t>(std::stoi(fp.substr(i, 4))));
   int weight = static_cast<int>(ip.size() / 4) - 1;
   size_t first = 0;
   while (first < digits.size() && digits[first] == 0) {
@@ -244,14 +246,16 @@ std::optional<std::string> NumericFromBinary(std::string_view b) {
   // Group k (0-based) has weight weight - k: it contributes to the integer part when >= 0.
   for (int w = std::max<int>(weight, 0); w >= 0; --w) {
     const int k = weight - w;
-    int d = k >= 0 && k < n ? static_cast<int>(Get(b.substr(8 + 2 * static_cast<size_t>(k), 2))) : 0;
+    int d =
+        k >= 0 && k < n ? static_cast<int>(Get(b.substr(8 + 2 * static_cast<size_t>(k), 2))) : 0;
     char buf[8];
     std::snprintf(buf, sizeof(buf), "%04d", d);
     ip += buf;
   }
   for (int w = -1; static_cast<int>(fp.size()) < dscale; --w) {
     const int k = weight - w;
-    int d = k >= 0 && k < n ? static_cast<int>(Get(b.substr(8 + 2 * static_cast<size_t>(k), 2))) : 0;
+    int d =
+        k >= 0 && k < n ? static_cast<int>(Get(b.substr(8 + 2 * static_cast<size_t>(k), 2))) : 0;
     char buf[8];
     std::snprintf(buf, sizeof(buf), "%04d", d);
     fp += buf;

@@ -39,9 +39,9 @@ enum Oid : uint32_t {
 
 struct PgType {
   uint32_t oid = kText;
-  int16_t size = -1;     // typlen
+  int16_t size = -1;      // typlen
   int32_t modifier = -1;  // numeric: ((precision << 16) | scale) + 4
-  int scale = -1;        // numeric: digits after the point (-1: as the value has them)
+  int scale = -1;         // numeric: digits after the point (-1: as the value has them)
 };
 
 // The type of a column declared as `declared` ("" for expressions: see ColumnTypes).

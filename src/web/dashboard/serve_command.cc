@@ -10,8 +10,8 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
-#include "sql/pgwire/pg_server.h"
 #include "io/file_system.h"
+#include "sql/pgwire/pg_server.h"
 #include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_once.h"
 #include "web/dashboard/static_assets.h"
@@ -113,8 +113,8 @@ Status RunDashboardServer(DashboardServerOptions options) {
   SL_RETURN_IF_ERROR(server.Listen());
   if (pg) {
     pg_thread = std::thread([&pg] { pg->Run(); });
-    log::Info("serve.pg_listening", {{"port", std::to_string(pg->port())},
-                                     {"host", options.pg_listen.host}});
+    log::Info("serve.pg_listening",
+              {{"port", std::to_string(pg->port())}, {"host", options.pg_listen.host}});
     if (options.on_pg_listening) options.on_pg_listening(pg->port());
   }
   store.StartPolling(options.poll_micros);
