@@ -44,7 +44,7 @@ public class PgJdbcCheck {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int run = 1; run <= 8; run++) {
           ps.setInt(1, 2);
-          ps.setString(2, args.length > 2 ? args[2] : "Laptops");
+          ps.setString(2, args.length > 2 ? args[2] : "Laptop");
           StringBuilder rows = new StringBuilder();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
