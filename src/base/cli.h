@@ -30,6 +30,11 @@ void AddLakeFlag(CLI::App* app, std::string* lake);
 // on the command line is exported there (docs/s3.md has the full configuration).
 void AddS3Flags(CLI::App* app);
 
+// --threads N: the cores a command uses (default: all of this machine's; SALESLAKE_THREADS
+// overrides, as for every flag). The one definition for extract, transform, run, compact and
+// query; outputs never depend on it.
+void AddThreadsFlag(CLI::App* app, int* threads);
+
 // Parses argv (argv[0] is ignored), then runs `body`. `name` is the subcommand ("generate").
 // `example` is appended to --help.
 int RunCommand(CLI::App& app, const std::string& name, const std::string& example, int argc,
