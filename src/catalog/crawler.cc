@@ -627,6 +627,11 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
     p.BindText(5, problem.detail);
     SL_RETURN_IF_ERROR(p.Run());
   }
+  // A committed file that storage lacks is a problem file of its table too.
+  SL_RETURN_IF_ERROR(
+      db.Exec("UPDATE tables SET problem_files = (SELECT count(*) FROM files WHERE table_name = "
+              "tables.name AND status != 'ok') + (SELECT count(*) FROM problems WHERE table_name = "
+              "tables.name AND kind = 'missing_file')"));
   SL_ASSIGN_OR_RETURN(std::optional<int64_t> n, db.QueryInt("SELECT count(*) FROM tables"));
   result->tables = n.value_or(0);
   SL_ASSIGN_OR_RETURN(auto info, db.Prepare("INSERT OR REPLACE INTO catalog_info (key, value) "
