@@ -50,11 +50,14 @@ bool IsReadOnlyPragma(const char* name, const char* arg) {
 // statement: pointers into the library (fts3_tokenizer returns one and, with two arguments,
 // installs any address as a tokenizer), files (readfile, writefile, edit: the shell's, absent
 // from the library, refused should a build ever register them), shared libraries
-// (load_extension, also switched off on the connection) and the FTS5 API pointer (fts5).
+// (load_extension, also switched off on the connection), the FTS5 API pointer (fts5), the
+// process's log (sqlite_log), and the R-tree debugging functions that decode any blob given as a
+// node (rtreenode, rtreedepth, rtreecheck; no R-tree exists here).
 // docs/security.md lists the audit of every function the library registers.
 bool IsRefusedFunction(const char* name) {
-  static const std::set<std::string> kRefused = {"fts3_tokenizer", "load_extension", "readfile",
-                                                 "writefile",      "edit",           "fts5"};
+  static const std::set<std::string> kRefused = {
+      "fts3_tokenizer", "load_extension", "readfile",  "writefile",  "edit",
+      "fts5",           "sqlite_log",     "rtreenode", "rtreedepth", "rtreecheck"};
   return name != nullptr && kRefused.count(Lower(name)) != 0;
 }
 
@@ -261,7 +264,9 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     if (impl.interrupted.load() || (rc & 0xff) == SQLITE_INTERRUPT) {
       return Status::Timeout("the query was interrupted");
     }
-    if ((rc & 0xff) == SQLITE_AUTH) {
+    // A refused function fails with SQLITE_ERROR ("not authorized to use function"), the rest
+    // with SQLITE_AUTH; `denied` says which the authorizer refused either way.
+    if ((rc & 0xff) == SQLITE_AUTH || !impl.denied.empty()) {
       return Status::PermissionDenied(fmt::format(
           "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs, "
           "functions that stay inside the query)",

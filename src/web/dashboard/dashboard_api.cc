@@ -106,7 +106,6 @@ DashboardApi::DashboardApi(SnapshotStore* store, AccessControl* access, Dashboar
 }
 
 void DashboardApi::HideServerPaths(Response* res) const {
-  if (res->status() < 400) return;
   std::string& body = res->body();
   for (const auto& [path, shown] : server_paths_) {
     if (path.size() < 2) continue;  // "/" names no server path worth hiding
@@ -125,7 +124,7 @@ void DashboardApi::Route(HttpServer* server, const std::string& method, const st
                   Principal who;
                   if (!access_->Authorize(req, res, role, &who)) return;
                   handler(req, res, who);
-                  HideServerPaths(res);
+                  if (res->status() >= 400) HideServerPaths(res);
                   AddSecurityHeaders(res);
                   res->AddHeader("Cache-Control", "no-store");
                 });
@@ -141,7 +140,7 @@ void DashboardApi::Get(HttpServer* server, const std::string& path, Role role,
                 [this, role, handler = std::move(handler)](const Request& req, Response* res) {
                   if (!access_->Authorize(req, res, role)) return;
                   handler(req, res);
-                  HideServerPaths(res);
+                  if (res->status() >= 400) HideServerPaths(res);
                   AddSecurityHeaders(res);
                   res->AddHeader("Cache-Control", "no-store");
                 });
@@ -153,7 +152,7 @@ void DashboardApi::Post(HttpServer* server, const std::string& path, Role role,
                 [this, role, handler = std::move(handler)](const Request& req, Response* res) {
                   if (!access_->Authorize(req, res, role)) return;
                   handler(req, res);
-                  HideServerPaths(res);
+                  if (res->status() >= 400) HideServerPaths(res);
                   AddSecurityHeaders(res);
                   res->AddHeader("Cache-Control", "no-store");
                 });
@@ -164,6 +163,10 @@ void DashboardApi::AddRoutes(HttpServer* server) {
   auto dashboard = [this](Params extra, auto answer) {
     return [this, extra, answer](const Request& req, Response* res) {
       std::shared_ptr<const LakeSnapshot> snap = store_->Get();
+      // Figures without a file's rows would be wrong: say which file instead.
+      if (std::string degraded = snap->DegradedReason(); !degraded.empty()) {
+        return res->SetError(503, degraded);
+      }
       Result<DashboardFilter> f = ParseDashboardFilter(req.query(), *snap, extra);
       if (!f.ok()) return BadRequest(res, f.status());
       Result<std::string> body = answer(req.query(), *snap, *f);
@@ -256,6 +259,24 @@ void DashboardApi::AddRoutes(HttpServer* server) {
   // Viewers query too, with customer names and e-mails masked (sql/personal_data.h).
   Route(server, "POST", "/api/v1/query", Role::kViewer,
         [this](const Request& req, Response* res, const Principal& who) { Query(req, res, who); });
+  // Liveness, with the lake's state: "degraded" (still 200: the server works) when committed
+  // files the dashboard needs cannot be read.
+  server->Route("GET", "/healthz", [this](const Request&, Response* res) {
+    std::string degraded = store_->Get()->DegradedReason();
+    if (degraded.empty()) return res->SetJson(200, R"({"status":"ok"})");
+    std::string out;
+    JsonWriter w(&out);
+    w.BeginObject();
+    w.Field("status", "degraded");
+    w.Field("reason", degraded);
+    w.Key("unreadable_files");
+    w.BeginArray();
+    for (const std::string& f : store_->Get()->unreadable_daily_files) w.String(f);
+    w.EndArray();
+    w.EndObject();
+    res->SetJson(200, out);
+    HideServerPaths(res);
+  });
   server->Route("GET", "/readyz", [this](const Request&, Response* res) {
     if (store_->ready()) {
       res->SetJson(200, R"({"status":"ready"})");

@@ -75,7 +75,7 @@ class DashboardApi {
   void Route(HttpServer* server, const std::string& method, const std::string& path, Role role,
              std::function<void(const Request&, Response*, const Principal&)> handler);
   // Error bodies name lake-relative paths: the server's own paths (the lake's directory, the
-  // catalog's file) are taken out of every error answer.
+  // catalog's file) are taken out of every error answer (and of /healthz).
   void HideServerPaths(Response* res) const;
 
   void Runs(const Request& req, Response* res);

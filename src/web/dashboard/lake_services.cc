@@ -189,6 +189,7 @@ Result<std::string> LakeServices::CatalogJson(const std::string& name, bool mask
           w.Field("path", f.path);
           w.Field("rows", f.rows);
           w.Field("bytes", f.bytes);
+          if (!f.unreadable.empty()) w.Field("unreadable", f.unreadable);
           w.EndObject();
         }
       }
