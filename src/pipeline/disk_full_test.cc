@@ -28,7 +28,10 @@ std::vector<std::string> PendingFiles(io::FileSystem& fs) {
   io::ListOptions list;
   list.include_temporaries = true;
   std::vector<std::string> out;
-  for (const io::FileInfo& f : *fs.List("", list)) {
+  auto listed = fs.List("", list);
+  EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+  if (!listed.ok()) return out;
+  for (const io::FileInfo& f : *listed) {
     if (IsPendingName(io::BaseName(f.path))) out.push_back(f.path);
   }
   return out;
