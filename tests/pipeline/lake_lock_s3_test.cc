@@ -59,9 +59,9 @@ TEST(LakeLockS3, DeadHolderTakenOverOthersRefusedUnlockRecorded) {
   auto refused = LakeLock::Acquire(fs, "saleslake extract");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("lease expires at"), std::string::npos);
-  EXPECT_NE(refused.status().message().find("saleslake unlock --lake s3://" + bucket +
-                                            "/lake --force"),
-            std::string::npos)
+  EXPECT_NE(
+      refused.status().message().find("saleslake unlock --lake s3://" + bucket + "/lake --force"),
+      std::string::npos)
       << refused.status().ToString();
   auto broken = UnlockLake(fs, true);
   ASSERT_TRUE(broken.ok()) << broken.status().ToString();

@@ -57,6 +57,12 @@ test('serve starts degraded over a truncated daily_sales file', async () => {
     const sales = await post('SELECT count(*) FROM sales');
     assert.equal(sales.status, 200, await sales.clone().text());
     assert.ok((await sales.json()).rows[0][0] > 0);
+    // Error bodies name lake-relative paths (the catalog's file once showed its absolute path).
+    const nope = await fetch(s.url + '/api/v1/catalog?table=nope');
+    assert.equal(nope.status, 404);
+    const nopeText = await nope.text();
+    assert.match(nopeText, /_catalog\/catalog\.db/);
+    assert.ok(!nopeText.includes(lake), `a server path: ${nopeText}`);
     // SQL that needs the broken file fails naming it.
     const daily = await post('SELECT sum(orders) FROM daily_sales');
     assert.notEqual(daily.status, 200);
