@@ -1,5 +1,6 @@
 #include "sql/lake_vtab.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -195,6 +196,12 @@ int xBestIndex(sqlite3_vtab* v, sqlite3_index_info* info) {
     }
     other_constraints = true;
     if (!IsComparison(c.op) || c.iColumn < 0) continue;
+    // A masked column is compared by SQLite with its masked value; statistics would prune by
+    // the stored one.
+    if (vtab->tables->mask_personal_data() && c.iColumn < ncols &&
+        st.personal[static_cast<size_t>(c.iColumn)] != PersonalKind::kNone) {
+      continue;
+    }
     // Text comparisons prune only under the BINARY collation (the order statistics keep).
     const char* coll = sqlite3_vtab_collation(info, i);
     if (coll != nullptr && sqlite3_stricmp(coll, "BINARY") != 0) continue;
@@ -459,6 +466,14 @@ int xColumn(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int i) {
   }
   const auto ur = static_cast<size_t>(r);
   const parquet::ColumnDescriptor& d = *cur->desc[static_cast<size_t>(i)];
+  const Conv conv = cur->conv[static_cast<size_t>(i)];
+  if (cur->vtab->tables->mask_personal_data() && (conv == Conv::kText || conv == Conv::kBlob)) {
+    const PersonalKind kind = st.personal[static_cast<size_t>(i)];
+    if (kind != PersonalKind::kNone) {
+      ResultText(ctx, MaskPersonal(kind, v.BinaryAt(r)));
+      return SQLITE_OK;
+    }
+  }
   switch (cur->conv[static_cast<size_t>(i)]) {
     case Conv::kInt32:
       sqlite3_result_int64(ctx, v.int32s[ur]);
@@ -631,6 +646,9 @@ LakeTables::LakeTables(std::shared_ptr<io::FileSystem> fs, std::vector<table::La
         }
       }
     }
+    for (const table::LakeColumn& c : st.table.columns) {
+      st.personal.push_back(PersonalKindOf(c.name));
+    }
     std::vector<std::set<std::string>> distinct(keys.size());
     st.files.resize(st.table.files.size());
     for (size_t f = 0; f < st.table.files.size(); ++f) {
@@ -659,6 +677,11 @@ LakeTables::LakeTables(std::shared_ptr<io::FileSystem> fs, std::vector<table::La
 
 Result<parquet::ParquetFileReader*> LakeTables::Reader(LakeTableState* table, LakeFileState* file) {
   (void)table;
+  if (!file->file->unreadable.empty()) {
+    return Status::Corruption(fmt::format(
+        "committed file {} cannot be read: {} (restore it, or see 'saleslake catalog problems')",
+        file->file->path, file->file->unreadable));
+  }
   if (file->reader == nullptr) {
     SL_ASSIGN_OR_RETURN(std::unique_ptr<io::RandomAccessFile> f,
                         fs_->OpenForRead(file->file->path));

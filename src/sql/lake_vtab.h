@@ -31,6 +31,7 @@
 #include "base/status.h"
 #include "io/file_system.h"
 #include "parquet/reader/file_reader.h"
+#include "sql/personal_data.h"
 #include "sql/query_engine.h"
 #include "table/lake_table.h"
 
@@ -48,8 +49,9 @@ struct LakeFileState {
 struct LakeTableState {
   table::LakeTable table;
   std::vector<LakeFileState> files;
-  int source_column = -1;             // the data column partitions derive from, -1 when none
-  std::vector<int64_t> key_distinct;  // distinct values per partition key (for estimates)
+  int source_column = -1;              // the data column partitions derive from, -1 when none
+  std::vector<PersonalKind> personal;  // per data column
+  std::vector<int64_t> key_distinct;   // distinct values per partition key (for estimates)
   int64_t total_rows = 0;
 };
 
@@ -64,6 +66,8 @@ class LakeTables {
   ScanCounters& counters() { return counters_; }
   // The first error a virtual table met in this query (its code is kept; SQLite only sees text).
   Status& error() { return error_; }
+  // Whether this query masks personal columns (QueryOptions::mask_personal_data).
+  bool& mask_personal_data() { return mask_personal_data_; }
 
   // The reader of `file`, opening it on first use.
   Result<parquet::ParquetFileReader*> Reader(LakeTableState* table, LakeFileState* file);
@@ -74,6 +78,7 @@ class LakeTables {
   std::vector<LakeTableState> states_;
   ScanCounters counters_;
   Status error_;
+  bool mask_personal_data_ = false;
 };
 
 // Registers the module "lake" on `db`; tables are then created with

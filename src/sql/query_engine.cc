@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "sql/aggregate_query.h"
 #include "sql/lake_vtab.h"
+#include "sql/personal_data.h"
 #include "sql/sql_functions.h"
 
 namespace saleslake::sql {
@@ -45,6 +46,21 @@ bool IsReadOnlyPragma(const char* name, const char* arg) {
   return arg == nullptr && kReadOnlyWithoutArgument.count(n) != 0;
 }
 
+// Functions SQLite exposes that no query over the lake needs and that reach outside the
+// statement: pointers into the library (fts3_tokenizer returns one and, with two arguments,
+// installs any address as a tokenizer), files (readfile, writefile, edit: the shell's, absent
+// from the library, refused should a build ever register them), shared libraries
+// (load_extension, also switched off on the connection), the FTS5 API pointer (fts5), the
+// process's log (sqlite_log), and the R-tree debugging functions that decode any blob given as a
+// node (rtreenode, rtreedepth, rtreecheck; no R-tree exists here).
+// docs/security.md lists the audit of every function the library registers.
+bool IsRefusedFunction(const char* name) {
+  static const std::set<std::string> kRefused = {
+      "fts3_tokenizer", "load_extension", "readfile",  "writefile",  "edit",
+      "fts5",           "sqlite_log",     "rtreenode", "rtreedepth", "rtreecheck"};
+  return name != nullptr && kRefused.count(Lower(name)) != 0;
+}
+
 }  // namespace
 
 struct QueryEngine::Impl {
@@ -66,9 +82,12 @@ struct QueryEngine::Impl {
     switch (action) {
       case SQLITE_SELECT:
       case SQLITE_READ:
-      case SQLITE_FUNCTION:
       case SQLITE_RECURSIVE:
         return SQLITE_OK;
+      case SQLITE_FUNCTION:  // b: the function's name
+        if (!IsRefusedFunction(b)) return SQLITE_OK;
+        impl->denied = fmt::format("the function {}()", Lower(b));
+        return SQLITE_DENY;
       case SQLITE_PRAGMA:
         if (IsReadOnlyPragma(a, b)) return SQLITE_OK;
         impl->denied = fmt::format("PRAGMA {}{}", a ? a : "", b ? " = value" : "");
@@ -153,6 +172,7 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileS
   sqlite3_extended_result_codes(db, 1);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
@@ -235,6 +255,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
       options.timeout_seconds > 0 ? start + static_cast<int64_t>(options.timeout_seconds * 1e6) : 0;
   impl.tables->counters() = ScanCounters();
   impl.tables->error() = Status::OK();
+  impl.tables->mask_personal_data() = options.mask_personal_data;
 
   auto fail = [&](int rc, std::string_view what) -> Status {
     const int offset = sqlite3_error_offset(db);
@@ -248,9 +269,12 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     if (impl.interrupted.load() || (rc & 0xff) == SQLITE_INTERRUPT) {
       return Status::Timeout("the query was interrupted");
     }
-    if ((rc & 0xff) == SQLITE_AUTH) {
+    // A refused function fails with SQLITE_ERROR ("not authorized to use function"), the rest
+    // with SQLITE_AUTH; `denied` says which the authorizer refused either way.
+    if ((rc & 0xff) == SQLITE_AUTH || !impl.denied.empty()) {
       return Status::PermissionDenied(fmt::format(
-          "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs)",
+          "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs, "
+          "functions that stay inside the query)",
           impl.denied.empty() ? "this statement" : impl.denied));
     }
     if (!impl.tables->error().ok()) return impl.tables->error();
@@ -290,7 +314,10 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
   }
 
   const int ncols = sqlite3_column_count(stmt);
-  if (options.columnar_aggregates) {
+  // The columnar path reads stored values; a masked query that names a personal column is
+  // answered by SQLite, through the masking virtual table.
+  if (options.columnar_aggregates &&
+      !(options.mask_personal_data && MayMentionPersonalColumn(sql))) {
     auto stop = [&]() -> Status {
       if (Impl::Progress(&impl) == 0) return Status::OK();
       return fail(SQLITE_INTERRUPT, "");

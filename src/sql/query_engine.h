@@ -53,6 +53,10 @@ struct QueryOptions {
   // Answer single-table aggregate queries of the common shape on the columnar path
   // (aggregate_query.h) instead of row by row through SQLite; same results either way.
   bool columnar_aggregates = true;
+  // Mask personal columns (customer_name, customer_email, _raw; sql/personal_data.h) in results,
+  // and push no constraint on them into the scan, so that a filter compares with the masked
+  // value: for roles below analyst. The lake's owner on the command line reads them as stored.
+  bool mask_personal_data = false;
 };
 
 // A cell: SQLite's storage classes. Blob keeps bytes apart from text (JSON shows it as hex).
