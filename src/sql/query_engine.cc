@@ -265,6 +265,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
   impl.deadline_micros =
       options.timeout_seconds > 0 ? start + static_cast<int64_t>(options.timeout_seconds * 1e6) : 0;
   impl.tables->counters() = ScanCounters();
+  impl.tables->BeginStatement();
   impl.tables->error() = Status::OK();
 
   Result<Translation> translated = TranslateStatement(sql, options.dialect, impl.tables->tables());

@@ -122,6 +122,7 @@ NumType Translator::ColumnType(const SqlNode& name) const {
   std::string key =
       name.kind == SqlNode::kQuoted ? name.text.substr(1, name.text.size() - 2) : name.text;
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto typed = alias_types_.find(key); typed != alias_types_.end()) return typed->second;
   if (aliases_.count(key)) return {};
   auto it = column_types_.find(key);
   return it == column_types_.end() ? NumType{} : it->second;
@@ -334,6 +335,18 @@ Status Translator::RewriteDivisions(SqlNodes* nodes) {
 }
 
 void Translator::CollectAliases(const SqlNodes& nodes) {
+  // `expr AS name` of a SELECT list (a CTE's, a subquery's): the name has the expression's type
+  // (unknown when two such names disagree).
+  for (const SelectItem& item : SelectItems(nodes)) {
+    if (!item.aliased) continue;
+    const SqlNode& name = nodes[item.end - 1];
+    std::string key =
+        name.kind == SqlNode::kQuoted ? name.text.substr(1, name.text.size() - 2) : name.text;
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const NumType t = ExprType(nodes, item.begin, item.expr_end);
+    auto [it, inserted] = alias_types_.emplace(key, t);
+    if (!inserted && (it->second.kind != t.kind || it->second.scale != t.scale)) it->second = {};
+  }
   for (size_t i = 0; i < nodes.size(); ++i) {
     const SqlNode& n = nodes[i];
     if (n.kind == SqlNode::kGroup) CollectAliases(n.children);
@@ -359,7 +372,7 @@ std::vector<SelectItem> SelectItems(const SqlNodes& nodes) {
   std::vector<SelectItem> items;
   size_t begin = i;
   for (; i <= nodes.size(); ++i) {
-    const bool end = i == nodes.size() ||
+    const bool end = i == nodes.size() || nodes[i].IsOp(";") ||
                      (nodes[i].kind == SqlNode::kRaw && nodes[i].text.empty()) ||
                      (nodes[i].kind == SqlNode::kWord && kEnd.count(nodes[i].Lower()) != 0);
     if (end || nodes[i].IsOp(",")) {

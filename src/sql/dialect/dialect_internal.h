@@ -70,6 +70,7 @@ class Translator {
   const std::vector<table::LakeTable>& tables_;
   std::map<std::string, NumType> column_types_;  // lower-cased column name -> type
   std::set<std::string> aliases_;                // names given with AS: their type is unknown
+  std::map<std::string, NumType> alias_types_;   // ... unless a SELECT list's `expr AS name`
   bool changed_ = false;
 };
 

@@ -85,6 +85,7 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
   options.max_rows = static_cast<int64_t>(offset + limit + 1);
   options.timeout_seconds = 30;
   options.max_result_bytes = int64_t{64} << 20;
+  options.dialect = sql::Dialect::kTrino;  // the console speaks Athena's SQL, as `query` does
   sql::QueryError where;
   Result<sql::QueryResult> r = engine->Execute(text, options, &where);
   if (!r.ok()) {
