@@ -113,6 +113,8 @@ struct LakeCursor {
   std::string scratch;
   // Hash lookup mode (xBestIndex bit 32): the matching rows of `hash`, the one at hash_pos.
   std::shared_ptr<LakeHashIndex> hash;
+  const char* hash_plan = nullptr;  // the idxStr it was built for (SQLite keeps it per plan)
+  int hash_column = -1;
   const std::vector<uint32_t>* hash_rows = nullptr;
   size_t hash_pos = 0;
 };
@@ -378,11 +380,48 @@ std::string NumberKey(double d) {
   return k;
 }
 
+// Points the cursor at the rows of its hash index whose key column equals `key`.
+int HashLookup(LakeCursor* cur, sqlite3_value* key) {
+  LakeTableState* st = cur->vtab->state;
+  const LakeHashIndex& index = *cur->hash;
+  cur->hash_pos = 0;
+  cur->rowid = 0;
+  static const std::vector<uint32_t> kNone;
+  cur->hash_rows = &kNone;
+  const table::LakeType type = st->table.columns[static_cast<size_t>(cur->hash_column)].type;
+  const bool text_column = type == table::LakeType::kString || type == table::LakeType::kDate ||
+                           type == table::LakeType::kTimestamp;
+  const int key_type = sqlite3_value_type(key);
+  if (key_type == SQLITE_NULL) {
+    // NULL = x is never true: no rows.
+  } else if ((key_type == SQLITE_TEXT) != text_column || key_type == SQLITE_BLOB ||
+             type == table::LakeType::kBinary) {
+    cur->hash_rows = &index.all;  // another type than the column's: SQLite compares each
+  } else {
+    std::string& k = cur->scratch;
+    if (key_type == SQLITE_TEXT) {
+      k.assign(1, 't');
+      k.append(reinterpret_cast<const char*>(sqlite3_value_text(key)),
+               static_cast<size_t>(sqlite3_value_bytes(key)));
+    } else {
+      k = NumberKey(sqlite3_value_double(key));
+    }
+    auto it = index.rows_by_key.find(k);
+    if (it != index.rows_by_key.end()) cur->hash_rows = &it->second;
+  }
+  cur->eof = cur->hash_rows->empty();
+  return SQLITE_OK;
+}
+
 int xFilter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc,
             sqlite3_value** argv) {
   auto* cur = reinterpret_cast<LakeCursor*>(c);
   LakeTableState* st = cur->vtab->state;
   ScanCounters& counters = cur->vtab->tables->counters();
+  // The inner loop of a hash join: the same plan again, only the key differs.
+  if (idx_num == 32 && cur->hash != nullptr && cur->hash_plan == idx_str && argc == 1) {
+    return HashLookup(cur, argv[0]);
+  }
   FinishScanner(cur);
   cur->constraints.clear();
   cur->limit = -1;
@@ -447,30 +486,9 @@ int xFilter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc,
       cached = std::move(*built);
     }
     cur->hash = cached;
-    cur->hash_pos = 0;
-    cur->rowid = 0;
-    static const std::vector<uint32_t> kNone;
-    cur->hash_rows = &kNone;
-    const table::LakeType type = st->table.columns[static_cast<size_t>(hash_column)].type;
-    const bool text_column = type == table::LakeType::kString || type == table::LakeType::kDate ||
-                             type == table::LakeType::kTimestamp;
-    const int key_type = sqlite3_value_type(hash_key);
-    if (key_type == SQLITE_NULL) {
-      // NULL = x is never true: no rows.
-    } else if ((key_type == SQLITE_TEXT) != text_column || key_type == SQLITE_BLOB ||
-               type == table::LakeType::kBinary) {
-      cur->hash_rows = &cached->all;  // another type than the column's: SQLite compares each
-    } else {
-      const std::string key =
-          key_type == SQLITE_TEXT
-              ? "t" + std::string(reinterpret_cast<const char*>(sqlite3_value_text(hash_key)),
-                                  static_cast<size_t>(sqlite3_value_bytes(hash_key)))
-              : NumberKey(sqlite3_value_double(hash_key));
-      auto it = cached->rows_by_key.find(key);
-      if (it != cached->rows_by_key.end()) cur->hash_rows = &it->second;
-    }
-    cur->eof = cur->hash_rows->empty();
-    return SQLITE_OK;
+    cur->hash_plan = idx_str;
+    cur->hash_column = hash_column;
+    return HashLookup(cur, hash_key);
   }
   const DayRange days = SourceDayRange(*st, cur->constraints);
   cur->files.clear();
