@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <mutex>
 #include <set>
 
 #include "base/clock.h"
 #include "sql/aggregate_query.h"
+#include "sql/dialect/trino_functions.h"
 #include "sql/lake_vtab.h"
 #include "sql/personal_data.h"
 #include "sql/sql_functions.h"
@@ -70,7 +72,22 @@ struct QueryEngine::Impl {
   std::atomic<bool> interrupted{false};
   int64_t deadline_micros = 0;  // 0: none
   bool timed_out = false;
-  std::string denied;  // what the authorizer refused last
+  std::string denied;            // what the authorizer refused last
+  bool internal = false;         // the engine's own settings statements (allowed by the authorizer)
+  int case_sensitive_like = -1;  // the LIKE now registered: 1 Trino's, 0 SQLite's, -1 unset
+
+  // Trino's LIKE is case-sensitive, SQLite's is not; `"name"` is always a name in Trino, while
+  // SQLite reads an unknown one as a string. Both are connection settings, set per statement.
+  void UseDialect(Dialect dialect) {
+    const int trino = dialect == Dialect::kSqlite ? 0 : 1;
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 1 - trino, nullptr);
+    if (case_sensitive_like == trino) return;
+    internal = true;
+    sqlite3_exec(db, trino ? "PRAGMA case_sensitive_like = 1" : "PRAGMA case_sensitive_like = 0",
+                 nullptr, nullptr, nullptr);
+    internal = false;
+    case_sensitive_like = trino;
+  }
 
   ~Impl() {
     if (db != nullptr) sqlite3_close_v2(db);
@@ -79,6 +96,7 @@ struct QueryEngine::Impl {
   static int Authorize(void* self, int action, const char* a, const char* b, const char*,
                        const char*) {
     auto* impl = static_cast<Impl*>(self);
+    if (impl->internal) return SQLITE_OK;
     switch (action) {
       case SQLITE_SELECT:
       case SQLITE_READ:
@@ -177,6 +195,7 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileS
   sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
   rc = RegisterSqlFunctions(db);
+  if (rc == SQLITE_OK) rc = RegisterTrinoFunctions(db);
   if (rc == SQLITE_OK) rc = RegisterLakeModule(db, impl->tables.get());
   if (rc != SQLITE_OK) {
     return Status::Internal(
@@ -232,6 +251,23 @@ void Locate(std::string_view sql, int offset, QueryError* where) {
   }
 }
 
+// Each DECIMAL column's scale: from its declared type (a lake column), else from the dialect's
+// typing of the SELECT list (SUM(total) * 1 is DECIMAL(38,2)).
+void ApplyDecimalScales(const Translation& translation, QueryResult* result) {
+  for (size_t i = 0; i < result->columns.size(); ++i) {
+    QueryColumn& c = result->columns[i];
+    int precision = 0, scale = -1;
+    if (std::sscanf(c.declared_type.c_str(), "DECIMAL(%d,%d)", &precision, &scale) == 2) {
+      c.scale = scale;
+    } else if (c.declared_type.empty() &&
+               translation.decimal_scales.size() == result->columns.size() &&
+               translation.decimal_scales[i] >= 0) {
+      c.scale = translation.decimal_scales[i];
+      c.declared_type = fmt::format("DECIMAL(38,{})", c.scale);
+    }
+  }
+}
+
 bool OnlyBlankOrComments(const char* tail) {
   // sqlite3_complete-style scan is overkill; let SQLite tell: preparing it yields no statement.
   return tail == nullptr || *tail == '\0';
@@ -254,8 +290,20 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
   impl.deadline_micros =
       options.timeout_seconds > 0 ? start + static_cast<int64_t>(options.timeout_seconds * 1e6) : 0;
   impl.tables->counters() = ScanCounters();
+  impl.tables->BeginStatement();
   impl.tables->error() = Status::OK();
   impl.tables->mask_personal_data() = options.mask_personal_data;
+
+  Result<Translation> translated = TranslateStatement(sql, options.dialect, impl.tables->tables());
+  if (!translated.ok()) return translated.status();
+  if (translated->kind == Translation::Kind::kNoOp) {
+    QueryResult none;
+    none.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
+    return none;
+  }
+  impl.UseDialect(options.dialect);
+  // Positions of errors are the statement's own when the rewrite left it as written.
+  const std::string& run = translated->sql;
 
   auto fail = [&](int rc, std::string_view what) -> Status {
     const int offset = sqlite3_error_offset(db);
@@ -278,7 +326,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
           impl.denied.empty() ? "this statement" : impl.denied));
     }
     if (!impl.tables->error().ok()) return impl.tables->error();
-    if (offset >= 0) {
+    if (offset >= 0 && !translated->changed) {
       Locate(sql, offset, where);
       message += fmt::format(" (at line {}, column {})", where->line, where->column);
     }
@@ -287,7 +335,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
 
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt, &tail);
+  int rc = sqlite3_prepare_v3(db, run.c_str(), static_cast<int>(run.size()), 0, &stmt, &tail);
   if (rc != SQLITE_OK) return fail(rc, "");
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
   if (stmt == nullptr) return Status::InvalidArgument("no SQL statement given");
@@ -298,10 +346,10 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     rc = sqlite3_prepare_v3(db, tail, -1, 0, &next, &next_tail);
     if (next != nullptr || rc != SQLITE_OK) {
       sqlite3_finalize(next);
-      Locate(sql, static_cast<int>(tail - sql.c_str()), where);
-      while (where->offset < static_cast<int>(sql.size()) &&
-             std::isspace(static_cast<unsigned char>(sql[static_cast<size_t>(where->offset)]))) {
-        Locate(sql, where->offset + 1, where);
+      Locate(run, static_cast<int>(tail - run.c_str()), where);
+      while (where->offset < static_cast<int>(run.size()) &&
+             std::isspace(static_cast<unsigned char>(run[static_cast<size_t>(where->offset)]))) {
+        Locate(run, where->offset + 1, where);
       }
       return Status::InvalidArgument(
           fmt::format("only one statement per query: a second one starts at line {}, column {}",
@@ -323,7 +371,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
       return fail(SQLITE_INTERRUPT, "");
     };
     std::optional<Result<QueryResult>> fast =
-        TryColumnarAggregate(*impl.tables, sql, options, stop);
+        TryColumnarAggregate(*impl.tables, run, options, stop);
     if (fast) {
       if (!fast->ok()) return fast->status();
       QueryResult r = std::move(**fast);
@@ -335,6 +383,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
           r.columns[static_cast<size_t>(i)] = {name ? name : "", decl ? decl : ""};
         }
       }
+      ApplyDecimalScales(*translated, &r);
       r.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
       r.columnar = true;
       return r;
@@ -391,6 +440,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     }
     result.rows.push_back(std::move(row));
   }
+  ApplyDecimalScales(*translated, &result);
   result.scan = impl.tables->counters();
   result.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
   return result;

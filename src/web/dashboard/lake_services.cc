@@ -87,6 +87,7 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
   options.timeout_seconds = 30;
   options.max_result_bytes = int64_t{64} << 20;
   options.mask_personal_data = mask_personal_data;
+  options.dialect = sql::Dialect::kTrino;  // the console speaks Athena's SQL, as `query` does
   sql::QueryError where;
   Result<sql::QueryResult> r = engine->Execute(text, options, &where);
   if (!r.ok()) {
