@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
@@ -371,5 +372,63 @@ test('run now: an admin starts a run (extract from the API, transform, crawl); i
     }
   } finally {
     api.kill('SIGTERM');
+  }
+});
+
+// A raw request with a Host header of our choosing (fetch does not let a page, or Node, set one).
+function rawRequest(url, { method = 'GET', host, headers = {}, body } = {}) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method,
+      headers: { Host: host ?? u.host, ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+test('DNS rebinding: a page on evil.example rebound to the server can neither start a run nor read SQL results', async () => {
+  const port = new URL(server.url).port;
+  const evil = `evil.example:${port}`;
+  const json = { 'Content-Type': 'application/json', Origin: `http://${evil}` };
+  const runsBefore = (await (await fetch(server.url + '/api/v1/runs?limit=500')).json()).runs.length;
+  const run = await rawRequest(server.url + '/api/v1/runs', { method: 'POST', host: evil, headers: json, body: '{}' });
+  assert.equal(run.status, 421, run.text);
+  assert.match(JSON.parse(run.text).error.message, /--allowed-host evil\.example/);
+  const sql = JSON.stringify({ sql: 'SELECT customer_email FROM sales LIMIT 5' });
+  const read = await rawRequest(server.url + '/api/v1/query', { method: 'POST', host: evil, headers: json, body: sql });
+  assert.equal(read.status, 421);
+  assert.doesNotMatch(read.text, /@/);
+  assert.equal((await rawRequest(server.url + '/api/v1/summary', { host: evil })).status, 421);
+  const runsAfter = (await (await fetch(server.url + '/api/v1/runs?limit=500')).json()).runs.length;
+  assert.equal(runsAfter, runsBefore, 'no run was started');
+
+  // With a Host of ours, the Origin is compared with our own origins, not with the Host.
+  const ours = { host: `127.0.0.1:${port}` };
+  for (const origin of ['null', `http://${evil}`, `http://localhost:${Number(port) + 1}`]) {
+    const r = await rawRequest(server.url + '/api/v1/query', { method: 'POST', ...ours,
+      headers: { 'Content-Type': 'application/json', Origin: origin }, body: sql });
+    assert.equal(r.status, 403, `${origin}: ${r.text}`);
+  }
+  for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+    const r = await rawRequest(server.url + '/api/v1/query', { method: 'POST', host: `localhost:${port}`,
+      headers: { 'Content-Type': 'application/json', Origin: origin }, body: sql });
+    assert.equal(r.status, 200, `${origin}: ${r.text}`);
+  }
+});
+
+test('--allowed-host lets the server answer to another name (e.g. behind a proxy)', async () => {
+  const s = await startServe(lake, ['--allowed-host', 'sales.example']);
+  try {
+    const port = new URL(s.url).port;
+    const r = await rawRequest(s.url + '/api/v1/filters', { host: `sales.example:${port}` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await rawRequest(s.url + '/api/v1/filters', { host: `other.example:${port}` })).status, 421);
+  } finally {
+    await s.stop();
   }
 });

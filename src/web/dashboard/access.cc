@@ -294,13 +294,15 @@ bool AccessControl::CheckPost(const Request& req, const Principal& who, Response
     Refuse(res, 415, "POST bodies must be JSON (Content-Type: application/json)");
     return false;
   }
+  // Compared with the server's own origins, never with the request's Host: a page that rebinds
+  // its own name to this server sends a Host and an Origin that agree. "null" (sandboxed frames,
+  // file: pages, some redirects) is never ours.
   const std::string origin = req.Header("Origin");
-  if (!origin.empty() && origin != "null") {
-    const std::string host = req.Header("Host");
-    if (origin != "http://" + host && origin != "https://" + host) {
-      Refuse(res, 403, "cross-origin POST refused (Origin " + origin.substr(0, 100) + ")");
-      return false;
-    }
+  if (!origin.empty() && !req.IsOwnOrigin(origin)) {
+    Refuse(res, 403,
+           "cross-origin POST refused (Origin " + origin.substr(0, 100) +
+               " is not one of this server's origins)");
+    return false;
   }
   if (who.session && !ConstantTimeEqual(req.Header("X-CSRF-Token"), who.csrf)) {
     Refuse(res, 403, "missing or wrong X-CSRF-Token (GET /api/v1/session gives it)");
