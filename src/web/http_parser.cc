@@ -325,14 +325,14 @@ RequestParser::Step RequestParser::ParseHead(std::string_view head) {
     if (has_content_length) {
       return Fail(400, "a request may not have both Content-Length and Transfer-Encoding");
     }
-    for (size_t i = 0; i < codings.size(); ++i) {
-      if (codings[i].empty()) return Fail(400, "empty element in Transfer-Encoding");
-      if (codings[i] != "chunked") {
+    for (const std::string& coding : codings) {
+      if (coding.empty()) return Fail(400, "empty element in Transfer-Encoding");
+      if (coding != "chunked") {
         return Fail(501,
-                    "transfer coding " + Shown(codings[i]) + " is not supported (only chunked is)");
+                    "transfer coding " + Shown(coding) + " is not supported (only chunked is)");
       }
-      if (i + 1 != codings.size()) return Fail(400, "chunked transfer coding applied twice");
     }
+    if (codings.size() > 1) return Fail(400, "chunked transfer coding applied twice");
     phase_ = Phase::kChunkSize;
     return Step::kHead;
   }
