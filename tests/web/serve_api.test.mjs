@@ -1,7 +1,8 @@
 // `saleslake serve` over HTTP against a real lake: every endpoint, numbers equal to DuckDB's
 // reading of main/sales (the rollups must agree with the sales they summarise), bad parameters,
 // paging, headers, metrics, refresh after a new run, and the access rules (401/403, CSRF,
-// sign-in, refusing to listen off loopback without users).
+// sign-in, refusing to listen off loopback without users), and the DNS rebinding defence (Host
+// and Origin checked against the server's own names).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -238,6 +239,8 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('admin', { ...json, Origin: 'http://evil.example' }) })).status, 403);
 
     // Sign-in: wrong password, then the cookie; a POST with the cookie needs the CSRF token.
+    const nullOrigin = await call('/api/v1/login', { method: 'POST', headers: { ...json, Origin: 'null' }, body: JSON.stringify({ user: 'ana', password: 'hunter2 hunter2' }) });
+    assert.equal(nullOrigin.status, 403, 'a sign-in from Origin: null is refused');
     const bad = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'nope' }) });
     assert.equal(bad.status, 401);
     const ok = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'hunter2 hunter2' }) });
