@@ -96,6 +96,11 @@ void HttpServer::Impl::Accept(int64_t now) {
       SendNow(fd, 503, "Service Unavailable",
               "too many connections (limit " + std::to_string(options.max_connections) +
                   "): try again shortly");
+      // A request already received but unread would turn the close into a reset, which can
+      // destroy the answer before the client reads it.
+      char discard[16384];
+      (void)::recv(fd, discard, sizeof(discard), MSG_DONTWAIT);
+      ::shutdown(fd, SHUT_WR);
       ::close(fd);
       metrics.RecordDroppedConnection("limit");
       continue;
