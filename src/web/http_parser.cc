@@ -1,65 +1,20 @@
 #include "web/http_parser.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 #include <vector>
+
+#include "web/http_syntax.h"
 
 namespace saleslake::web {
 namespace {
 
-// RFC 9110 §5.6.2: token characters.
-bool IsTokenChar(unsigned char c) {
-  if (c >= '0' && c <= '9') return true;
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (!IsTokenChar(c)) return false;
-  }
-  return true;
-}
-
-// RFC 9110 §5.5: field values are visible characters, spaces, tabs and obs-text; never a control
-// byte (NUL, CR and LF included).
-bool IsFieldValueChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
-
-std::string_view TrimWhitespace(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// Splits a comma-separated field value into its trimmed elements (empty ones kept).
-std::vector<std::string_view> ListElements(std::string_view value) {
-  std::vector<std::string_view> out;
-  while (true) {
-    const size_t comma = value.find(',');
-    out.push_back(TrimWhitespace(value.substr(0, comma)));
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
-// A quoted name for error messages: bounded, control bytes replaced.
-std::string Shown(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s.substr(0, 60))
-    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
-  return "'" + out + (s.size() > 60 ? "...'" : "'");
-}
+using http_syntax::IsFieldValueChar;
+using http_syntax::IsToken;
+using http_syntax::ListElements;
+using http_syntax::Lowered;
+using http_syntax::Shown;
+using http_syntax::TrimWhitespace;
 
 void ParseQuery(std::string_view query, QueryParams* params) {
   while (!query.empty()) {
@@ -342,91 +297,6 @@ RequestParser::Step RequestParser::ParseHead(std::string_view head) {
   }
   phase_ = remaining_ > 0 ? Phase::kBody : Phase::kDone;
   return Step::kHead;
-}
-
-RequestParser::Step RequestParser::ReadChunked(std::string* input) {
-  constexpr size_t kMaxChunkLine = 1024;  // chunk size + extensions
-  constexpr size_t kMaxTrailerBytes = 8192;
-  while (true) {
-    switch (phase_) {
-      case Phase::kChunkSize: {
-        const size_t crlf = input->find("\r\n");
-        if (crlf == std::string::npos) {
-          if (input->size() > kMaxChunkLine + 1) return Fail(400, "chunk size line too long");
-          return Step::kNeedMore;
-        }
-        if (crlf > kMaxChunkLine) return Fail(400, "chunk size line too long");
-        std::string_view line(input->data(), crlf);
-        size_t digits = 0;
-        uint64_t size = 0;
-        while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
-          if (digits == 15) return Fail(413, "chunk size too large");
-          const char c = line[digits];
-          size = size * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-          ++digits;
-        }
-        std::string_view ext = TrimWhitespace(line.substr(digits));
-        if (digits == 0 || (!ext.empty() && ext.front() != ';')) {
-          return Fail(400, "bad chunk size line " + Shown(line));
-        }
-        for (unsigned char c : ext) {
-          if (!IsFieldValueChar(c)) return Fail(400, "control character in a chunk extension");
-        }
-        input->erase(0, crlf + 2);
-        if (size > limits_.max_body_bytes - request_.body.size()) {
-          return Fail(413, "request body too large (limit " +
-                               std::to_string(limits_.max_body_bytes) + " bytes)");
-        }
-        remaining_ = size;
-        phase_ = size == 0 ? Phase::kTrailer : Phase::kChunkData;
-        break;
-      }
-      case Phase::kChunkData: {
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, input->size()));
-        request_.body.append(*input, 0, n);
-        input->erase(0, n);
-        remaining_ -= n;
-        if (remaining_ > 0) return Step::kNeedMore;
-        phase_ = Phase::kChunkEnd;
-        break;
-      }
-      case Phase::kChunkEnd:
-        if (input->size() < 2) return Step::kNeedMore;
-        if ((*input)[0] != '\r' || (*input)[1] != '\n') return Fail(400, "chunk not ended by CRLF");
-        input->erase(0, 2);
-        phase_ = Phase::kChunkSize;
-        break;
-      case Phase::kTrailer: {
-        // Trailer fields are checked like header fields, then dropped: none is used.
-        const size_t crlf = input->find("\r\n");
-        if (crlf == std::string::npos) {
-          if (trailer_bytes_ + input->size() > kMaxTrailerBytes) {
-            return Fail(431, "trailer fields too large");
-          }
-          return Step::kNeedMore;
-        }
-        trailer_bytes_ += crlf + 2;
-        if (trailer_bytes_ > kMaxTrailerBytes) return Fail(431, "trailer fields too large");
-        std::string_view field(input->data(), crlf);
-        if (field.empty()) {
-          input->erase(0, 2);
-          phase_ = Phase::kDone;
-          return Step::kDone;
-        }
-        const size_t colon = field.find(':');
-        if (colon == std::string_view::npos || !IsToken(field.substr(0, colon))) {
-          return Fail(400, "bad trailer field " + Shown(field));
-        }
-        for (unsigned char c : field.substr(colon + 1)) {
-          if (!IsFieldValueChar(c)) return Fail(400, "control character in a trailer field");
-        }
-        input->erase(0, crlf + 2);
-        break;
-      }
-      default:
-        return Fail(500, "parser in an impossible state");
-    }
-  }
 }
 
 }  // namespace saleslake::web
