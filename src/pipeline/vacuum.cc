@@ -1,3 +1,4 @@
+#include "table/lake_root.h"
 #include "pipeline/vacuum.h"
 
 #include <fmt/format.h>
@@ -59,6 +60,7 @@ Status Run(const Flags& flags) {
   if (!min_age.ok()) return min_age.status().WithContext("--min-age");
   options.min_age_micros = *min_age;
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+  SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(*fs, flags.lake));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake vacuum"));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
   SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*fs, *ledger, options));

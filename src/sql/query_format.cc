@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "base/json_writer.h"
 
@@ -36,8 +38,33 @@ std::string Hex(const std::string& bytes) {
   return out;
 }
 
-void WriteCell(JsonWriter* w, const Value& v) {
-  if (std::holds_alternative<std::monostate>(v)) {
+// The scale of a DECIMAL(p,s) column, or -1 for any other type.
+int ScaleOf(const QueryColumn& column) {
+  const std::string& t = column.declared_type;
+  if (t.rfind("DECIMAL(", 0) != 0) return -1;
+  const size_t comma = t.find(',');
+  if (comma == std::string::npos) return 0;
+  int scale = 0;
+  auto [p, ec] = std::from_chars(t.data() + comma + 1, t.data() + t.size(), scale);
+  return ec == std::errc() && scale >= 0 && scale <= 38 ? scale : -1;
+}
+
+// A number of a DECIMAL column with its scale: 12.5 in a DECIMAL(18,2) column is "12.50".
+std::optional<std::string> DecimalText(const Value& v, int scale) {
+  if (scale < 0) return std::nullopt;
+  if (const auto* d = std::get_if<double>(&v); d != nullptr && std::isfinite(*d)) {
+    return fmt::format("{:.{}f}", *d, scale);
+  }
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    return scale == 0 ? std::to_string(*i) : fmt::format("{}.{}", *i, std::string(scale, '0'));
+  }
+  return std::nullopt;
+}
+
+void WriteCell(JsonWriter* w, const Value& v, int scale = -1) {
+  if (std::optional<std::string> text = DecimalText(v, scale)) {
+    w->Raw(*text);
+  } else if (std::holds_alternative<std::monostate>(v)) {
     w->Null();
   } else if (const auto* i = std::get_if<int64_t>(&v)) {
     w->Int(*i);
@@ -70,7 +97,7 @@ size_t DisplayWidth(const std::string& s) {
   return n;
 }
 
-std::string TableCell(const Value& v);
+std::string TableCell(const Value& v, int scale);
 
 }  // namespace
 
@@ -83,8 +110,14 @@ std::string CellText(const Value& v) {
 }
 
 namespace {
-std::string TableCell(const Value& v) {
+std::string TableCell(const Value& v, int scale) {
+  if (std::optional<std::string> text = DecimalText(v, scale)) return *text;
   return std::holds_alternative<std::monostate>(v) ? "NULL" : CellText(v);
+}
+
+std::string CsvCell(const Value& v, int scale) {
+  if (std::optional<std::string> text = DecimalText(v, scale)) return *text;
+  return CellText(v);
 }
 }  // namespace
 
@@ -105,7 +138,7 @@ std::string QueryResultToJson(const QueryResult& r) {
   w.BeginArray();
   for (const auto& row : r.rows) {
     w.BeginArray();
-    for (const Value& v : row) WriteCell(&w, v);
+    for (size_t i = 0; i < row.size(); ++i) WriteCell(&w, row[i], ScaleOf(r.columns[i]));
     w.EndArray();
   }
   w.EndArray();
@@ -149,7 +182,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
         w.BeginObject();
         for (size_t i = 0; i < row.size(); ++i) {
           w.Key(r.columns[i].name);
-          WriteCell(&w, row[i]);
+          WriteCell(&w, row[i], ScaleOf(r.columns[i]));
         }
         w.EndObject();
         out += '\n';
@@ -161,7 +194,9 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       }
       out += '\n';
       for (const auto& row : r.rows) {
-        for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + CsvField(CellText(row[i]));
+        for (size_t i = 0; i < row.size(); ++i) {
+          out += (i ? "," : "") + CsvField(CsvCell(row[i], ScaleOf(r.columns[i])));
+        }
         out += '\n';
       }
       return out;
@@ -171,7 +206,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       for (size_t i = 0; i < r.columns.size(); ++i) width[i] = DisplayWidth(r.columns[i].name);
       for (const auto& row : r.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
-          width[i] = std::max(width[i], DisplayWidth(TableCell(row[i])));
+          width[i] = std::max(width[i], DisplayWidth(TableCell(row[i], ScaleOf(r.columns[i]))));
           if (std::holds_alternative<std::string>(row[i]) || std::holds_alternative<Blob>(row[i])) {
             numeric[i] = false;
           }
@@ -194,7 +229,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       for (const auto& row : r.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
           out += i ? " | " : "";
-          cell(TableCell(row[i]), i, numeric[i]);
+          cell(TableCell(row[i], ScaleOf(r.columns[i])), i, numeric[i]);
         }
         out += '\n';
       }

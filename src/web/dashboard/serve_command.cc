@@ -1,3 +1,4 @@
+#include "table/lake_root.h"
 #include "web/dashboard/serve_command.h"
 
 #include <cstdio>
@@ -146,6 +147,7 @@ int ServeCommand(int argc, char** argv) {
           std::printf("key:        %s\nkey_sha256: %s\n", key.c_str(), hash.c_str());
           return Status::OK();
         }
+        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
         DashboardServerOptions options;
         SL_ASSIGN_OR_RETURN(options.listen, ParseListenAddress(listen));
         SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));
