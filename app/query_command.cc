@@ -117,8 +117,8 @@ Status Interactive(sql::QueryEngine& engine, const Flags& flags, sql::ResultForm
         }
       } else {
         ++failures;
-        PrintCommandError("query", Status::InvalidArgument(
-                                       "unknown command " + command + " (.tables, .quit)"));
+        PrintCommandError(
+            "query", Status::InvalidArgument("unknown command " + command + " (.tables, .quit)"));
       }
       continue;
     }

@@ -1,9 +1,9 @@
 #include "base/cli.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <exception>
 #include <string_view>
 #include <vector>
@@ -52,9 +52,8 @@ std::string DidYouMean(const CLI::App& app, int argc, char** argv) {
     std::string_view arg = argv[i];
     if (arg == "--") break;
     if (arg.size() > 2 && arg.substr(0, 2) == "--") {
-      std::string_view name = arg.substr(2, arg.find('=') == std::string_view::npos
-                                                ? std::string_view::npos
-                                                : arg.find('=') - 2);
+      std::string_view name = arg.substr(
+          2, arg.find('=') == std::string_view::npos ? std::string_view::npos : arg.find('=') - 2);
       if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
       std::string near = NearestWord(name, flags);
       if (!near.empty()) return "did you mean --" + near + "?";

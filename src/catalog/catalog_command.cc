@@ -1,4 +1,3 @@
-#include "table/lake_root.h"
 #include "catalog/catalog_command.h"
 
 #include <fmt/format.h>
@@ -13,6 +12,7 @@
 #include "catalog/ddl.h"
 #include "catalog/lake_tables.h"
 #include "io/uri.h"
+#include "table/lake_root.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -314,7 +314,7 @@ int CatalogCommand(int argc, char** argv) {
                     "  saleslake catalog describe sales --format json\n"
                     "  saleslake catalog ddl --dialect athena --location s3://my-bucket/lake",
                     argc, argv, [&]() -> Status {
-        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+                      SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
                       SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, false));
                       SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
                       const bool json = format == "json";

@@ -220,19 +220,18 @@ int BucketCommand(int argc, char** argv, bool make) {
   app.add_option("URI", uri, "s3://bucket")->required();
   s3.Add(&app);
   const std::string name = make ? "fs mb" : "fs rb";
-  return RunCommand(
-      app, name,
-      "saleslake " + name + " s3://my-bucket --s3-endpoint http://127.0.0.1:9000", argc, argv,
-      [&]() -> Status {
-        s3.Apply();
+  return RunCommand(app, name,
+                    "saleslake " + name + " s3://my-bucket --s3-endpoint http://127.0.0.1:9000",
+                    argc, argv, [&]() -> Status {
+                      s3.Apply();
 #if defined(SALESLAKE_WITH_S3)
-        SL_RETURN_IF_ERROR(make ? s3::MakeBucket(uri) : s3::RemoveBucket(uri));
-        std::printf("%s %s\n", make ? "make_bucket:" : "remove_bucket:", uri.c_str());
-        return Status::OK();
+                      SL_RETURN_IF_ERROR(make ? s3::MakeBucket(uri) : s3::RemoveBucket(uri));
+                      std::printf("%s %s\n", make ? "make_bucket:" : "remove_bucket:", uri.c_str());
+                      return Status::OK();
 #else
         return Status::NotSupported("this build has no S3 support");
 #endif
-      });
+                    });
 }
 
 int MbCommand(int argc, char** argv) { return BucketCommand(argc, argv, true); }
@@ -290,7 +289,8 @@ int FsCommand(int argc, char** argv) {
   std::vector<std::string> names;
   for (const Subcommand& s : kSubcommands) names.emplace_back(s.name);
   const std::string near = NearestWord(name, names);
-  std::fprintf(stderr, "saleslake fs: error: unknown subcommand '%s'%s\nsee 'saleslake fs --help'\n",
+  std::fprintf(stderr,
+               "saleslake fs: error: unknown subcommand '%s'%s\nsee 'saleslake fs --help'\n",
                argv[1], near.empty() ? "" : ("; did you mean '" + near + "'?").c_str());
   return kExitUsage;
 }

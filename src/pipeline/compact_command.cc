@@ -1,9 +1,9 @@
 #include <iostream>
 
-#include "table/lake_root.h"
 #include "base/cli.h"
 #include "pipeline/compact.h"
 #include "pipeline/transform_command.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 

@@ -53,8 +53,15 @@ Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
       RawBatchWriter::Open(std::move(file),
                            RawLineage{r->batch_id, r->ingested_at_micros, r->source},
                            options.flush_rows));
-  RecordSplitter splitter([&writer](const SplitRecord& record) { return writer->Add(record); },
-                          RecordSplitter::Options{.max_record_bytes = options.max_record_bytes});
+  // A response none of whose records even names a transaction_id (an error page, /healthz) holds
+  // no sales: it lands nothing.
+  uint64_t sales_like = 0;
+  RecordSplitter splitter(
+      [&writer, &sales_like](const SplitRecord& record) {
+        if (record.text.find("\"transaction_id\"") != std::string_view::npos) ++sales_like;
+        return writer->Add(record);
+      },
+      RecordSplitter::Options{.max_record_bytes = options.max_record_bytes});
   uint64_t bytes_read = 0;
   Status st = input.Read([&](std::string_view bytes) {
     bytes_read += bytes.size();
@@ -63,6 +70,12 @@ Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
   if (st.ok()) st = splitter.Finish();
   if (st.ok() && splitter.framing() == Framing::kUnknown) {
     st = Status::InvalidArgument("the input is empty: there are no records to extract");
+  }
+  if (st.ok() && sales_like == 0) {
+    st = Status::InvalidArgument(
+        fmt::format("{} holds no sales records ({}, {} record(s), none with a transaction_id): "
+                    "nothing landed",
+                    r->source, FramingName(splitter.framing()), writer->rows()));
   }
   if (st.ok() && bytes_read != r->bytes_in) {
     st = Status::Aborted(fmt::format("{} changed while it was extracted ({} bytes, then {})",

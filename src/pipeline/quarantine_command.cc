@@ -1,7 +1,6 @@
 #include <iostream>
 #include <optional>
 
-#include "table/lake_root.h"
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
@@ -9,6 +8,7 @@
 #include "pipeline/quarantine.h"
 #include "pipeline/reference_flags.h"
 #include "pipeline/transform_command.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 

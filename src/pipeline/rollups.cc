@@ -249,8 +249,8 @@ Status AggregateTables::Write(io::FileSystem& fs, const LedgerState& state, cons
   auto profit_by = [&](const std::string& table, const std::string& name_column,
                        const std::map<std::string, Totals>& groups) -> Status {
     std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"),
-                                       Money("total_retail_price"),
-                                       Money("total_profit_per_brand"), Money("margin_pct")};
+                                       Money("total_retail_price"), Money("total_profit_per_brand"),
+                                       Money("margin_pct")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
     for (const auto& [name, t] : groups) {
       b[0].AppendBytes(name);
@@ -291,9 +291,9 @@ Status AggregateTables::Write(io::FileSystem& fs, const LedgerState& state, cons
   {
     // The seed's (product_name, brand, store_name, store_location, total_sales, total_quantity),
     // then ours: orders; by total_sales desc, total_quantity desc, then the four keys.
-    std::vector<ColumnSpec> columns = {Str("product_name"),       Str("brand"),
-                                       Str("store_name"),         Str("store_location"),
-                                       Money("total_sales"),      Count("total_quantity"),
+    std::vector<ColumnSpec> columns = {Str("product_name"),  Str("brand"),
+                                       Str("store_name"),    Str("store_location"),
+                                       Money("total_sales"), Count("total_quantity"),
                                        Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
     for (Ranked p : RankedProducts()) {

@@ -66,7 +66,8 @@ Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::st
                       const std::vector<DailyRow>& rows, LedgerFile* file);
 
 // The seed's six tables, accumulated from daily rows: its names, grain and columns in its order
-// (money DECIMAL(18,2), averages rounded half away from zero), then columns of ours (docs/pipeline.md).
+// (money DECIMAL(18,2), averages rounded half away from zero), then columns of ours
+// (docs/pipeline.md).
 class AggregateTables {
  public:
   void Add(const DailyRow& row);

@@ -141,8 +141,8 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           every_micros = *e;
         }
         SL_ASSIGN_OR_RETURN(options.transform.business_utc_offset_seconds, ParseUtcOffset(offset));
-        SL_RETURN_IF_ERROR(reference.Resolve(&options.transform.reference,
-                                             &options.transform.reference_name));
+        SL_RETURN_IF_ERROR(
+            reference.Resolve(&options.transform.reference, &options.transform.reference_name));
         if (!now.empty()) {
           Result<int64_t> n = ParseIso8601Micros(now);
           if (!n.ok()) return n.status().WithContext("--now");

@@ -1,4 +1,3 @@
-#include "table/lake_root.h"
 #include "pipeline/status_command.h"
 
 #include <fmt/format.h>
@@ -9,6 +8,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 namespace {

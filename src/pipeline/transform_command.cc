@@ -1,4 +1,3 @@
-#include "table/lake_root.h"
 #include "pipeline/transform_command.h"
 
 #include <cstdio>
@@ -7,8 +6,9 @@
 
 #include "base/cli.h"
 #include "base/clock.h"
-#include "pipeline/transform.h"
 #include "pipeline/reference_flags.h"
+#include "pipeline/transform.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -48,11 +48,10 @@ int TransformCommand(int argc, char** argv) {
           std::cout << "nothing to transform: every raw batch is already in main\n";
         } else {
           std::cout << (rebuild ? "rebuilt from " : "transformed ") << result.batches.size()
-                    << " batch(es), commit "
-                    << result.seq << ": " << result.rows_in << " rows in, " << result.rows_main
-                    << " to main, " << result.rows_quarantined << " quarantined, "
-                    << result.dropped_duplicates << " exact duplicates dropped, "
-                    << result.partitions << " day partition(s)\n";
+                    << " batch(es), commit " << result.seq << ": " << result.rows_in << " rows in, "
+                    << result.rows_main << " to main, " << result.rows_quarantined
+                    << " quarantined, " << result.dropped_duplicates
+                    << " exact duplicates dropped, " << result.partitions << " day partition(s)\n";
         }
         return Status::OK();
       });

@@ -1,4 +1,3 @@
-#include "table/lake_root.h"
 #include "pipeline/vacuum.h"
 
 #include <fmt/format.h>
@@ -11,6 +10,7 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "pipeline/lake_lock.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 

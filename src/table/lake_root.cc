@@ -26,8 +26,8 @@ Status CheckLakeExists(io::FileSystem& fs, std::string_view uri) {
     return NoLake(uri, fs.scheme() == "s3" ? "nothing is stored under it"
                                            : "the folder does not exist or is empty");
   }
-  return NoLake(uri, fmt::format("it has no {}/ commit log, so it is not a saleslake lake",
-                                 kLakeMarkerDir));
+  return NoLake(
+      uri, fmt::format("it has no {}/ commit log, so it is not a saleslake lake", kLakeMarkerDir));
 }
 
 Status CheckLakeExists(std::string_view uri) {

@@ -65,8 +65,9 @@ Status RemoveBucket(std::string_view uri) {
   Status st = client->DeleteBucket(bucket);
   if (!st.ok() && st.message().find("BucketNotEmpty") != std::string::npos) {
     return Status::InvalidArgument("bucket " + std::string(uri) +
-                                      " is not empty: remove its objects first (saleslake fs rm "
-                                      "-r " + std::string(uri) + "/)");
+                                   " is not empty: remove its objects first (saleslake fs rm "
+                                   "-r " +
+                                   std::string(uri) + "/)");
   }
   return st;
 }

@@ -1,4 +1,3 @@
-#include "table/lake_root.h"
 #include "web/dashboard/serve_command.h"
 
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "io/file_system.h"
+#include "table/lake_root.h"
 #include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_once.h"
 #include "web/dashboard/static_assets.h"

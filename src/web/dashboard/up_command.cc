@@ -7,8 +7,8 @@
 
 #include <cerrno>
 #include <condition_variable>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -84,8 +84,8 @@ Status CheckPortFree(const ListenAddress& listen) {
                                "--listen HOST:PORT (e.g. --listen 127.0.0.1:8001)");
   }
   if (err != 0) {
-    return Status::Unavailable("cannot listen on " + listen.ToString() + ": " +
-                               std::strerror(err) + " (choose another with --listen HOST:PORT)");
+    return Status::Unavailable("cannot listen on " + listen.ToString() + ": " + std::strerror(err) +
+                               " (choose another with --listen HOST:PORT)");
   }
   return Status::OK();
 }
