@@ -76,8 +76,8 @@ Status CheckLakeExists(io::FileSystem& fs, const std::string& uri) {
     if (!entries.empty()) return Status::OK();
   }
   return Status::NotFound(fmt::format(
-      "no lake at {} (no _ledger/, main/, raw/ or quarantine/ there): check --lake, or make one "
-      "with 'saleslake run' or 'saleslake extract' + 'saleslake transform'",
+      "no lake at {}: no _ledger/, main/, raw/ or quarantine/ there (give --lake URI, or create "
+      "one with 'saleslake run' or 'saleslake up')",
       uri));
 }
 
