@@ -216,14 +216,14 @@ int BucketCommand(int argc, char** argv, bool make) {
   CLI::App app{make ? "Make an S3 bucket (as 'aws s3 mb'); one you already own is fine."
                     : "Remove an empty S3 bucket (as 'aws s3 rb')."};
   std::string uri;
-  S3Flags s3;
+  S3Flags s3_flags;
   app.add_option("URI", uri, "s3://bucket")->required();
-  s3.Add(&app);
+  s3_flags.Add(&app);
   const std::string name = make ? "fs mb" : "fs rb";
   return RunCommand(app, name,
                     "saleslake " + name + " s3://my-bucket --s3-endpoint http://127.0.0.1:9000",
                     argc, argv, [&]() -> Status {
-                      s3.Apply();
+                      s3_flags.Apply();
 #if defined(SALESLAKE_WITH_S3)
                       SL_RETURN_IF_ERROR(make ? s3::MakeBucket(uri) : s3::RemoveBucket(uri));
                       std::printf("%s %s\n", make ? "make_bucket:" : "remove_bucket:", uri.c_str());

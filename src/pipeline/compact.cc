@@ -199,7 +199,16 @@ Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, Ledge
         rows_in += f.rows;
       }
       const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
-      SL_ASSIGN_OR_RETURN(LedgerFile merged, MergeFiles(*fs, group, path, options.table, columns));
+      // A file merged earlier in this commit is still under its pending name.
+      std::vector<LedgerFile> sources = group;
+      for (LedgerFile& f : sources) {
+        if (std::any_of(commit.added.begin(), commit.added.end(),
+                        [&](const LedgerFile& a) { return a.path == f.path; })) {
+          f.path = PendingPath(f.path);
+        }
+      }
+      SL_ASSIGN_OR_RETURN(LedgerFile merged,
+                          MergeFiles(*fs, sources, path, options.table, columns));
       if (merged.rows != rows_in) {
         return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
                                 " rows in the ledger but its files hold " +

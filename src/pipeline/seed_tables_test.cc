@@ -2,8 +2,10 @@
 // default reference catalog, `transform --rebuild`, and tiered compaction over many small runs.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "io/mem_file_system.h"
 #include "pipeline/lake_lock.h"
