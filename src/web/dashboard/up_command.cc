@@ -121,7 +121,7 @@ Status Up(const UpFlags& flags) {
                           "&dirty=" + flags.dirty;
   std::printf("saleslake up: generator API at %s/v1/sales\n", generator.url().c_str());
   if (resume) {
-    std::printf("saleslake up: resuming the lake at %s (no first run; the next run in %s)\n",
+    std::printf("saleslake up: resuming the lake at %s as it is; the next run in %s\n",
                 flags.lake.c_str(), flags.every.c_str());
     std::fflush(stdout);
   } else {
