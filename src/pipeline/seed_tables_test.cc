@@ -250,8 +250,14 @@ TEST(SeedTablesTest, ManySmallRunsKeepABoundedNumberOfFilesPerPartition) {
     LandRawBatch(fs, GenerateNdjson(300, 100 + static_cast<uint64_t>(run), kNow, 0.0, nullptr, 3),
                  "batch" + std::to_string(1000 + run), kNow + run);
     auto result = Transform(fs, {});
-    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    ASSERT_TRUE(result.ok()) << "run " << run << ": " << result.status().ToString();
     rows += result->rows_main;
+    for (const LedgerFile& f : Files(fs, kMainSalesTable)) {
+      auto info = fs->GetFileInfo(f.path);
+      ASSERT_TRUE(info.ok() && info->type == io::FileType::kFile)
+          << "after run " << run << ": the ledger names " << f.path << " (" << f.rows
+          << " rows) but it is not there";
+    }
     std::map<std::string, int> per_partition;
     for (const LedgerFile& f : Files(fs, kMainSalesTable)) ++per_partition[f.partition];
     for (const auto& [partition, n] : per_partition) {
