@@ -39,9 +39,9 @@ after(() => {
 
 test('a lake that does not exist is an error for every reading command, and nothing is made', () => {
   const reading = [['status'], ['transform'], ['compact'], ['vacuum'], ['crawl'], ['catalog', 'tables'],
-    ['query', 'SELECT 1'], ['serve', '--listen', '127.0.0.1:0'], ['quarantine', 'list']];
+    ['query', 'SELECT 1'], ['serve', '--listen', '127.0.0.1:0'], ['quarantine', '--lake', './lak', 'list']];
   for (const args of reading) {
-    const r = saleslake([...args, '--lake', './lak']);
+    const r = saleslake(args.includes('--lake') ? args : [...args, '--lake', './lak']);
     assert.notEqual(r.status, 0, `${args[0]} must fail`);
     assert.match(r.stderr, /no lake at \.\/lak: /, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
@@ -68,7 +68,8 @@ test('strict JSON: a bad response lands nothing and says why; a bad record is qu
   const bad = [
     ['trailing comma', good.replace(/\]\s*$/, ',]')],
     ['comment', `// sales\n${good}`],
-    ['single quotes', good.replace('[', "['x',")],
+    ['leading comma', good.replace('[', '[,')],
+    ['two commas', good.replace('},', '},,')],
   ];
   for (const [what, body] of bad) {
     const r = saleslake(['extract', '--from', '-', '--lake', l], body);
@@ -83,11 +84,12 @@ test('strict JSON: a bad response lands nothing and says why; a bad record is qu
     lines[0].replace(/"quantity":\d/, '"quantity":NaN'),
     lines[1].replace(/"quantity":(\d)/, '"quantity":0$1'),
     lines[2].replace(/}$/, ',}'),
+    lines[0].replace(/"transaction_id":"/, "'transaction_id':'").replace(/^\{/, '{'),
   ];
   ok(['extract', '--from', '-', '--lake', l], records.join('\n') + '\n');
   const t = JSON.parse(ok(['transform', '--lake', l, '--format', 'json']).stdout);
   assert.equal(t.rows_main, 0);
-  assert.equal(t.rows_quarantined, 3);
+  assert.equal(t.rows_quarantined, 4);
 });
 
 test('a response with no sales records lands nothing and says so', () => {
