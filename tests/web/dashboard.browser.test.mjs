@@ -138,7 +138,7 @@ test('a filter that matches nothing shows an empty state, not broken charts', op
   await page.goto(server.url + '/?from=2001-01-01&to=2001-01-31');
   await loaded(page, 1);
   assert.equal(await page.getAttribute('#main', 'data-empty'), 'true');
-  const shown = await page.evaluate(() => [...document.querySelectorAll('[data-empty]')]
+  const shown = await page.evaluate(() => [...document.querySelectorAll('section.card p.empty')]
     .filter((e) => !e.hidden && e.offsetParent !== null).length);
   assert.equal(shown, 6, 'every card says that nothing matches');
   const charts = await page.evaluate(() => [...document.querySelectorAll('section.card .chart')]
