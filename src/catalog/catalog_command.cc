@@ -12,6 +12,7 @@
 #include "catalog/ddl.h"
 #include "catalog/lake_tables.h"
 #include "io/uri.h"
+#include "table/lake_root.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -260,6 +261,7 @@ int CrawlCommand(int argc, char** argv) {
   app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.add_option("--now", now, "record this ISO 8601 instant as the crawl's time (tests)");
   return RunCommand(app, "crawl", "saleslake crawl --lake ./lake", argc, argv, [&]() -> Status {
+    SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
     CrawlOptions options;
     if (!now.empty()) {
       SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
@@ -312,6 +314,7 @@ int CatalogCommand(int argc, char** argv) {
                     "  saleslake catalog describe sales --format json\n"
                     "  saleslake catalog ddl --dialect athena --location s3://my-bucket/lake",
                     argc, argv, [&]() -> Status {
+                      SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
                       SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, false));
                       SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
                       const bool json = format == "json";

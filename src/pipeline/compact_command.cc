@@ -3,6 +3,7 @@
 #include "base/cli.h"
 #include "pipeline/compact.h"
 #include "pipeline/transform_command.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -19,6 +20,7 @@ int CompactCommand(int argc, char** argv) {
   app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
+                      SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
                       CompactOptions options;
                       options.table = table;
                       options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));

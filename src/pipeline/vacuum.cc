@@ -11,6 +11,7 @@
 #include "base/logging.h"
 #include "io/path.h"
 #include "pipeline/lake_lock.h"
+#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -64,6 +65,7 @@ Status Run(const Flags& flags) {
   if (!min_age.ok()) return min_age.status().WithContext("--min-age");
   options.min_age_micros = *min_age;
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+  SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(*fs, flags.lake));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake vacuum"));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
   SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*fs, *ledger, options));
