@@ -162,7 +162,7 @@ std::string FormatInstant(int64_t micros, int32_t offset_seconds) {
   std::string text = FormatIso8601Millis(micros + int64_t{offset_seconds} * 1'000'000);
   text.pop_back();  // the 'Z'
   const int32_t abs = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof(buf), "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', abs / 3600,
                 abs / 60 % 60);
   return text + buf;

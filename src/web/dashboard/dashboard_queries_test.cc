@@ -96,8 +96,11 @@ TEST_F(DashboardQueriesTest, DefaultIsMonthToDateComparedWithTheSameDaysOfLastMo
   EXPECT_EQ(f.to, Day(2026, 3, 3));
   const std::string json = SummaryJson(*snap_, f).value();
   // Current: 600 + 250 + 200 = 1050.00; previous (Feb 1..3): 100 + 300 = 400.00.
-  EXPECT_NE(json.find(R"("previous":{"from":"2026-02-01","to":"2026-02-03","days":3})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("previous":{"from":"2026-02-01","to":"2026-02-03","days":3,)"
+          R"("start":"2026-02-01T00:00:00.000+00:00","end":"2026-02-04T00:00:00.000+00:00"})"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("sales":{"value":1050.00,"previous":400.00,"change_pct":162.50})"),
             std::string::npos)
