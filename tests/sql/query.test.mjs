@@ -200,22 +200,23 @@ test('decimal sums are exact to the paisa', async () => {
   }
 });
 
-// Joins of a big table with a small one, answered on the columnar path: store_sales repeats some
-// store_ids (so a sale matches several rows: each counts), highest_sold_product filtered to a
-// few products leaves most sales without a match, raw_sales has NULL and unknown store ids.
+// Joins of a big table with a small one, answered on the columnar path: highest_sold_product
+// holds a product name once per store (so a sale matches several rows: each counts), filtered to
+// one store's best sellers it leaves most sales without a match, raw_sales has NULL and unknown
+// store names.
 // [our SQL, DuckDB SQL (same when omitted)]; every one is ordered.
 const JOINS = [
-  ['SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id GROUP BY 1 ORDER BY 1'],
-  ['SELECT count(*), SUM(s.quantity), SUM(s.total), SUM(t.total_sales) FROM sales s JOIN store_sales t ON s.store_id = t.store_id'],
-  ['SELECT h.brand, count(*), SUM(s.total), MIN(s.total), MAX(h.total_sales) FROM highest_sold_product h JOIN sales s ON s.product_id = h.product_id WHERE h.rank <= 20 GROUP BY h.brand ORDER BY h.brand'],
+  ['SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_name = t.store_name GROUP BY 1 ORDER BY 1'],
+  ['SELECT count(*), SUM(s.quantity), SUM(s.total), SUM(t.total_sales) FROM sales s JOIN store_sales t ON s.store_name = t.store_name'],
+  ["SELECT h.brand, count(*), SUM(s.total), MIN(s.total), MAX(h.total_sales) FROM highest_sold_product h JOIN sales s ON s.product_name = h.product_name WHERE h.store_name = 'Rohini Mall' AND h.total_quantity >= 3 GROUP BY h.brand ORDER BY h.brand"],
   ['SELECT d.store_id, SUM(d.sales), SUM(s.total), count(*) FROM sales s INNER JOIN daily_sales d ON s.store_id = d.store_id AND s.product_id = d.product_id WHERE s.month = 10 GROUP BY d.store_id ORDER BY d.store_id'],
-  ['SELECT count(*), count(r.total), SUM(r.total) FROM raw_sales r JOIN store_sales t ON r.store_id = t.store_id'],
-  ["SELECT t.store_location, date(s.timestamp) AS d, count(*) FROM sales s JOIN store_sales t ON t.store_id = s.store_id WHERE s.timestamp >= '2026-10-01' AND s.timestamp < '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2",
-    "SELECT t.store_location, CAST(s.timestamp AS DATE)::VARCHAR AS d, count(*) FROM sales s JOIN store_sales t ON t.store_id = s.store_id WHERE s.timestamp >= TIMESTAMP '2026-10-01' AND s.timestamp < TIMESTAMP '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2"],
+  ['SELECT count(*), count(r.total), SUM(r.total) FROM raw_sales r JOIN store_sales t ON r.store_name = t.store_name'],
+  ["SELECT t.store_location, date(s.timestamp) AS d, count(*) FROM sales s JOIN store_sales t ON t.store_name = s.store_name WHERE s.timestamp >= '2026-10-01' AND s.timestamp < '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2",
+    "SELECT t.store_location, CAST(s.timestamp AS DATE)::VARCHAR AS d, count(*) FROM sales s JOIN store_sales t ON t.store_name = s.store_name WHERE s.timestamp >= TIMESTAMP '2026-10-01' AND s.timestamp < TIMESTAMP '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2"],
   ['SELECT s.category, min(b.brand), max(b.total_sales), avg(s.total), count(*) FROM sales s JOIN brand_sales b ON b.brand = s.brand GROUP BY 1 ORDER BY 1',
     'SELECT s.category, min(b.brand), max(b.total_sales), round(SUM(s.total) / COUNT(s.total), 2), count(*) FROM sales s JOIN brand_sales b ON b.brand = s.brand GROUP BY 1 ORDER BY 1'],
-  ["SELECT count(*), SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id WHERE t.store_id = 'nope'"],
-  ['SELECT store_sales.store_location, SUM(sales.quantity) FROM sales JOIN store_sales ON sales.store_id = store_sales.store_id GROUP BY 1 ORDER BY 2 DESC, 1'],
+  ["SELECT count(*), SUM(s.total) FROM sales s JOIN store_sales t ON s.store_name = t.store_name WHERE t.store_name = 'nope'"],
+  ['SELECT store_sales.store_location, SUM(sales.quantity) FROM sales JOIN store_sales ON sales.store_name = store_sales.store_name GROUP BY 1 ORDER BY 2 DESC, 1'],
 ];
 
 // Cells equal exactly: DuckDB's DECIMAL text to the paisa, integers as integers, text as text;
