@@ -527,6 +527,10 @@ void DateFormat(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::string out;
   const std::string_view f = Text(argv[1]);
   for (size_t i = 0; i < f.size(); ++i) {
+    // A format expands at most ~5x (%M: 9 bytes for 2); a bound keeps a hostile one small.
+    if (out.size() > (size_t{1} << 20)) {
+      return Fail(ctx, "date_format: the result is longer than 1 MiB");
+    }
     if (f[i] != '%' || i + 1 == f.size()) {
       out += f[i];
       continue;
