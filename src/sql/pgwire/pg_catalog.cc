@@ -7,7 +7,6 @@
 #include <map>
 #include <regex>
 
-#include "base/clock.h"
 #include "sql/pgwire/pg_sql_text.h"
 #include "sql/pgwire/pg_types.h"
 
@@ -326,79 +325,6 @@ void RegProc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   ResultText(ctx, name);
 }
 
-void Bool(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
-    return sqlite3_result_int(ctx, sqlite3_value_double(argv[0]) != 0);
-  }
-  std::string s = Text(argv[0]);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s == "t" || s == "true" || s == "yes" || s == "on" || s == "1")
-    return sqlite3_result_int(ctx, 1);
-  if (s == "f" || s == "false" || s == "no" || s == "off" || s == "0")
-    return sqlite3_result_int(ctx, 0);
-  sqlite3_result_error(ctx, ("invalid input syntax for type boolean: \"" + s + "\"").c_str(), -1);
-}
-
-void DateOf(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string s = Text(argv[0]);
-  if (!PgDays(s)) {
-    sqlite3_result_error(ctx, ("invalid input syntax for type date: \"" + s + "\"").c_str(), -1);
-    return;
-  }
-  ResultText(ctx, s.substr(0, 10));
-}
-
-void TimestampOf(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string s = Text(argv[0]);
-  std::optional<int64_t> micros = PgMicros(s);
-  if (!micros) {
-    sqlite3_result_error(ctx, ("invalid input syntax for type timestamp: \"" + s + "\"").c_str(),
-                         -1);
-    return;
-  }
-  ResultText(ctx, FormatPgTimestamp(*micros));
-}
-
-void Now(sqlite3_context* ctx, int, sqlite3_value**) {
-  ResultText(ctx, FormatPgTimestamp(NowMicros() - int64_t{946684800} * 1'000'000));
-}
-
-// EXTRACT(field FROM ts) over ISO text: the numeric field, as PostgreSQL names them.
-void Extract(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[1]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string field = Text(argv[0]);
-  std::optional<int64_t> micros = PgMicros(Text(argv[1]));
-  if (!micros) {
-    sqlite3_result_error(ctx, "EXTRACT needs a date or timestamp", -1);
-    return;
-  }
-  const std::string iso = FormatPgTimestamp(*micros);
-  auto num = [&](size_t at, size_t n) { return std::stoll(iso.substr(at, n)); };
-  const int64_t day_index = (*micros >= 0 ? *micros : *micros - 86'399'999'999) / 86'400'000'000;
-  if (field == "year") return sqlite3_result_int64(ctx, num(0, 4));
-  if (field == "month") return sqlite3_result_int64(ctx, num(5, 2));
-  if (field == "day") return sqlite3_result_int64(ctx, num(8, 2));
-  if (field == "hour") return sqlite3_result_int64(ctx, num(11, 2));
-  if (field == "minute") return sqlite3_result_int64(ctx, num(14, 2));
-  if (field == "second") {
-    return sqlite3_result_double(ctx, static_cast<double>(*micros % 60'000'000) / 1e6);
-  }
-  if (field == "quarter") return sqlite3_result_int64(ctx, (num(5, 2) + 2) / 3);
-  if (field == "dow") return sqlite3_result_int64(ctx, ((day_index + 6) % 7 + 7) % 7);
-  if (field == "isodow") return sqlite3_result_int64(ctx, ((day_index + 5) % 7 + 7) % 7 + 1);
-  if (field == "doy") {
-    const int64_t jan1 = *PgDays(iso.substr(0, 4) + "-01-01");
-    return sqlite3_result_int64(ctx, day_index - jan1 + 1);
-  }
-  if (field == "epoch") {
-    return sqlite3_result_double(ctx, static_cast<double>(*micros) / 1e6 + 946684800.0);
-  }
-  sqlite3_result_error(ctx, ("EXTRACT field \"" + field + "\" is not supported").c_str(), -1);
-}
-
 // `text ~ pattern` (POSIX regex in PostgreSQL; ECMAScript here, which agrees on what clients
 // send). Inputs are capped: std::regex backtracks, and a hostile pattern must not run for long.
 void Regexp(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -503,15 +429,10 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"pg_regtype", 1, RegType},
       {"pg_regproc", 1, RegProc},
       {"to_regtype", 1, ToRegType},
-      {"pg_bool", 1, Bool},
-      {"pg_date", 1, DateOf},
-      {"pg_timestamp", 1, TimestampOf},
-      {"pg_extract", 2, Extract},
-      {"now", 0, Now},
       {"regexp", 2, Regexp},
   };
   for (const Fn& f : fns) {
-    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.fn == Now ? 0 : SQLITE_DETERMINISTIC);
+    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
     if (sqlite3_create_function_v2(db, f.name, f.args, flags, data, f.fn, nullptr, nullptr,
                                    nullptr) != SQLITE_OK) {
       return Status::Internal(fmt::format("registering {}: {}", f.name, sqlite3_errmsg(db)));
@@ -633,6 +554,10 @@ std::string SettingValue(const std::string& name, const CatalogSession& session)
       {"application_name", ""},
   };
   if (name == "session_authorization") return session.user;
+  if (session.settings) {
+    auto set = session.settings->find(name);
+    if (set != session.settings->end()) return set->second;
+  }
   auto it = kSettings.find(name);
   return it == kSettings.end() ? "" : it->second;
 }
