@@ -49,6 +49,14 @@ Session::Session(TableSource source, CatalogSession who, SessionOptions options)
 
 Session::~Session() = default;
 
+bool Session::Configure(const std::vector<std::pair<std::string, std::string>>& startup_parameters,
+                        std::string* sqlstate, std::string* error) {
+  for (const SettingChange& change : StartupSettingChanges(startup_parameters)) {
+    if (!settings_.Apply(change, false, sqlstate, error)) return false;
+  }
+  return true;
+}
+
 void Session::Cancel() {
   std::lock_guard<std::mutex> lock(engine_mu_);
   if (engine_) engine_->Interrupt();

@@ -50,6 +50,11 @@ class Session {
   Session(TableSource source, CatalogSession who, SessionOptions options);
   ~Session();
 
+  // Applies the settings of the startup packet (pg_settings.h); false with the SQLSTATE and
+  // message when one is bad.
+  bool Configure(const std::vector<std::pair<std::string, std::string>>& startup_parameters,
+                 std::string* sqlstate, std::string* error);
+
   // Handles one message (its type and body); replies are appended to `out`. False after
   // Terminate ('X').
   bool Handle(char type, std::string_view body, MessageWriter& out);

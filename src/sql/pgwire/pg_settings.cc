@@ -129,6 +129,48 @@ std::optional<SettingChange> ParseSettingChange(std::string_view sql) {
   return change;
 }
 
+std::vector<SettingChange> StartupSettingChanges(
+    const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::vector<SettingChange> out;
+  auto add = [&](std::string_view pair) {
+    const size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || eq == 0) return;
+    SettingChange c;
+    c.name = Lower(pair.substr(0, eq));
+    for (char& ch : c.name) {
+      if (ch == '-') ch = '_';  // --statement-timeout=5s
+    }
+    c.value = std::string(pair.substr(eq + 1));
+    out.push_back(std::move(c));
+  };
+  for (const auto& [name, value] : parameters) {
+    if (name == "statement_timeout") add("statement_timeout=" + value);
+    if (name != "options") continue;
+    // Words separated by spaces ("\ " is a space inside one): -c a=b, -ca=b, --a=b.
+    std::vector<std::string> words(1);
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i] == '\\' && i + 1 < value.size()) {
+        words.back() += value[++i];
+      } else if (value[i] == ' ') {
+        if (!words.back().empty()) words.emplace_back();
+      } else {
+        words.back() += value[i];
+      }
+    }
+    for (size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      if (w == "-c" && i + 1 < words.size()) {
+        add(words[++i]);
+      } else if (w.starts_with("-c")) {
+        add(std::string_view(w).substr(2));
+      } else if (w.starts_with("--")) {
+        add(std::string_view(w).substr(2));
+      }
+    }
+  }
+  return out;
+}
+
 std::optional<int64_t> ParseMilliseconds(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);

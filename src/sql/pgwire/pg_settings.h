@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace saleslake::sql::pgwire {
 
@@ -24,6 +26,11 @@ struct SettingChange {
   bool all = false;                  // RESET ALL
 };
 std::optional<SettingChange> ParseSettingChange(std::string_view sql);
+
+// The settings of a startup packet: a statement_timeout parameter (node-postgres's option) and
+// the `-c name=value` / `--name=value` pairs of `options` (libpq's PGOPTIONS).
+std::vector<SettingChange> StartupSettingChanges(
+    const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // A duration setting's value in milliseconds: 5000, '5000', '5s', '1.5s', '2min', '250ms', '1h'.
 std::optional<int64_t> ParseMilliseconds(std::string_view value);

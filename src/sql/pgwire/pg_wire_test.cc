@@ -78,6 +78,13 @@ TEST(PgSettingsTest, SetResetAndStatementTimeout) {
   EXPECT_DOUBLE_EQ(s.statement_timeout_seconds(), 5);
   EXPECT_TRUE(s.Apply(*ParseSettingChange("RESET statement_timeout"), false, &state, &error));
   EXPECT_DOUBLE_EQ(s.statement_timeout_seconds(), 0);
+  // From a startup packet: node-postgres's parameter, libpq's PGOPTIONS.
+  std::vector<SettingChange> startup = StartupSettingChanges(
+      {{"user", "ana"}, {"statement_timeout", "2000"}, {"options", "-c search_path=x --a-b=1"}});
+  ASSERT_EQ(startup.size(), 3u);
+  EXPECT_EQ(startup[0].name, "statement_timeout");
+  EXPECT_EQ(*startup[1].value, "x");
+  EXPECT_EQ(startup[2].name, "a_b");
   // The server's facts stay as they are.
   EXPECT_TRUE(s.Apply(*ParseSettingChange("SET server_version = '9'"), false, &state, &error));
   EXPECT_EQ(s.values()->count("server_version"), 0u);
