@@ -130,6 +130,13 @@ test('psql \\dt and \\d sales describe the lake', { skip: !hasPsql && 'psql is n
   assert.match(d.stdout, /transaction_id\s+\| text/);
   assert.match(d.stdout, /total\s+\| numeric\(18,2\)/);
   assert.match(d.stdout, /timestamp\s+\| timestamp without time zone/);
+  // \l (an E'\n' escape string, PostgreSQL 15's pg_database columns), \dt+ (pg_size_pretty), \df.
+  for (const [cmd, want] of [['\\l', /saleslake\s+\| saleslake\s+\| UTF8/], ['\\dt+', /public \| sales\s+\| table/],
+    ['\\df', /List of functions/]]) {
+    const r = psql(server.port, ['-c', cmd]);
+    assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
+    assert.match(r.stdout, want, cmd);
+  }
 });
 
 test('errors carry SQLSTATEs', { skip: !hasPsql && 'psql is not installed' }, () => {

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cmath>
+#include <iterator>
 #include <map>
 #include <regex>
 
@@ -117,7 +119,8 @@ constexpr CatalogTable kCatalogTables[] = {
      "inhrelid OID, inhparent OID, inhseqno INTEGER, inhdetachpending BOOLEAN"},
     {"pg_catalog", "pg_database", 1262,
      "oid OID, datname NAME, datdba OID, encoding INTEGER, datcollate TEXT, datctype TEXT, "
-     "datistemplate BOOLEAN, datallowconn BOOLEAN, datconnlimit INTEGER, datacl TEXT"},
+     "datistemplate BOOLEAN, datallowconn BOOLEAN, datconnlimit INTEGER, datacl TEXT, "
+     "datlocprovider CHAR, daticulocale TEXT"},
     {"pg_catalog", "pg_roles", 12001,
      "oid OID, rolname NAME, rolsuper BOOLEAN, rolinherit BOOLEAN, rolcreaterole BOOLEAN, "
      "rolcreatedb BOOLEAN, rolcanlogin BOOLEAN, rolreplication BOOLEAN, rolconnlimit INTEGER, "
@@ -262,6 +265,19 @@ void True(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 
 void False(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 0); }
 void Null(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_null(ctx); }
 void Zero(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int64(ctx, 0); }
+// 8192 -> "8192 bytes", 10 kB, MB, GB, TB as PostgreSQL rounds them (halves up, at 10x the unit).
+void SizePretty(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  double size = sqlite3_value_double(argv[0]);
+  static const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && std::fabs(size) >= 10 * 1024 - 0.5) {
+    size /= 1024;
+    ++unit;
+  }
+  ResultText(ctx, fmt::format("{} {}", static_cast<int64_t>(std::llround(size)), kUnits[unit]));
+}
+
 void Identity(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_value(ctx, argv[0]);
 }
@@ -414,6 +430,10 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"obj_description", -1, Null},
       {"col_description", -1, Null},
       {"shobj_description", -1, Null},
+      {"pg_get_function_result", -1, Null},
+      {"pg_get_function_arguments", -1, Null},
+      {"pg_get_function_identity_arguments", -1, Null},
+      {"pg_size_pretty", 1, SizePretty},
       {"pg_relation_size", -1, Zero},
       {"pg_total_relation_size", -1, Zero},
       {"pg_table_size", -1, Zero},
@@ -582,7 +602,8 @@ QueryEngine::Setup CatalogSetup(const std::vector<table::LakeTable>& tables,
         "'saleslake',NULL,NULL,NULL,NULL);\n",
         Q(session.database));
     sql += fmt::format(
-        "INSERT INTO pg_catalog.pg_database VALUES(16383,{},{},6,'C','C',0,1,-1,NULL);\n",
+        "INSERT INTO pg_catalog.pg_database VALUES(16383,{},{},6,'C','C',0,1,-1,NULL,'c',"
+        "NULL);\n",
         Q(session.database), kOwner);
     sql += fmt::format(
         "INSERT INTO pg_catalog.pg_roles VALUES({},{},0,1,0,0,1,0,-1,NULL,0,NULL);\n"

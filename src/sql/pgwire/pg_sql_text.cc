@@ -243,14 +243,50 @@ std::optional<CastTo> CatalogCast(std::string type, bool array) {
   return std::nullopt;
 }
 
+// The text of E'…' (C-style escapes: \n \t \r \b \f \\ \' and others as the character) as
+// a standard '…' literal.
+std::string UnescapeString(const std::string& quoted) {
+  std::string out = "'";
+  const size_t end =
+      quoted.size() >= 2 && quoted.back() == '\'' ? quoted.size() - 1 : quoted.size();
+  for (size_t i = 1; i < end; ++i) {
+    char c = quoted[i];
+    if (c == '\\' && i + 1 < end) {
+      c = quoted[++i];
+      c = c == 'n'   ? '\n'
+          : c == 't' ? '\t'
+          : c == 'r' ? '\r'
+          : c == 'b' ? '\b'
+          : c == 'f' ? '\f'
+                     : c;
+    } else if (c == '\'' && i + 1 < end && quoted[i + 1] == '\'') {
+      ++i;
+    }
+    if (c == '\0') continue;
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
 }  // namespace
 
 std::string RewritePostgres(std::string_view sql) {
   Tokens t;
-  for (SqlToken& tok : Tokenize(sql)) {
-    if (tok.kind != SqlToken::kSpace) t.push_back(std::move(tok));
-  }
   bool changed = false;
+  std::vector<SqlToken> all = Tokenize(sql);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].kind == SqlToken::kSpace) continue;
+    // E'\n' (psql's \l): an escape string becomes a plain one.
+    if (all[i].kind == SqlToken::kWord && (all[i].text == "E" || all[i].text == "e") &&
+        i + 1 < all.size() && all[i + 1].kind == SqlToken::kString) {
+      t.push_back({SqlToken::kString, UnescapeString(all[i + 1].text)});
+      ++i;
+      changed = true;
+      continue;
+    }
+    t.push_back(std::move(all[i]));
+  }
   // The index of the bracket closing the one opened at `open`, or t.size().
   auto closing = [&](size_t open, std::string_view left, std::string_view right) {
     int depth = 0;

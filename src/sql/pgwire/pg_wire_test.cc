@@ -17,6 +17,8 @@ TEST(PgSqlTextTest, CastsBecomeFunctionsOrCasts) {
             "SELECT CAST ( c.oid AS BIGINT ) , CAST ( a.attname AS VARCHAR ) , ( x )");
   EXPECT_EQ(RewritePostgres("SELECT count(*)::int FROM t"), "SELECT count(*)::int FROM t");
   EXPECT_EQ(RewritePostgres("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(RewritePostgres("SELECT array_to_string(x, E'\\n'), E'it''s\\\\'"),
+            "SELECT array_to_string ( x , '\n' ) , 'it''s\\'");
 }
 
 TEST(PgSqlTextTest, PsqlRegexAndCollate) {
