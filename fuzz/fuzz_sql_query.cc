@@ -1,8 +1,8 @@
 // SQL from the dashboard's console and /api/v1/query is untrusted: any bytes given to
 // QueryEngine::Execute must give a result or an error, never a crash, and never a write. The
 // engine runs over a small in-memory lake (two partitions, decimals, timestamps, nulls) with a
-// short timeout and small caps, so every input is quick; each input runs in the three dialects. The columnar aggregate path and the
-// virtual tables both see the inputs that parse.
+// short timeout and small caps, so every input is quick; each input runs in the three dialects.
+// The columnar aggregate path and the virtual tables both see the inputs that parse.
 #include <cstddef>
 #include <cstdint>
 #include <string>
