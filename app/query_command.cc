@@ -168,7 +168,8 @@ int QueryCommand(int argc, char** argv) {
                "columnar path would answer (to compare the two)");
   app.add_option("--dialect", flags.dialect,
                  "athena (Athena/Trino SQL, SQLite syntax passing through), postgres (athena plus "
-                 "x::type casts and BEGIN/SET as no-ops) or sqlite (as written; docs/sql.md)")
+                 "x::type casts and BEGIN/SET as no-ops: what serve --pg-listen speaks) or sqlite "
+                 "(as written; docs/sql.md)")
       ->check(CLI::IsMember({"athena", "trino", "postgres", "sqlite"}))
       ->default_val("athena");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");

@@ -1,8 +1,8 @@
 // SQL from the dashboard's console and /api/v1/query is untrusted: any bytes given to
 // QueryEngine::Execute must give a result or an error, never a crash, and never a write. The
 // engine runs over a small in-memory lake (two partitions, decimals, timestamps, nulls) with a
-// short timeout and small caps, so every input is quick. The columnar aggregate path and the
-// virtual tables both see the inputs that parse.
+// short timeout and small caps, so every input is quick; each input runs in the three dialects.
+// The columnar aggregate path and the virtual tables both see the inputs that parse.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -65,9 +65,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_rows = 50;
   options.timeout_seconds = 0.2;
   options.max_result_bytes = 1 << 20;
-  saleslake::sql::QueryError where;
-  auto r = Engine()->Execute(sql, options, &where);
-  if (!r.ok() && where.offset > static_cast<int>(size)) __builtin_trap();
+  // Every statement in each dialect: SQLite's, Athena's (the rewrite) and Athena's with the
+  // PostgreSQL forms (what `serve --pg-listen` runs).
+  for (saleslake::sql::Dialect dialect :
+       {saleslake::sql::Dialect::kSqlite, saleslake::sql::Dialect::kTrino,
+        saleslake::sql::Dialect::kTrinoPostgres}) {
+    options.dialect = dialect;
+    saleslake::sql::QueryError where;
+    auto r = Engine()->Execute(sql, options, &where);
+    if (!r.ok() && where.offset > static_cast<int>(size)) __builtin_trap();
+  }
+  options.dialect = saleslake::sql::Dialect::kSqlite;
   // The lake is read-only: the table is still there, whole.
   auto check = Engine()->Execute("SELECT count(*) FROM sales", options);
   if (!check.ok() || check->rows.size() != 1 ||

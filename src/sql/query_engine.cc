@@ -251,19 +251,18 @@ void Locate(std::string_view sql, int offset, QueryError* where) {
   }
 }
 
-// Each DECIMAL column's scale: from its declared type (a lake column), else from the dialect's
-// typing of the SELECT list (SUM(total) * 1 is DECIMAL(38,2)).
-void ApplyDecimalScales(const Translation& translation, QueryResult* result) {
+// Each column's declared type: SQLite's (a lake column), else the dialect's typing of the SELECT
+// list (SUM(total) * 1 is DECIMAL(38,2), CAST(timestamp AS DATE) a DATE); and each DECIMAL
+// column's scale from it.
+void ApplyDialectTypes(const Translation& translation, QueryResult* result) {
   for (size_t i = 0; i < result->columns.size(); ++i) {
     QueryColumn& c = result->columns[i];
+    if (c.declared_type.empty() && translation.result_types.size() == result->columns.size()) {
+      c.declared_type = translation.result_types[i];
+    }
     int precision = 0, scale = -1;
     if (std::sscanf(c.declared_type.c_str(), "DECIMAL(%d,%d)", &precision, &scale) == 2) {
       c.scale = scale;
-    } else if (c.declared_type.empty() &&
-               translation.decimal_scales.size() == result->columns.size() &&
-               translation.decimal_scales[i] >= 0) {
-      c.scale = translation.decimal_scales[i];
-      c.declared_type = fmt::format("DECIMAL(38,{})", c.scale);
     }
   }
 }
@@ -433,7 +432,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
           r.columns[static_cast<size_t>(i)] = {name ? name : "", decl ? decl : ""};
         }
       }
-      ApplyDecimalScales(*translated, &r);
+      ApplyDialectTypes(*translated, &r);
       r.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
       r.columnar = true;
       return r;
@@ -490,7 +489,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     }
     result.rows.push_back(std::move(row));
   }
-  ApplyDecimalScales(*translated, &result);
+  ApplyDialectTypes(*translated, &result);
   result.scan = impl.tables->counters();
   result.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
   return result;

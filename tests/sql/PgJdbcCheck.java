@@ -79,6 +79,32 @@ public class PgJdbcCheck {
           System.out.println("{\"direct\":" + run + ",\"rows\":[" + rows + "]}");
         }
       }
+      // DECIMAL expressions (SUM over DECIMAL) are numeric: BigDecimal with the column's scale,
+      // text at first, binary past prepareThreshold; dates from the dialect are DATE.
+      String sums = "SELECT brand, SUM(total) AS revenue, AVG(total) AS mean, "
+          + "CAST(MIN(timestamp) AS DATE) AS first_day FROM sales WHERE category = ? "
+          + "GROUP BY brand ORDER BY brand";
+      try (PreparedStatement ps = c.prepareStatement(sums)) {
+        for (int run = 1; run <= 8; run++) {
+          ps.setString(1, args.length > 2 ? args[2] : "Laptop");
+          StringBuilder rows = new StringBuilder();
+          StringBuilder types = new StringBuilder();
+          try (ResultSet rs = ps.executeQuery()) {
+            java.sql.ResultSetMetaData md2 = rs.getMetaData();
+            for (int i = 1; i <= md2.getColumnCount(); i++) {
+              types.append(i > 1 ? "," : "").append(quote(md2.getColumnTypeName(i)));
+            }
+            while (rs.next()) {
+              rows.append(rows.length() > 0 ? "," : "")
+                  .append("[").append(quote(rs.getString(1))).append(",")
+                  .append(quote(rs.getBigDecimal(2).toPlainString())).append(",")
+                  .append(quote(rs.getBigDecimal(3).toPlainString())).append(",")
+                  .append(quote(String.valueOf(rs.getDate(4)))).append("]");
+            }
+          }
+          System.out.println("{\"decimal\":" + run + ",\"types\":[" + types + "],\"rows\":[" + rows + "]}");
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("SELECT CAST(? AS INTEGER) + 1 AS x, ?::text AS y")) {
         ps.setInt(1, 41);
         ps.setString(2, "it's");

@@ -57,6 +57,13 @@ async function startPg(extra = []) {
   };
 }
 
+// `saleslake query`'s cells as text (its CSV), for comparisons that must be exact.
+function oursText(sql) {
+  const r = saleslake(['query', '--lake', lake, '--format', 'csv', '--log-level', 'warn', sql]);
+  assert.equal(r.status, 0, `${sql}\n${r.stderr}`);
+  return r.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+}
+
 function ours(sql) {
   const r = saleslake(['query', '--lake', lake, '--format', 'json', '--log-level', 'warn', sql]);
   assert.equal(r.status, 0, `${sql}\n${r.stderr}`);
@@ -123,6 +130,13 @@ test('psql \\dt and \\d sales describe the lake', { skip: !hasPsql && 'psql is n
   assert.match(d.stdout, /transaction_id\s+\| text/);
   assert.match(d.stdout, /total\s+\| numeric\(18,2\)/);
   assert.match(d.stdout, /timestamp\s+\| timestamp without time zone/);
+  // \l (an E'\n' escape string, PostgreSQL 15's pg_database columns), \dt+ (pg_size_pretty), \df.
+  for (const [cmd, want] of [['\\l', /saleslake\s+\| saleslake\s+\| UTF8/], ['\\dt+', /public \| sales\s+\| table/],
+    ['\\df', /List of functions/]]) {
+    const r = psql(server.port, ['-c', cmd]);
+    assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
+    assert.match(r.stdout, want, cmd);
+  }
 });
 
 test('errors carry SQLSTATEs', { skip: !hasPsql && 'psql is not installed' }, () => {
@@ -142,9 +156,8 @@ test('node-postgres runs a parameterised query', { skip: !pg && 'the npm package
     const res = await client.query({
       text: 'SELECT store_id, COUNT(*) AS n, SUM(total) AS revenue FROM sales WHERE quantity >= $1 AND category = $2 GROUP BY store_id ORDER BY store_id',
       values: [2, 'Laptop'], rowMode: 'array' });
-    // SUM over DECIMAL is exact: int8 when every total is whole rupees, float8 otherwise.
-    assert.deepEqual(res.fields.map((f) => f.dataTypeID).slice(0, 2), [25, 20]);
-    assert.ok([20, 701].includes(res.fields[2].dataTypeID));
+    // SUM over DECIMAL is exact and numeric, even when every total is whole rupees.
+    assert.deepEqual(res.fields.map((f) => f.dataTypeID), [25, 20, 1700]);
     assert.ok(res.rows.length > 0);
     assert.deepEqual(norm(res.rows), norm(ours("SELECT store_id, COUNT(*) AS n, SUM(total) AS revenue FROM sales WHERE quantity >= 2 AND category = 'Laptop' GROUP BY store_id ORDER BY store_id")));
     const typed = await client.query('SELECT total, quantity, timestamp FROM sales ORDER BY transaction_id LIMIT 1');
@@ -217,9 +230,145 @@ test('pgjdbc reads metadata and gets binary results past prepareThreshold', { sk
     assert.deepEqual(norm(run.rows.map((r) => r.slice(0, 3))), norm(direct.map((r) => r.slice(0, 3))), `direct run ${run.direct}`);
     assert.deepEqual(run.rows.map((r) => r[3].replace(/\.0$/, '')), direct.map((r) => r[3].replace(/\.0+$/, '')));
   }
+  const sums = lines.filter((l) => l.decimal);
+  assert.equal(sums.length, 8);
+  const expectedSums = oursText("SELECT brand, SUM(total), AVG(total), CAST(MIN(timestamp) AS DATE) FROM sales WHERE category = 'Laptop' GROUP BY brand ORDER BY brand");
+  for (const run of sums) {
+    assert.deepEqual(run.types, ['text', 'numeric', 'numeric', 'date'], `decimal run ${run.decimal}`);
+    assert.deepEqual(run.rows, expectedSums, `decimal run ${run.decimal}`);
+  }
   assert.deepEqual(lines.at(-1), { x: 42, y: "it's" });
   // The server saw binary result formats once pgjdbc switched to its named statement.
   await waitForLog(server, (l) => l.event === 'pg.disconnected' && Number(l.binary_results) > 0);
+});
+
+const SUMS = "SELECT category, SUM(total) AS revenue, AVG(total) AS mean, SUM(total) * 2 AS twice FROM sales GROUP BY category ORDER BY category";
+
+test('DECIMAL results are numeric with the exact digits of saleslake query (psql, node-postgres, psycopg2)', async () => {
+  const expected = oursText(SUMS);
+  assert.ok(expected.length > 3);
+  const whole = oursText('SELECT SUM(total) FROM sales');
+  assert.match(whole[0][0], /^\d+\.\d\d$/);
+  if (hasPsql) {
+    const r = psql(server.port, ['-At', '-F', ',', '-c', SUMS, '-c', 'SELECT SUM(total) FROM sales']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(',')), [...expected, ...whole]);
+  }
+  if (pg) {
+    const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'tester', database: 'saleslake' });
+    await client.connect();
+    try {
+      for (const text of [SUMS, SUMS.replace('GROUP BY', 'WHERE quantity >= $1 GROUP BY')]) {
+        const res = await client.query({ text, values: text.includes('$1') ? [1] : [], rowMode: 'array' });
+        assert.deepEqual(res.fields.map((f) => f.dataTypeID), [25, 1700, 1700, 1700]);
+        assert.deepEqual(res.rows, expected);  // node-postgres gives numeric as its text
+      }
+      const one = await client.query({ text: 'SELECT SUM(total) FROM sales', rowMode: 'array' });
+      assert.equal(one.fields[0].dataTypeID, 1700);
+      assert.deepEqual(one.rows, whole);
+    } finally {
+      await client.end();
+    }
+  }
+  if (hasPsycopg2) {
+    const script = `
+import json, decimal, psycopg2
+conn = psycopg2.connect(host='127.0.0.1', port=${server.port}, user='tester', dbname='saleslake')
+cur = conn.cursor()
+cur.execute(${JSON.stringify(SUMS)})
+print(json.dumps([d.type_code for d in cur.description]))
+rows = cur.fetchall()
+print(json.dumps([all(isinstance(v, decimal.Decimal) for v in r[1:]) for r in rows]))
+print(json.dumps([[r[0]] + [str(v) for v in r[1:]] for r in rows]))
+cur.execute("SELECT SUM(total) FROM sales WHERE category = %s", ('Laptop',))
+v = cur.fetchone()[0]
+print(json.dumps([type(v).__name__, str(v)]))
+`;
+    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    const [codes, decimals, rows, laptop] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(codes, [25, 1700, 1700, 1700]);
+    assert.ok(decimals.every((d) => d));
+    assert.deepEqual(rows, expected);
+    assert.deepEqual(laptop, ['Decimal', oursText("SELECT SUM(total) FROM sales WHERE category = 'Laptop'")[0][0]]);
+  }
+});
+
+// The lake's sales end on 2026-03-20 (lake_fixture.mjs), so arithmetic from a fixed day is exact.
+const DATES = [
+  "SELECT COUNT(*) FROM sales WHERE timestamp >= TIMESTAMP '2026-03-20 00:00:00' - interval '7 days'",
+  "SELECT COUNT(*) FROM sales WHERE timestamp >= TIMESTAMP '2026-03-20 00:00:00' - INTERVAL '7' DAY",
+  "SELECT DATE '2026-03-20' - interval '7' day, date_add('day', -7, DATE '2026-03-20'), TIMESTAMP '2026-03-20 00:00:00' - interval '1 day 2 hours'",
+  "SELECT current_date - interval '7' day = date_add('day', -7, current_date), now() - interval '7 days' < now(), CAST(now() AS DATE) >= current_date - interval '1' day",
+];
+
+test('date arithmetic: INTERVAL (both spellings), date_add, now() and current_date, over pgwire as in query', async () => {
+  const expected = DATES.map((q) => oursText(q));
+  assert.equal(expected[0][0][0], expected[1][0][0]);
+  assert.deepEqual(expected[2], [['2026-03-13', '2026-03-13', '2026-03-18 22:00:00']]);
+  assert.deepEqual(expected[3], [['1', '1', '1']]);
+  if (hasPsql) {
+    for (let i = 0; i < 3; i++) {
+      const r = psql(server.port, ['-At', '-F', ',', '-c', DATES[i]]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(',')), expected[i], DATES[i]);
+    }
+    // The PostgreSQL spellings, too.
+    const r = psql(server.port, ['-At', '-F', ',', '-c', "SELECT (DATE '2026-03-20' - '7 days'::interval)::date, EXTRACT(DOW FROM DATE '2026-03-20')"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '2026-03-13,5');
+  }
+  if (pg) {
+    const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'tester', database: 'saleslake' });
+    await client.connect();
+    try {
+      const res = await client.query({ text: "SELECT now() - interval '7 days' AS week_ago, current_date - interval '7' day AS d, date_add('day', -7, current_date) AS e, $1::int AS n", values: [7], rowMode: 'array' });
+      assert.deepEqual(res.fields.map((f) => f.dataTypeID), [1114, 1082, 1082, 20]);  // integers are int8
+      assert.ok(res.rows[0][0] instanceof Date);
+      assert.deepEqual(res.rows[0][1], res.rows[0][2]);
+      const counted = await client.query({ text: DATES[0], rowMode: 'array' });
+      assert.equal(counted.rows[0][0], expected[0][0][0]);
+    } finally {
+      await client.end();
+    }
+  }
+});
+
+test('SET statement_timeout is honoured per session, RESET restores it', { skip: !hasPsql && 'psql is not installed' }, async () => {
+  const endless = 'WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r';
+  for (const value of ["'1s'", '1000']) {
+    const r = psql(server.port, ['-c', `SET statement_timeout = ${value}`, '-c', endless]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /ERROR:\s+57014: canceling statement due to statement timeout/);
+  }
+  const shown = psql(server.port, ['-At', '-c', "SET statement_timeout = '5s'", '-c', 'SHOW statement_timeout',
+    '-c', "SELECT current_setting('statement_timeout')", '-c', 'RESET statement_timeout', '-c', 'SHOW statement_timeout',
+    '-c', 'SET statement_timeout = 250', '-c', 'SHOW statement_timeout', '-c', 'SET statement_timeout TO DEFAULT',
+    '-c', 'SHOW statement_timeout']);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.deepEqual(shown.stdout.trim().split('\n'), ['SET', '5s', '5s', 'RESET', '0', 'SET', '250ms', 'SET', '0']);
+  const bad = psql(server.port, ['-c', "SET statement_timeout = 'soon'"]);
+  assert.match(bad.stderr, /22023/);
+  // Per session: another connection has none, and libpq's PGOPTIONS sets it at startup.
+  const other = psql(server.port, ['-At', '-c', 'SHOW statement_timeout']);
+  assert.equal(other.stdout.trim(), '0');
+  const viaOptions = psql(server.port, ['-c', endless], { PGOPTIONS: '-c statement_timeout=1s' });
+  assert.match(viaOptions.stderr, /57014/);
+  // SET LOCAL lasts until the transaction ends.
+  const local = psql(server.port, ['-At', '-c', 'BEGIN', '-c', "SET LOCAL statement_timeout = '2s'", '-c', 'SHOW statement_timeout',
+    '-c', 'COMMIT', '-c', 'SHOW statement_timeout']);
+  assert.deepEqual(local.stdout.trim().split('\n'), ['BEGIN', 'SET', '2s', 'COMMIT', '0']);
+  if (pg) {
+    // node-postgres's statement_timeout option goes in the startup packet.
+    const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'tester', database: 'saleslake', statement_timeout: 1000 });
+    await client.connect();
+    try {
+      await assert.rejects(client.query(endless), (e) => e.code === '57014');
+      assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, '1');
+    } finally {
+      await client.end();
+    }
+  }
 });
 
 test('users sign in with SCRAM-SHA-256, API keys in clear on loopback; roles apply', { skip: !hasPsql && 'psql is not installed' }, async () => {

@@ -28,7 +28,10 @@ namespace {
 
 NumType Combine(NumType a, NumType b, bool multiply) {
   if (a.kind == NumType::kUnknown || b.kind == NumType::kUnknown) return {};
-  if (a.kind == NumType::kDate || b.kind == NumType::kDate) return {};
+  if (a.kind == NumType::kDate || b.kind == NumType::kDate || a.kind == NumType::kTimestamp ||
+      b.kind == NumType::kTimestamp) {
+    return {};
+  }
   if (a.kind == NumType::kDouble || b.kind == NumType::kDouble) return {NumType::kDouble, 0};
   if (a.kind == NumType::kInteger && b.kind == NumType::kInteger) return {NumType::kInteger, 0};
   const int scale = multiply ? a.scale + b.scale : std::max(a.scale, b.scale);
@@ -73,6 +76,11 @@ NumType Translator::TermType(const SqlNodes& nodes, size_t begin, size_t end) co
         }
         return ExprType(first.children, 0, first.children.size());
       case SqlNode::kWord:
+        if (first.IsWord("current_date")) return {NumType::kDate, 0};
+        if (first.IsWord("current_timestamp") || first.IsWord("localtimestamp")) {
+          return {NumType::kTimestamp, 0};
+        }
+        return ColumnType(first);
       case SqlNode::kQuoted:
         return ColumnType(first);
       default:
@@ -108,6 +116,19 @@ NumType Translator::TermType(const SqlNodes& nodes, size_t begin, size_t end) co
           "month",       "day",      "hour",       "minute", "quarter",    "day_of_week", "dow",
           "day_of_year", "doy",      "date_diff",  "length", "tr_extract"};
       if (kInteger.count(fn)) return {NumType::kInteger, 0};
+      // Dates and timestamps: what Trino's functions return.
+      static const std::set<std::string> kTimestamps = {
+          "now", "current_timestamp", "localtimestamp", "from_iso8601_timestamp", "datetime"};
+      if (kTimestamps.count(fn)) return {NumType::kTimestamp, 0};
+      if (fn == "from_iso8601_date" || fn == "date" || fn == "current_date") {
+        return {NumType::kDate, 0};
+      }
+      if (fn == "date_add" || fn == "date_trunc" || fn == "tr_date_trunc") {
+        const NumType t = arg_type(fn == "date_add" ? 2 : 1);
+        if (t.kind == NumType::kDate) return t;
+        if (t.kind == NumType::kTimestamp || fn == "date_trunc") return {NumType::kTimestamp, 0};
+        return {};
+      }
       if (fn == "avg") {
         const NumType t = arg_type(0);
         if (t.kind == NumType::kDecimal) return t;
@@ -184,7 +205,7 @@ Status Translator::RewriteCallsAndLiterals(SqlNodes* nodes) {
                                                  ? CastToDate(StringValue((*nodes)[i + 1]))
                                                  : CastToTimestamp(StringValue((*nodes)[i + 1])));
       Replace(nodes, i, i + 2, QuoteString(value),
-              word == "date" ? NumType{NumType::kDate, 0} : NumType{});
+              word == "date" ? NumType{NumType::kDate, 0} : NumType{NumType::kTimestamp, 0});
       continue;
     }
     if ((word == "time" || word == "decimal" || word == "real" || word == "double" ||
@@ -240,28 +261,120 @@ Status Translator::RewriteCallsAndLiterals(SqlNodes* nodes) {
   return Status::OK();
 }
 
+namespace {
+
+// "day", "days", "d", "mons", "hrs", ... -> the unit date_add takes ("" when not a unit).
+std::string IntervalUnit(std::string word) {
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::map<std::string, std::string> kUnits = {
+      {"second", "second"}, {"seconds", "second"},  {"sec", "second"},       {"secs", "second"},
+      {"s", "second"},      {"minute", "minute"},   {"minutes", "minute"},   {"min", "minute"},
+      {"mins", "minute"},   {"m", "minute"},        {"hour", "hour"},        {"hours", "hour"},
+      {"hr", "hour"},       {"hrs", "hour"},        {"h", "hour"},           {"day", "day"},
+      {"days", "day"},      {"d", "day"},           {"week", "week"},        {"weeks", "week"},
+      {"w", "week"},        {"month", "month"},     {"months", "month"},     {"mon", "month"},
+      {"mons", "month"},    {"quarter", "quarter"}, {"quarters", "quarter"}, {"year", "year"},
+      {"years", "year"},    {"yr", "year"},         {"yrs", "year"},         {"y", "year"}};
+  auto it = kUnits.find(word);
+  return it == kUnits.end() ? "" : it->second;
+}
+
+// PostgreSQL's INTERVAL '7 days' / '1 week 2 days' / '3 hours ago': (unit, amount) pairs, or
+// an empty list when the text is not of that form.
+std::vector<std::pair<std::string, int64_t>> ParseIntervalText(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    const bool digit = (c >= '0' && c <= '9') || c == '-' || c == '+';
+    if (c == ' ' || c == '\t' || c == ',') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else if (!word.empty() && digit != ((word.back() >= '0' && word.back() <= '9') ||
+                                          word.back() == '-' || word.back() == '+')) {
+      words.push_back(std::move(word));  // "7days": a number, then a unit
+      word = std::string(1, c);
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  bool ago = false;
+  if (!words.empty() && words.back() == "ago") {
+    ago = true;
+    words.pop_back();
+  }
+  std::vector<std::pair<std::string, int64_t>> parts;
+  if (words.empty() || words.size() % 2 != 0 || words.size() > 16) return {};
+  for (size_t k = 0; k < words.size(); k += 2) {
+    int64_t n = 0;
+    const std::string unit = IntervalUnit(words[k + 1]);
+    if (!ParseInt(words[k], &n) || unit.empty() || n > 1'000'000'000 || n < -1'000'000'000) {
+      return {};
+    }
+    parts.emplace_back(unit, ago ? -n : n);
+  }
+  return parts;
+}
+
+}  // namespace
+
 Status Translator::RewriteIntervals(SqlNodes* nodes) {
+  if (dialect_ == Dialect::kTrinoPostgres) {
+    // '7 days'::interval is INTERVAL '7 days'.
+    for (size_t i = 0; i + 2 < nodes->size(); ++i) {
+      if ((*nodes)[i].kind == SqlNode::kString && (*nodes)[i + 1].IsOp("::") &&
+          (*nodes)[i + 2].IsWord("interval")) {
+        SqlNode word = (*nodes)[i + 2];
+        word.space = (*nodes)[i].space;
+        SqlNode value = (*nodes)[i];
+        value.space = " ";
+        (*nodes)[i] = std::move(word);
+        (*nodes)[i + 1] = std::move(value);
+        nodes->erase(nodes->begin() + static_cast<std::ptrdiff_t>(i + 2));
+        changed_ = true;
+      }
+    }
+  }
   for (size_t i = 0; i < nodes->size(); ++i) {
     if (!(*nodes)[i].IsWord("interval")) continue;
     const SqlNode& at = (*nodes)[i];
-    if (i + 2 >= nodes->size() || (*nodes)[i + 1].kind != SqlNode::kString ||
-        (*nodes)[i + 2].kind != SqlNode::kWord) {
-      return Refuse(at, "INTERVAL must be written INTERVAL 'n' unit (INTERVAL '7' DAY)");
+    static const char kForms[] =
+        "INTERVAL must be written INTERVAL 'n' unit (INTERVAL '7' DAY) or INTERVAL 'n unit' "
+        "(INTERVAL '7 days')";
+    if (i + 1 >= nodes->size() || (*nodes)[i + 1].kind != SqlNode::kString) {
+      return Refuse(at, kForms);
     }
-    std::string unit = (*nodes)[i + 2].Lower();
-    if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
-    static const std::set<std::string> kUnits = {"second", "minute", "hour",    "day",
-                                                 "week",   "month",  "quarter", "year"};
-    if (!kUnits.count(unit) || (i + 3 < nodes->size() && (*nodes)[i + 3].IsWord("to"))) {
+    const std::string amount = StringValue((*nodes)[i + 1]);
+    // INTERVAL 'n' unit (Trino, and PostgreSQL too), or INTERVAL 'n unit …' (PostgreSQL).
+    std::vector<std::pair<std::string, int64_t>> parts;
+    size_t end = i + 2;  // one past the interval
+    if (i + 2 < nodes->size() && (*nodes)[i + 2].kind == SqlNode::kWord &&
+        !IntervalUnit((*nodes)[i + 2].text).empty()) {
+      const std::string unit = IntervalUnit((*nodes)[i + 2].text);
+      if (i + 3 < nodes->size() && (*nodes)[i + 3].IsWord("to")) {
+        return Refuse(at, fmt::format("INTERVAL … {} TO … is not supported: use one unit",
+                                      (*nodes)[i + 2].text));
+      }
+      int64_t n = 0;
+      if (!ParseInt(amount, &n) || n > 1'000'000'000 || n < -1'000'000'000) {
+        return Refuse(
+            at, fmt::format("INTERVAL '{}' {}: the amount must be a whole number", amount, unit));
+      }
+      parts.emplace_back(unit, n);
+      end = i + 3;
+    } else if (i + 2 < nodes->size() && (*nodes)[i + 2].kind == SqlNode::kWord &&
+               !(*nodes)[i + 2].IsWord("and") && !(*nodes)[i + 2].IsWord("or") &&
+               IntervalUnit((*nodes)[i + 2].text).empty() && ParseIntervalText(amount).empty()) {
       return Refuse(at, fmt::format("INTERVAL … {} is not supported: use one of second, minute, "
                                     "hour, day, week, month, quarter, year",
                                     (*nodes)[i + 2].text));
-    }
-    const std::string amount = StringValue((*nodes)[i + 1]);
-    int64_t n = 0;
-    if (!ParseInt(amount, &n)) {
-      return Refuse(
-          at, fmt::format("INTERVAL '{}' {}: the amount must be a whole number", amount, unit));
+    } else {
+      parts = ParseIntervalText(amount);
+      if (parts.empty()) {
+        return Refuse(at, fmt::format("INTERVAL '{}' is not supported: write whole numbers of "
+                                      "units (INTERVAL '7 days', INTERVAL '2 hours 30 minutes')",
+                                      amount));
+      }
     }
     if (i < 2 || !((*nodes)[i - 1].IsOp("+") || (*nodes)[i - 1].IsOp("-"))) {
       return Refuse(at,
@@ -271,9 +384,13 @@ Status Translator::RewriteIntervals(SqlNodes* nodes) {
     const bool minus = (*nodes)[i - 1].IsOp("-");
     const size_t start = TermStart(*nodes, i - 1);
     if (start == i - 1) return Refuse(at, "INTERVAL without a date or timestamp before it");
-    const std::string ts = PrintNodes(*nodes, start, i - 1);
-    Replace(nodes, start, i + 3, fmt::format("date_add('{}', {}, {})", unit, minus ? -n : n, ts),
-            {});
+    std::string ts = PrintNodes(*nodes, start, i - 1);
+    NumType type = ExprType(*nodes, start, i - 1);
+    if (type.kind != NumType::kDate && type.kind != NumType::kTimestamp) type = {};
+    for (const auto& [unit, n] : parts) {
+      ts = fmt::format("date_add('{}', {}, {})", unit, minus ? -n : n, ts);
+    }
+    Replace(nodes, start, end, ts, type);
     i = start;
   }
   return Status::OK();
@@ -395,14 +512,26 @@ std::vector<SelectItem> SelectItems(const SqlNodes& nodes) {
   return items;
 }
 
-std::vector<int> Translator::ResultScales(const SqlNodes& nodes) const {
-  std::vector<int> scales;
+std::vector<std::string> Translator::ResultTypes(const SqlNodes& nodes) const {
+  std::vector<std::string> types;
   for (const SelectItem& item : SelectItems(nodes)) {
     if (item.expr_end == item.begin + 1 && nodes[item.begin].IsOp("*")) return {};
     const NumType t = ExprType(nodes, item.begin, item.expr_end);
-    scales.push_back(t.kind == NumType::kDecimal ? t.scale : -1);
+    switch (t.kind) {
+      case NumType::kDecimal:
+        types.push_back(fmt::format("DECIMAL(38,{})", t.scale));
+        break;
+      case NumType::kDate:
+        types.push_back("DATE");
+        break;
+      case NumType::kTimestamp:
+        types.push_back("TIMESTAMP");
+        break;
+      default:
+        types.push_back("");
+    }
   }
-  return scales;
+  return types;
 }
 
 void NameRewrittenItems(const std::vector<std::string>& original, SqlNodes* nodes) {
@@ -465,6 +594,9 @@ Translator::Translator(Dialect dialect, const std::vector<table::LakeTable>& tab
       case table::LakeType::kDate:
         t = {NumType::kDate, 0};
         break;
+      case table::LakeType::kTimestamp:
+        t = {NumType::kTimestamp, 0};
+        break;
       default:
         t = {};
     }
@@ -484,6 +616,49 @@ Translator::Translator(Dialect dialect, const std::vector<table::LakeTable>& tab
 
 }  // namespace dialect
 
+namespace {
+
+std::string NoOpTag(const dialect::SqlNodes& nodes, size_t first) {
+  // The command tags PostgreSQL answers them with.
+  static const std::map<std::string, std::string> kNoOps = {{"begin", "BEGIN"},
+                                                            {"start", "START TRANSACTION"},
+                                                            {"commit", "COMMIT"},
+                                                            {"end", "COMMIT"},
+                                                            {"rollback", "ROLLBACK"},
+                                                            {"abort", "ROLLBACK"},
+                                                            {"set", "SET"},
+                                                            {"reset", "RESET"},
+                                                            {"deallocate", "DEALLOCATE"},
+                                                            {"discard", "DISCARD"},
+                                                            {"close", "CLOSE CURSOR"},
+                                                            {"unlisten", "UNLISTEN"},
+                                                            {"savepoint", "SAVEPOINT"},
+                                                            {"release", "RELEASE"}};
+  if (first >= nodes.size()) return "";
+  const std::string word = nodes[first].Lower();
+  auto it = kNoOps.find(word);
+  if (it == kNoOps.end()) return "";
+  std::string tag = it->second;
+  const bool all = first + 1 < nodes.size() && nodes[first + 1].IsWord("all");
+  if (word == "discard" && first + 1 < nodes.size() &&
+      nodes[first + 1].kind == dialect::SqlNode::kWord) {
+    tag += " " + nodes[first + 1].text;  // DISCARD ALL, DISCARD PLANS, ...
+    for (char& c : tag) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if ((word == "deallocate" || word == "close") && all) tag += " ALL";
+  return tag;
+}
+
+}  // namespace
+
+std::string NoOpCommandTag(std::string_view sql) {
+  std::optional<dialect::SqlNodes> nodes = dialect::ParseSqlNodes(sql);
+  if (!nodes) return "";
+  size_t first = 0;
+  while (first < nodes->size() && (*nodes)[first].kind == dialect::SqlNode::kRaw) ++first;
+  return NoOpTag(*nodes, first);
+}
+
 Result<Translation> TranslateStatement(std::string_view sql, Dialect dialect,
                                        const std::vector<table::LakeTable>& tables) {
   Translation out;
@@ -496,14 +671,10 @@ Result<Translation> TranslateStatement(std::string_view sql, Dialect dialect,
   if (first < nodes->size()) {
     const std::string word = (*nodes)[first].Lower();
     if (dialect == Dialect::kTrinoPostgres) {
-      static const std::set<std::string> kNoOps = {"begin", "commit", "rollback",   "start",
-                                                   "end",   "set",    "deallocate", "discard",
-                                                   "reset", "abort",  "close",      "unlisten"};
-      if (kNoOps.count(word)) {
+      std::string tag = NoOpTag(*nodes, first);
+      if (!tag.empty()) {
         out.kind = Translation::Kind::kNoOp;
-        out.command_tag = word == "start" ? "START TRANSACTION" : (*nodes)[first].text;
-        for (char& c : out.command_tag)
-          c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        out.command_tag = std::move(tag);
         out.sql.clear();
         return out;
       }
@@ -522,7 +693,7 @@ Result<Translation> TranslateStatement(std::string_view sql, Dialect dialect,
     names.push_back(item.aliased ? "" : dialect::PrintNodes(*nodes, item.begin, item.expr_end));
   }
   SL_RETURN_IF_ERROR(translator.Rewrite(&*nodes));
-  out.decimal_scales = translator.ResultScales(*nodes);
+  out.result_types = translator.ResultTypes(*nodes);
   out.changed = translator.changed();
   if (out.changed) dialect::NameRewrittenItems(names, &*nodes);
   if (out.changed) out.sql = dialect::PrintNodes(*nodes);

@@ -34,12 +34,20 @@ struct Translation {
   Kind kind = Kind::kQuery;
   std::string sql;          // kQuery: the statement in SQLite's dialect
   std::string command_tag;  // kNoOp: what it was, upper case ("BEGIN", "SET", "COMMIT", ...)
-  // Per result column of the statement's SELECT list, in order: the scale of a DECIMAL result
-  // (SUM(total) * 1 is DECIMAL with scale 2), -1 when not a DECIMAL or not known. Empty when the
-  // list could not be read (SELECT *, VALUES, ...): declared types still say it for columns.
-  std::vector<int> decimal_scales;
+  // Per result column of the statement's SELECT list, in order: its type where the rewrite knows
+  // it and SQLite does not declare one: "DECIMAL(38,s)" (SUM(total) * 1 is DECIMAL(38,2)),
+  // "DATE" (CAST(timestamp AS DATE), current_date - INTERVAL '7' DAY), "TIMESTAMP" (now(),
+  // date_trunc('day', timestamp)); "" otherwise. Empty when the list could not be read
+  // (SELECT *, VALUES, ...): declared types still say it for columns.
+  std::vector<std::string> result_types;
   bool changed = false;  // sql differs from the statement given
 };
+
+// kTrinoPostgres's transaction and session statements (BEGIN, START TRANSACTION, COMMIT, END,
+// ROLLBACK, ABORT, SET, RESET, DISCARD, DEALLOCATE, CLOSE, UNLISTEN, SAVEPOINT, RELEASE): the
+// command tag PostgreSQL answers with ("BEGIN", "COMMIT", "DISCARD ALL", ...); "" for any other
+// statement.
+std::string NoOpCommandTag(std::string_view sql);
 
 // The statement rewritten for SQLite. `tables` give the column types (the DECIMAL columns and
 // their scales) and what SHOW/DESCRIBE answer. Fails (InvalidArgument, naming the construct) on

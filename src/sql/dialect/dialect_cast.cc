@@ -79,7 +79,7 @@ Result<CastCall> CastFor(const std::string& value, NumType value_type, std::stri
   }
   if (name == "timestamp" || name == "timestamp without time zone" || name == "timestamptz" ||
       name == "timestamp with time zone") {
-    return CastCall{fmt::format("tr_cast_timestamp({}, {})", value, t), {}};
+    return CastCall{fmt::format("tr_cast_timestamp({}, {})", value, t), {NumType::kTimestamp, 0}};
   }
   if (name == "varchar" || name == "text" || name == "string" || name == "char" ||
       name == "character varying" || name == "character" || name == "bpchar") {

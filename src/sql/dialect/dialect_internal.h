@@ -49,7 +49,7 @@ class Translator {
 
   void CollectAliases(const SqlNodes& nodes);
   Status Rewrite(SqlNodes* nodes);
-  std::vector<int> ResultScales(const SqlNodes& nodes) const;
+  std::vector<std::string> ResultTypes(const SqlNodes& nodes) const;
   bool changed() const { return changed_; }
 
  private:

@@ -204,6 +204,50 @@ TEST_F(DialectTest, PostgresForms) {
   EXPECT_EQ(t->command_tag, "SET");
 }
 
+TEST_F(DialectTest, IntervalsInBothSpellings) {
+  // Trino's INTERVAL '7' DAY and PostgreSQL's INTERVAL '7 days' (several units, `ago`), in both
+  // dialects; '…'::interval in kTrinoPostgres.
+  EXPECT_EQ(Csv("SELECT TIMESTAMP '2026-10-01 00:00:00' - INTERVAL '7 days', "
+                "DATE '2026-10-01' - INTERVAL '1 week', "
+                "TIMESTAMP '2026-10-01 00:00:00' + INTERVAL '1 day 2 hours 30 mins', "
+                "TIMESTAMP '2026-10-01 00:00:00' + INTERVAL '3 days ago'"),
+            "2026-09-24 00:00:00,2026-09-24,2026-10-02 02:30:00,2026-09-28 00:00:00\n");
+  EXPECT_EQ(
+      Csv("SELECT DATE '2026-10-01' - '1 mon'::interval, DATE '2026-10-01' - INTERVAL '7' day",
+          Dialect::kTrinoPostgres),
+      "2026-09-01,2026-09-24\n");
+  EXPECT_EQ(Csv("SELECT count(*) FROM s WHERE timestamp >= now() - interval '36500 days'"), "8\n");
+  EXPECT_EQ(Csv("SELECT current_date - interval '7' day = date_add('day', -7, current_date)"),
+            "1\n");
+  EXPECT_NE(Error("SELECT now() - INTERVAL '7 fortnights'").find("INTERVAL '7 fortnights'"),
+            std::string::npos);
+  EXPECT_NE(Error("SELECT now() - INTERVAL '1:30'").find("is not supported"), std::string::npos);
+  EXPECT_NE(Error("SELECT date_add('year', 9223372036854775807, now())").find("out of range"),
+            std::string::npos);
+}
+
+TEST_F(DialectTest, ResultTypes) {
+  // DECIMAL, DATE and TIMESTAMP expressions are declared so (the PostgreSQL front describes
+  // them as numeric, date and timestamp).
+  auto r =
+      Try("SELECT SUM(total), CAST(timestamp AS DATE), now() - INTERVAL '1' DAY, "
+          "date_trunc('day', timestamp), current_date, MIN(timestamp), count(*) FROM s "
+          "GROUP BY 2, 4");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::vector<std::string> types;
+  for (const QueryColumn& c : r->columns) types.push_back(c.declared_type);
+  EXPECT_EQ(types, (std::vector<std::string>{"DECIMAL(38,2)", "DATE", "TIMESTAMP", "TIMESTAMP",
+                                             "DATE", "TIMESTAMP", ""}));
+  EXPECT_EQ(r->columns[0].scale, 2);
+  auto tag = [](const char* sql) { return NoOpCommandTag(sql); };
+  EXPECT_EQ(tag("start transaction read only"), "START TRANSACTION");
+  EXPECT_EQ(tag("END"), "COMMIT");
+  EXPECT_EQ(tag("abort"), "ROLLBACK");
+  EXPECT_EQ(tag("discard all"), "DISCARD ALL");
+  EXPECT_EQ(tag("deallocate all"), "DEALLOCATE ALL");
+  EXPECT_EQ(tag("SELECT 1"), "");
+}
+
 TEST_F(DialectTest, SqliteSyntaxPassesThrough) {
   auto t = TranslateStatement("SELECT date(timestamp), strftime('%Y', timestamp) FROM s",
                               Dialect::kTrino, tables_);

@@ -12,9 +12,10 @@
 
 namespace saleslake::sql::dialect {
 
-// What the rewrite knows of an expression's type: enough to type DECIMAL results.
+// What the rewrite knows of an expression's type: enough to type DECIMAL, DATE and TIMESTAMP
+// results.
 struct NumType {
-  enum Kind { kUnknown, kInteger, kDecimal, kDouble, kDate } kind = kUnknown;
+  enum Kind { kUnknown, kInteger, kDecimal, kDouble, kDate, kTimestamp } kind = kUnknown;
   int scale = 0;  // kDecimal
 };
 

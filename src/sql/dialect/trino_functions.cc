@@ -388,13 +388,25 @@ void DateAdd(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (!t) return Fail(ctx, fmt::format("date_add: '{}' is not a date or timestamp", Text(argv[2])));
   const bool date = IsDateText(argv[2]);
   int64_t r = 0;
+  // Past 10,000 years either way the result is out of any calendar the engine prints.
+  constexpr int64_t kMaxMonths = 120'000;
+  const std::string range = fmt::format("date_add: {} {}s is out of range", n, unit);
   if (const int months = UnitMonths(unit)) {
-    r = AddMonths(*t, n * months);
+    int64_t total = 0;
+    if (__builtin_mul_overflow(n, int64_t{months}, &total) || total > kMaxMonths ||
+        total < -kMaxMonths) {
+      return Fail(ctx, range);
+    }
+    r = AddMonths(*t, total);
   } else if (const int64_t unit_micros = UnitMicros(unit)) {
     if (date && unit_micros < kMicrosPerDay) {
       return Fail(ctx, fmt::format("date_add: '{}' is not a valid DATE field", unit));
     }
-    r = *t + n * unit_micros;
+    int64_t delta = 0;
+    if (__builtin_mul_overflow(n, unit_micros, &delta) || delta > kMaxMonths * 31 * kMicrosPerDay ||
+        delta < -kMaxMonths * 31 * kMicrosPerDay || __builtin_add_overflow(*t, delta, &r)) {
+      return Fail(ctx, range);
+    }
   } else {
     return Fail(ctx, fmt::format("date_add: '{}' is not a valid unit", unit));
   }
@@ -527,6 +539,10 @@ void DateFormat(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::string out;
   const std::string_view f = Text(argv[1]);
   for (size_t i = 0; i < f.size(); ++i) {
+    // A format expands at most ~5x (%M: 9 bytes for 2); a bound keeps a hostile one small.
+    if (out.size() > (size_t{1} << 20)) {
+      return Fail(ctx, "date_format: the result is longer than 1 MiB");
+    }
     if (f[i] != '%' || i + 1 == f.size()) {
       out += f[i];
       continue;

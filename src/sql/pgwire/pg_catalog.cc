@@ -4,10 +4,11 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cmath>
+#include <iterator>
 #include <map>
 #include <regex>
 
-#include "base/clock.h"
 #include "sql/pgwire/pg_sql_text.h"
 #include "sql/pgwire/pg_types.h"
 
@@ -118,7 +119,8 @@ constexpr CatalogTable kCatalogTables[] = {
      "inhrelid OID, inhparent OID, inhseqno INTEGER, inhdetachpending BOOLEAN"},
     {"pg_catalog", "pg_database", 1262,
      "oid OID, datname NAME, datdba OID, encoding INTEGER, datcollate TEXT, datctype TEXT, "
-     "datistemplate BOOLEAN, datallowconn BOOLEAN, datconnlimit INTEGER, datacl TEXT"},
+     "datistemplate BOOLEAN, datallowconn BOOLEAN, datconnlimit INTEGER, datacl TEXT, "
+     "datlocprovider CHAR, daticulocale TEXT"},
     {"pg_catalog", "pg_roles", 12001,
      "oid OID, rolname NAME, rolsuper BOOLEAN, rolinherit BOOLEAN, rolcreaterole BOOLEAN, "
      "rolcreatedb BOOLEAN, rolcanlogin BOOLEAN, rolreplication BOOLEAN, rolconnlimit INTEGER, "
@@ -263,6 +265,19 @@ void True(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 
 void False(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int(ctx, 0); }
 void Null(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_null(ctx); }
 void Zero(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_int64(ctx, 0); }
+// 8192 -> "8192 bytes", 10 kB, MB, GB, TB as PostgreSQL rounds them (halves up, at 10x the unit).
+void SizePretty(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  double size = sqlite3_value_double(argv[0]);
+  static const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && std::fabs(size) >= 10 * 1024 - 0.5) {
+    size /= 1024;
+    ++unit;
+  }
+  ResultText(ctx, fmt::format("{} {}", static_cast<int64_t>(std::llround(size)), kUnits[unit]));
+}
+
 void Identity(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_value(ctx, argv[0]);
 }
@@ -324,79 +339,6 @@ void RegProc(sqlite3_context* ctx, int, sqlite3_value** argv) {
   std::string name = Text(argv[0]);
   if (name.starts_with("pg_catalog.")) name = name.substr(11);
   ResultText(ctx, name);
-}
-
-void Bool(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
-    return sqlite3_result_int(ctx, sqlite3_value_double(argv[0]) != 0);
-  }
-  std::string s = Text(argv[0]);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s == "t" || s == "true" || s == "yes" || s == "on" || s == "1")
-    return sqlite3_result_int(ctx, 1);
-  if (s == "f" || s == "false" || s == "no" || s == "off" || s == "0")
-    return sqlite3_result_int(ctx, 0);
-  sqlite3_result_error(ctx, ("invalid input syntax for type boolean: \"" + s + "\"").c_str(), -1);
-}
-
-void DateOf(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string s = Text(argv[0]);
-  if (!PgDays(s)) {
-    sqlite3_result_error(ctx, ("invalid input syntax for type date: \"" + s + "\"").c_str(), -1);
-    return;
-  }
-  ResultText(ctx, s.substr(0, 10));
-}
-
-void TimestampOf(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string s = Text(argv[0]);
-  std::optional<int64_t> micros = PgMicros(s);
-  if (!micros) {
-    sqlite3_result_error(ctx, ("invalid input syntax for type timestamp: \"" + s + "\"").c_str(),
-                         -1);
-    return;
-  }
-  ResultText(ctx, FormatPgTimestamp(*micros));
-}
-
-void Now(sqlite3_context* ctx, int, sqlite3_value**) {
-  ResultText(ctx, FormatPgTimestamp(NowMicros() - int64_t{946684800} * 1'000'000));
-}
-
-// EXTRACT(field FROM ts) over ISO text: the numeric field, as PostgreSQL names them.
-void Extract(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[1]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  const std::string field = Text(argv[0]);
-  std::optional<int64_t> micros = PgMicros(Text(argv[1]));
-  if (!micros) {
-    sqlite3_result_error(ctx, "EXTRACT needs a date or timestamp", -1);
-    return;
-  }
-  const std::string iso = FormatPgTimestamp(*micros);
-  auto num = [&](size_t at, size_t n) { return std::stoll(iso.substr(at, n)); };
-  const int64_t day_index = (*micros >= 0 ? *micros : *micros - 86'399'999'999) / 86'400'000'000;
-  if (field == "year") return sqlite3_result_int64(ctx, num(0, 4));
-  if (field == "month") return sqlite3_result_int64(ctx, num(5, 2));
-  if (field == "day") return sqlite3_result_int64(ctx, num(8, 2));
-  if (field == "hour") return sqlite3_result_int64(ctx, num(11, 2));
-  if (field == "minute") return sqlite3_result_int64(ctx, num(14, 2));
-  if (field == "second") {
-    return sqlite3_result_double(ctx, static_cast<double>(*micros % 60'000'000) / 1e6);
-  }
-  if (field == "quarter") return sqlite3_result_int64(ctx, (num(5, 2) + 2) / 3);
-  if (field == "dow") return sqlite3_result_int64(ctx, ((day_index + 6) % 7 + 7) % 7);
-  if (field == "isodow") return sqlite3_result_int64(ctx, ((day_index + 5) % 7 + 7) % 7 + 1);
-  if (field == "doy") {
-    const int64_t jan1 = *PgDays(iso.substr(0, 4) + "-01-01");
-    return sqlite3_result_int64(ctx, day_index - jan1 + 1);
-  }
-  if (field == "epoch") {
-    return sqlite3_result_double(ctx, static_cast<double>(*micros) / 1e6 + 946684800.0);
-  }
-  sqlite3_result_error(ctx, ("EXTRACT field \"" + field + "\" is not supported").c_str(), -1);
 }
 
 // `text ~ pattern` (POSIX regex in PostgreSQL; ECMAScript here, which agrees on what clients
@@ -488,6 +430,10 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"obj_description", -1, Null},
       {"col_description", -1, Null},
       {"shobj_description", -1, Null},
+      {"pg_get_function_result", -1, Null},
+      {"pg_get_function_arguments", -1, Null},
+      {"pg_get_function_identity_arguments", -1, Null},
+      {"pg_size_pretty", 1, SizePretty},
       {"pg_relation_size", -1, Zero},
       {"pg_total_relation_size", -1, Zero},
       {"pg_table_size", -1, Zero},
@@ -503,15 +449,10 @@ Status RegisterFunctions(sqlite3* db, FunctionData* data) {
       {"pg_regtype", 1, RegType},
       {"pg_regproc", 1, RegProc},
       {"to_regtype", 1, ToRegType},
-      {"pg_bool", 1, Bool},
-      {"pg_date", 1, DateOf},
-      {"pg_timestamp", 1, TimestampOf},
-      {"pg_extract", 2, Extract},
-      {"now", 0, Now},
       {"regexp", 2, Regexp},
   };
   for (const Fn& f : fns) {
-    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.fn == Now ? 0 : SQLITE_DETERMINISTIC);
+    const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
     if (sqlite3_create_function_v2(db, f.name, f.args, flags, data, f.fn, nullptr, nullptr,
                                    nullptr) != SQLITE_OK) {
       return Status::Internal(fmt::format("registering {}: {}", f.name, sqlite3_errmsg(db)));
@@ -633,6 +574,10 @@ std::string SettingValue(const std::string& name, const CatalogSession& session)
       {"application_name", ""},
   };
   if (name == "session_authorization") return session.user;
+  if (session.settings) {
+    auto set = session.settings->find(name);
+    if (set != session.settings->end()) return set->second;
+  }
   auto it = kSettings.find(name);
   return it == kSettings.end() ? "" : it->second;
 }
@@ -657,7 +602,8 @@ QueryEngine::Setup CatalogSetup(const std::vector<table::LakeTable>& tables,
         "'saleslake',NULL,NULL,NULL,NULL);\n",
         Q(session.database));
     sql += fmt::format(
-        "INSERT INTO pg_catalog.pg_database VALUES(16383,{},{},6,'C','C',0,1,-1,NULL);\n",
+        "INSERT INTO pg_catalog.pg_database VALUES(16383,{},{},6,'C','C',0,1,-1,NULL,'c',"
+        "NULL);\n",
         Q(session.database), kOwner);
     sql += fmt::format(
         "INSERT INTO pg_catalog.pg_roles VALUES({},{},0,1,0,0,1,0,-1,NULL,0,NULL);\n"

@@ -3,10 +3,12 @@
 // `information_schema`, filled from the lake's tables (pg_namespace, pg_class, pg_attribute,
 // pg_type, ... and information_schema.tables/columns/schemata), plus the PostgreSQL functions their
 // queries call (version(), current_schema(), pg_table_is_visible, format_type, the regex match
-// behind `~`, the casts ::regclass/::regtype, EXTRACT, ...). The lake's tables are in schema
+// behind `~`, the casts ::regclass/::regtype, ...). The lake's tables are in schema
 // `public`; the catalog is rebuilt with each engine, so it follows the lake.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,9 @@ namespace saleslake::sql::pgwire {
 struct CatalogSession {
   std::string user = "saleslake";
   std::string database = "saleslake";
+  // What the session SET (lower-cased name -> value as SHOW gives it), shared with the session so
+  // that SHOW and current_setting() read it; null: none.
+  std::shared_ptr<std::map<std::string, std::string>> settings;
 };
 
 // The QueryEngine::Setup that builds the catalog for `tables`.

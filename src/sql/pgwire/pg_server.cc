@@ -357,6 +357,10 @@ void PgServer::Serve(int fd, std::string peer, bool loopback_peer) {
   SetReceiveTimeout(fd, 0);  // an idle client may stay connected
 
   Session session(options_.tables, who, options_.session);
+  {
+    std::string sqlstate, error;
+    if (!session.Configure(startup.parameters, &sqlstate, &error)) return fatal(sqlstate, error);
+  }
   int32_t pid = 0, secret = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&secret), sizeof(secret));
   {

@@ -23,8 +23,11 @@ std::string SqlState(const Status& s) {
       if (Contains(m, "no such function") || Contains(m, "wrong number of arguments")) {
         return "42883";
       }
-      if (Contains(m, "invalid input syntax")) return "22P02";
-      return "42601";  // syntax_error
+      if (Contains(m, "invalid input syntax") || Contains(m, "cannot be cast")) return "22P02";
+      if (Contains(m, "Division by zero") || Contains(m, "division by zero")) return "22012";
+      if (Contains(m, "out of range")) return "22003";
+      if (Contains(m, "is not supported")) return "0A000";  // feature_not_supported
+      return "42601";                                       // syntax_error
     default:
       return "XX000";
   }
@@ -40,9 +43,19 @@ QueryResult OneTextCell(const std::string& column, const std::string& value) {
 }  // namespace
 
 Session::Session(TableSource source, CatalogSession who, SessionOptions options)
-    : source_(std::move(source)), who_(std::move(who)), options_(options) {}
+    : source_(std::move(source)), who_(std::move(who)), options_(options) {
+  who_.settings = settings_.values();
+}
 
 Session::~Session() = default;
+
+bool Session::Configure(const std::vector<std::pair<std::string, std::string>>& startup_parameters,
+                        std::string* sqlstate, std::string* error) {
+  for (const SettingChange& change : StartupSettingChanges(startup_parameters)) {
+    if (!settings_.Apply(change, false, sqlstate, error)) return false;
+  }
+  return true;
+}
 
 void Session::Cancel() {
   std::lock_guard<std::mutex> lock(engine_mu_);
@@ -74,8 +87,19 @@ bool Session::Run(Portal& portal, int64_t max_rows, Failure* failure) {
       return true;
     case StatementKind::kNoOp:
       portal.tag = kind.tag;
-      if (kind.tag == "BEGIN") status_ = 'T';
-      if (kind.tag == "COMMIT" || kind.tag == "ROLLBACK") status_ = 'I';
+      if (kind.tag == "SET" || kind.tag == "RESET") {
+        if (std::optional<SettingChange> change = ParseSettingChange(portal.sql)) {
+          if (!settings_.Apply(*change, status_ != 'I', &failure->sqlstate, &failure->message)) {
+            return false;
+          }
+        }
+      }
+      if (kind.tag == "DISCARD ALL") settings_.Clear();
+      if (kind.tag == "BEGIN" || kind.tag == "START TRANSACTION") status_ = 'T';
+      if (kind.tag == "COMMIT" || kind.tag == "ROLLBACK") {
+        status_ = 'I';
+        settings_.EndTransaction();
+      }
       return true;
     case StatementKind::kWrite:
       *failure = {"25006", fmt::format("cannot execute {} in a read-only transaction: SQL over "
@@ -103,18 +127,29 @@ bool Session::Run(Portal& portal, int64_t max_rows, Failure* failure) {
         *failure = {"58030", engine.status().message()};
         return false;
       }
+      // The catalog's forms first (OPERATOR(pg_catalog.~), arrays, ...), then the dialect's.
       const std::string rewritten = RewritePostgres(portal.sql);
       QueryOptions q;
+      q.dialect = Dialect::kTrinoPostgres;
       q.max_rows = max_rows;
       q.max_result_bytes = options_.max_result_bytes;
       q.timeout_seconds = options_.statement_timeout_seconds;
+      const double asked = settings_.statement_timeout_seconds();
+      if (asked > 0 && (q.timeout_seconds <= 0 || asked < q.timeout_seconds)) {
+        q.timeout_seconds = asked;
+      }
       QueryError where;
       Result<QueryResult> r = (*engine)->Execute(rewritten, q, &where);
       if (!r.ok()) {
         *failure = {SqlState(r.status()), r.status().message()};
-        if (r.status().code() == StatusCode::kTimeout &&
-            Contains(failure->message, "interrupted")) {
-          failure->message = "canceling statement due to user request";
+        if (r.status().code() == StatusCode::kTimeout) {
+          failure->message = Contains(failure->message, "interrupted")
+                                 ? "canceling statement due to user request"
+                                 : fmt::format(
+                                       "canceling statement due to statement timeout "
+                                       "of {}s (SET statement_timeout; the server "
+                                       "allows at most {}s)",
+                                       q.timeout_seconds, options_.statement_timeout_seconds);
         }
         if (rewritten == portal.sql && where.offset >= 0) failure->position = where.offset + 1;
         return false;

@@ -1,8 +1,11 @@
 // One PostgreSQL connection after its sign-in: the simple query flow (Query, statements split at
 // ';') and the extended one (Parse/Bind/Describe/Execute/Close/Sync/Flush with named and unnamed
 // statements and portals, row limits answered with PortalSuspended, errors skipping to Sync),
-// over the read-only QueryEngine with the catalog of pg_catalog.h. BEGIN/COMMIT/ROLLBACK/SET/
-// DISCARD are accepted and change nothing; SHOW reads the settings; writes are refused with
+// over the read-only QueryEngine with the catalog of pg_catalog.h. Statements are read in the
+// kTrinoPostgres dialect (sql/dialect/dialect.h: the Athena dialect of `saleslake query` plus
+// `::` casts, EXTRACT, INTERVAL '7 days'), after RewritePostgres for the catalog's own forms.
+// BEGIN/COMMIT/ROLLBACK/DISCARD change nothing but the transaction status; SET/RESET keep
+// settings (pg_settings.h: statement_timeout acts); SHOW reads them; writes are refused with
 // SQLSTATE 25006.
 #pragma once
 
@@ -19,6 +22,7 @@
 #include "io/file_system.h"
 #include "sql/pgwire/pg_catalog.h"
 #include "sql/pgwire/pg_messages.h"
+#include "sql/pgwire/pg_settings.h"
 #include "sql/pgwire/pg_sql_text.h"
 #include "sql/pgwire/pg_types.h"
 #include "sql/query_engine.h"
@@ -34,6 +38,7 @@ struct LakeTables {
 using TableSource = std::function<Result<LakeTables>()>;
 
 struct SessionOptions {
+  // The longest a statement runs; a session's SET statement_timeout may only shorten it.
   double statement_timeout_seconds = 300;
   // A result larger than these is an error (54000), never silently cut short.
   int64_t max_rows = 5'000'000;
@@ -44,6 +49,11 @@ class Session {
  public:
   Session(TableSource source, CatalogSession who, SessionOptions options);
   ~Session();
+
+  // Applies the settings of the startup packet (pg_settings.h); false with the SQLSTATE and
+  // message when one is bad.
+  bool Configure(const std::vector<std::pair<std::string, std::string>>& startup_parameters,
+                 std::string* sqlstate, std::string* error);
 
   // Handles one message (its type and body); replies are appended to `out`. False after
   // Terminate ('X').
@@ -96,6 +106,7 @@ class Session {
   void Close(std::string_view body, MessageWriter& out);
 
   TableSource source_;
+  SessionSettings settings_;
   CatalogSession who_;
   SessionOptions options_;
   std::map<std::string, std::shared_ptr<Statement>> statements_;

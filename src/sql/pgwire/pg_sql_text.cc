@@ -3,6 +3,8 @@
 #include <cctype>
 #include <optional>
 
+#include "sql/dialect/dialect.h"
+
 namespace saleslake::sql::pgwire {
 namespace {
 
@@ -218,37 +220,73 @@ std::optional<size_t> OperandStart(const Tokens& t, size_t end) {
   return j;
 }
 
-// What `X::type` becomes: a function name to wrap X in, or a CAST target ("" = leave X as is).
+// What `X::type` becomes when the type is one of the catalog's (regclass, oid, name, arrays,
+// ...): a function name to wrap X in, or a CAST target ("" = leave X as is). nullopt for the
+// types of values (int, text, numeric, date, timestamp, interval, ...), which the dialect casts.
 struct CastTo {
   std::string function, cast;
 };
-CastTo CastFor(std::string type, bool array) {
-  if (array) return {};
+std::optional<CastTo> CatalogCast(std::string type, bool array) {
+  if (array) return CastTo{};
   if (type.size() > 2 && type.front() == '"') type = type.substr(1, type.size() - 2);
-  if (type == "regclass") return {"pg_regclass", ""};
-  if (type == "regtype") return {"pg_regtype", ""};
-  if (type == "bool" || type == "boolean") return {"pg_bool", ""};
-  if (type == "date") return {"pg_date", ""};
-  if (type.starts_with("timestamp")) return {"pg_timestamp", ""};
-  if (type == "oid" || type == "xid" || type.starts_with("int") || type == "bigint" ||
-      type == "smallint" || type == "regnamespace" || type == "regrole") {
-    return {"", "INTEGER"};
+  if (type == "regclass") return CastTo{"pg_regclass", ""};
+  if (type == "regtype") return CastTo{"pg_regtype", ""};
+  if (type == "oid" || type == "xid" || type == "cid" || type == "regnamespace" ||
+      type == "regrole") {
+    return CastTo{"", "BIGINT"};
   }
-  if (type.starts_with("float") || type == "double precision" || type == "real") {
-    return {"", "REAL"};
+  if (type == "name" || type == "char" || type == "regproc" || type == "regprocedure" ||
+      type == "regoper" || type == "json" || type == "jsonb" || type == "uuid" ||
+      type == "pg_node_tree" || type == "aclitem") {
+    return CastTo{"", "VARCHAR"};
   }
-  if (type == "numeric" || type == "decimal") return {"", "REAL"};
-  return {"", "TEXT"};  // text, varchar, name, char, regproc, json, ...
+  return std::nullopt;
+}
+
+// The text of E'…' (C-style escapes: \n \t \r \b \f \\ \' and others as the character) as
+// a standard '…' literal.
+std::string UnescapeString(const std::string& quoted) {
+  std::string out = "'";
+  const size_t end =
+      quoted.size() >= 2 && quoted.back() == '\'' ? quoted.size() - 1 : quoted.size();
+  for (size_t i = 1; i < end; ++i) {
+    char c = quoted[i];
+    if (c == '\\' && i + 1 < end) {
+      c = quoted[++i];
+      c = c == 'n'   ? '\n'
+          : c == 't' ? '\t'
+          : c == 'r' ? '\r'
+          : c == 'b' ? '\b'
+          : c == 'f' ? '\f'
+                     : c;
+    } else if (c == '\'' && i + 1 < end && quoted[i + 1] == '\'') {
+      ++i;
+    }
+    if (c == '\0') continue;
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
 }
 
 }  // namespace
 
 std::string RewritePostgres(std::string_view sql) {
   Tokens t;
-  for (SqlToken& tok : Tokenize(sql)) {
-    if (tok.kind != SqlToken::kSpace) t.push_back(std::move(tok));
-  }
   bool changed = false;
+  std::vector<SqlToken> all = Tokenize(sql);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].kind == SqlToken::kSpace) continue;
+    // E'\n' (psql's \l): an escape string becomes a plain one.
+    if (all[i].kind == SqlToken::kWord && (all[i].text == "E" || all[i].text == "e") &&
+        i + 1 < all.size() && all[i + 1].kind == SqlToken::kString) {
+      t.push_back({SqlToken::kString, UnescapeString(all[i + 1].text)});
+      ++i;
+      changed = true;
+      continue;
+    }
+    t.push_back(std::move(all[i]));
+  }
   // The index of the bracket closing the one opened at `open`, or t.size().
   auto closing = [&](size_t open, std::string_view left, std::string_view right) {
     int depth = 0;
@@ -377,15 +415,6 @@ std::string RewritePostgres(std::string_view sql) {
                (i + 1 >= t.size() || !IsSym(t[i + 1], "("))) {
       t[i] = {SqlToken::kWord, Lower(t[i].text) + "()"};
       changed = true;
-    } else if (Is(t[i], "extract") && i + 3 < t.size() && IsSym(t[i + 1], "(") &&
-               (t[i + 2].kind == SqlToken::kWord || t[i + 2].kind == SqlToken::kString) &&
-               Is(t[i + 3], "from")) {
-      std::string field = t[i + 2].text;
-      if (t[i + 2].kind == SqlToken::kString) field = field.substr(1, field.size() - 2);
-      t[i] = {SqlToken::kWord, "pg_extract"};
-      t[i + 2] = {SqlToken::kString, "'" + Lower(field) + "'"};
-      t[i + 3] = {SqlToken::kSymbol, ","};
-      changed = true;
     }
   }
   // Casts, left to right, so that a::b::c wraps the first cast in the second.
@@ -418,7 +447,16 @@ std::string RewritePostgres(std::string_view sql) {
       array = true;
       end += 2;
     }
-    const CastTo to = CastFor(type, array);
+    const std::optional<CastTo> catalog = CatalogCast(type, array);
+    if (!catalog) {
+      // The dialect casts it; it reads `::type`, not `::pg_catalog.type`.
+      if (k != i + 1) {
+        t.erase(t.begin() + static_cast<long>(i) + 1, t.begin() + static_cast<long>(k));
+        changed = true;
+      }
+      continue;
+    }
+    const CastTo& to = *catalog;
     Tokens operand(t.begin() + static_cast<long>(*start), t.begin() + static_cast<long>(i));
     Tokens replacement;
     if (!to.function.empty()) {
@@ -468,22 +506,19 @@ StatementKind Classify(std::string_view sql) {
     return k;
   }
   const std::string& w = words[0];
-  auto noop = [&](std::string tag) {
+  // Transaction and session statements: the dialect's list, with PostgreSQL's command tags.
+  if (std::string tag = NoOpCommandTag(sql); !tag.empty()) {
     k.kind = StatementKind::kNoOp;
     k.tag = std::move(tag);
     return k;
-  };
-  if (w == "begin" || w == "start") return noop("BEGIN");
-  if (w == "commit" || w == "end") return noop("COMMIT");
-  if (w == "rollback" || w == "abort") return noop("ROLLBACK");
-  if (w == "set") return noop("SET");
-  if (w == "reset") return noop("RESET");
-  if (w == "discard") return noop("DISCARD ALL");
-  if (w == "deallocate") return noop("DEALLOCATE");
-  if (w == "unlisten") return noop("UNLISTEN");
-  if (w == "savepoint") return noop("SAVEPOINT");
-  if (w == "release") return noop("RELEASE");
-  if (w == "show" && words.size() > 1) {
+  }
+  // SHOW TABLES, SHOW COLUMNS FROM t, ... are the dialect's; SHOW name reads a setting.
+  static const char* kDialectShows[] = {"tables", "views", "columns", "partitions", "create"};
+  bool dialect_show = false;
+  for (const char* show : kDialectShows) {
+    if (words.size() > 1 && words[1] == show) dialect_show = true;
+  }
+  if (w == "show" && words.size() > 1 && !dialect_show) {
     k.kind = StatementKind::kShow;
     for (size_t i = 1; i < words.size(); ++i) k.show += (i > 1 ? " " : "") + words[i];
     return k;

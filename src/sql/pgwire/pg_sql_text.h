@@ -1,9 +1,10 @@
-// The text of statements PostgreSQL clients send, made into statements the SQLite-based engine
-// runs: splitting a simple query into statements, substituting $n parameters as literals, and a
-// small rewrite of the PostgreSQL forms drivers and BI tools send (`x::type` casts,
-// EXTRACT(field FROM x), `~`/`!~`/OPERATOR(pg_catalog.~) regex matches, COLLATE
-// pg_catalog.default, pg_catalog.-qualified function names, current_user). The rewrite is one
-// function (RewritePostgres) so that a fuller dialect layer can take its place.
+// The text of statements PostgreSQL clients send, made into statements the engine runs in its
+// kTrinoPostgres dialect (sql/dialect/dialect.h, which reads `x::type` casts, EXTRACT, INTERVAL
+// and the transaction statements): splitting a simple query into statements, substituting $n
+// parameters as literals, and the rewrite of what only the PostgreSQL catalog needs
+// (RewritePostgres: `~`/`!~`/OPERATOR(pg_catalog.~) regex matches, COLLATE pg_catalog.default,
+// pg_catalog.-qualified names, casts to the catalog's types, arrays and = ANY, subscripts,
+// string_agg, generate_series, current_user).
 #pragma once
 
 #include <string>
@@ -34,7 +35,8 @@ int CountParameters(std::string_view sql);
 // A SQL literal for a text value: numbers as they are, everything else single-quoted.
 std::string QuoteLiteral(std::string_view value, bool may_be_number);
 
-// The PostgreSQL forms above rewritten to the engine's; `sql` unchanged when none appears.
+// The catalog's forms above rewritten to the engine's (a cast to a value type, `::int`,
+// `::pg_catalog.text`, is left to the dialect); `sql` unchanged when none appears.
 std::string RewritePostgres(std::string_view sql);
 
 // What a statement is, by its first words.

@@ -1,0 +1,1 @@
+SELECT CAST(timestamp AS DATE) d, SUM(total) * 2, AVG(total), total / 3 FROM sales WHERE timestamp >= TIMESTAMP '2026-05-01 00:00:00' - INTERVAL '7' DAY GROUP BY 1

@@ -1,0 +1,1 @@
+SELECT now() - interval '1 day 2 hours', '2026-05-03'::date + interval '3 mons', EXTRACT(DOW FROM timestamp), date_add('month', -1, current_date), date_format(timestamp, '%Y-%m %W') FROM sales
