@@ -101,6 +101,29 @@ std::string CompactResult::ToJson() const {
 
 namespace {
 
+// Names, describes and commits a compaction's staged merges (nothing when it staged none).
+Status CommitCompaction(Ledger* ledger, const std::string& table, const std::string& key,
+                        bool tiered, LedgerCommit& commit, CompactResult* result) {
+  if (commit.added.empty()) return Status::OK();
+  commit.run_id =
+      "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
+  std::string details;
+  JsonWriter w(&details);
+  w.BeginObject();
+  w.Field("table", table);
+  if (tiered) w.Field("tiered", true);
+  w.Field("partitions", result->partitions);
+  w.Field("rows", result->rows);
+  w.EndObject();
+  commit.details_json = details;
+  result->files_added = commit.added.size();
+  result->files_removed = commit.removed.size();
+  SL_RETURN_IF_ERROR(ledger->Commit(&commit));
+  result->committed = true;
+  result->seq = commit.seq;
+  return Status::OK();
+}
+
 Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
                                         const CompactOptions& options, LedgerCommit& commit) {
   SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
@@ -137,22 +160,8 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledg
     commit.added.push_back(std::move(merged));
     ++result.partitions;
   }
-  if (commit.added.empty()) return result;
-  commit.run_id =
-      "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
-  std::string details;
-  JsonWriter w(&details);
-  w.BeginObject();
-  w.Field("table", options.table);
-  w.Field("partitions", result.partitions);
-  w.Field("rows", result.rows);
-  w.EndObject();
-  commit.details_json = details;
-  result.files_added = commit.added.size();
-  result.files_removed = commit.removed.size();
-  SL_RETURN_IF_ERROR(ledger->Commit(&commit));
-  result.committed = true;
-  result.seq = commit.seq;
+  SL_RETURN_IF_ERROR(
+      CommitCompaction(ledger, options.table, key, /*tiered=*/false, commit, &result));
   return result;
 }
 
@@ -245,22 +254,8 @@ Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs
       commit.added.push_back(std::move(merged));
     }
   }
-  if (commit.added.empty()) return result;
-  commit.run_id =
-      "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
-  std::string details;
-  JsonWriter w(&details);
-  w.BeginObject();
-  w.Field("table", options.table);
-  w.Field("tiered", true);
-  w.Field("partitions", result.partitions);
-  w.Field("rows", result.rows);
-  w.EndObject();
-  commit.details_json = details;
-  result.files_added = commit.added.size();
-  SL_RETURN_IF_ERROR(ledger->Commit(&commit));
-  result.committed = true;
-  result.seq = commit.seq;
+  SL_RETURN_IF_ERROR(
+      CommitCompaction(ledger, options.table, key, /*tiered=*/true, commit, &result));
   return result;
 }
 
