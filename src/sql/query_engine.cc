@@ -10,18 +10,13 @@
 #include <set>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "sql/aggregate_query.h"
 #include "sql/lake_vtab.h"
 #include "sql/sql_functions.h"
 
 namespace saleslake::sql {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string QuoteIdentifier(std::string_view name) {
   std::string out = "\"";

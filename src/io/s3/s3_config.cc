@@ -7,17 +7,11 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "io/s3/aws_ini.h"
 
 namespace saleslake::io::s3 {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return out;
-}
 
 // Non-empty environment value, else nullopt.
 std::optional<std::string> Env(const ConfigSources& src, const char* name) {
