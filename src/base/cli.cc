@@ -52,6 +52,33 @@ void AddS3Flags(CLI::App* app) {
       "do not verify the S3 endpoint's TLS certificate (test servers only)");
 }
 
+CLI::Option* AddFormatFlag(CLI::App* app, std::string* format,
+                           const std::vector<std::string>& choices, const std::string& what) {
+  std::string help = "output: ";
+  for (size_t i = 0; i < choices.size(); ++i) {
+    help += i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", ");
+    help += choices[i];
+  }
+  if (!what.empty()) help += " (" + what + ")";
+  return app->add_option("--format", *format, help)
+      ->check(CLI::IsMember(choices))
+      ->default_val(choices.empty() ? std::string() : choices.front());
+}
+
+CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::string& what) {
+  std::string help =
+      "the catalog file (default: <lake>/_catalog/catalog.db for a local lake, "
+      "~/.cache/saleslake/catalogs/<bucket>/<prefix>/catalog.db for S3)";
+  if (!what.empty()) help += "; " + what;
+  return app->add_option("--catalog", *catalog, help);
+}
+
+CLI::Option* AddThreadsFlag(CLI::App* app, int* threads) {
+  return app->add_option("--threads", *threads, "cores to use (default 0: all of the machine's)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_val(0);
+}
+
 void PrintCommandError(const std::string& name, const Status& status) {
   std::string msg = status.message().empty() ? status.ToString() : status.message();
   std::fprintf(stderr, "saleslake %s: error: %s\n", name.c_str(), msg.c_str());

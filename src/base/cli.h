@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -29,6 +30,19 @@ void AddLakeFlag(CLI::App* app, std::string* lake);
 // from SALESLAKE_S3_ENDPOINT / SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS, so a flag given
 // on the command line is exported there (docs/s3.md has the full configuration).
 void AddS3Flags(CLI::App* app);
+
+// --format: how a command prints its result. `choices` are the accepted values, the first one the
+// default; `what` says what one value prints (the help text lists the choices before it).
+CLI::Option* AddFormatFlag(CLI::App* app, std::string* format,
+                           const std::vector<std::string>& choices = {"text", "json"},
+                           const std::string& what = "");
+
+// --catalog FILE: the SQLite catalog of the lake; "" means the default place for the lake
+// (DefaultCatalogPath in catalog/lake_tables.h).
+CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::string& what = "");
+
+// --threads N: the cores a command uses; 0 (the default) means all of the machine's.
+CLI::Option* AddThreadsFlag(CLI::App* app, int* threads);
 
 // Parses argv (argv[0] is ignored), then runs `body`. `name` is the subcommand ("generate").
 // `example` is appended to --help.

@@ -19,11 +19,7 @@ namespace {
 
 constexpr size_t kCatChunkBytes = 4 << 20;
 
-void AddFormatFlag(CLI::App* app, std::string* format) {
-  app->add_option("--format", *format, "output as text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
-}
+void AddFormatFlag(CLI::App* app, std::string* format) { AddFormatFlag(app, format); }
 
 void AppendInfoJson(JsonWriter* w, const FileSystem& fs, const FileInfo& info,
                     std::string_view shown_path) {

@@ -16,7 +16,7 @@ int CompactCommand(int argc, char** argv) {
   app.add_option("--table", table, "main/sales, main/daily_sales, quarantine/sales or raw/sales");
   app.add_option("--target-file-mb", target_mb, "files at least this large are left alone")
       ->check(CLI::Range(0.001, 65536.0));
-  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(&app, &format);
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
                       CompactOptions options;

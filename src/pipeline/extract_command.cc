@@ -121,9 +121,7 @@ int ExtractCommand(int argc, char** argv) {
   app.add_option("--now", flags.now,
                  "the run's clock, ISO 8601 UTC (default: now): _ingested_at and the partition "
                  "date; fix it for reproducible files");
-  app.add_option("--format", flags.format, "output: text or json (one object per batch)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &flags.format, {"text", "json"}, "json: one object per batch");
   app.add_option("--http-attempts", flags.http_attempts,
                  "attempts per request (failures are retried with backoff)")
       ->default_val(4);

@@ -21,7 +21,7 @@ int QuarantineCommand(int argc, char** argv) {
   CLI::App* list = app.add_subcommand("list", "quarantined records (reason, detail, batch, text)");
   list->add_option("--reason", reason, "only records with this reason code (bad_email, ...)");
   list->add_option("--limit", limit, "at most this many records (0: all)");
-  list->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(list, &format);
   CLI::App* replay = app.add_subcommand(
       "replay", "re-validate quarantined records; move those that now pass into main, once");
   replay->add_option("--reason", reason, "only records with this reason code");
@@ -29,7 +29,7 @@ int QuarantineCommand(int argc, char** argv) {
   replay->add_option("--reference-stores", stores, "stores.json to check against");
   replay->add_option("--business-utc-offset", offset, "the business day's UTC offset");
   replay->add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
-  replay->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(replay, &format);
   return RunCommand(
       app, "quarantine",
       "saleslake quarantine list --reason unknown_store --limit 5\n"

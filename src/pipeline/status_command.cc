@@ -172,9 +172,7 @@ int StatusCommand(int argc, char** argv) {
       "files, rows and bytes per table, quarantined rows by reason, and the last commits.");
   Flags flags;
   AddLakeFlag(&app, &flags.lake);
-  app.add_option("--format", flags.format, "output: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &flags.format);
   app.add_option("--recent", flags.recent, "how many recent commits to show")->default_val(10);
   return RunCommand(
       app, "status", "saleslake status --lake ./lake --format json", argc, argv, [&]() -> Status {

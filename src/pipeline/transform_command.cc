@@ -22,7 +22,7 @@ int TransformCommand(int argc, char** argv) {
   app.add_option("--reference-products", products, "products.json to check sales against");
   app.add_option("--reference-stores", stores, "stores.json to check sales against");
   app.add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
-  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(&app, &format);
   return RunCommand(
       app, "transform",
       "saleslake transform --lake ./lake --business-utc-offset +05:30 \\\n"

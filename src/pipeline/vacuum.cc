@@ -108,9 +108,7 @@ int VacuumCommand(int argc, char** argv) {
   app.add_option("--min-age", flags.min_age,
                  "spare orphans younger than this (e.g. 30m, 1h; 0 removes them all)")
       ->default_val("1h");
-  app.add_option("--format", flags.format, "output: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &flags.format);
   return RunCommand(app, "vacuum", "saleslake vacuum --lake ./lake --dry-run --min-age 0", argc,
                     argv, [&]() { return Run(flags); });
 }
