@@ -9,6 +9,7 @@
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
 #include "pipeline/extract_command.h"
+#include "pipeline/lake_lock.h"
 #include "pipeline/run_command.h"
 #include "pipeline/status_command.h"
 #include "pipeline/transform_command.h"
@@ -55,6 +56,8 @@ constexpr Command kCommands[] = {
      saleslake::pipeline::StatusCommand},
     {"vacuum", "remove orphans (files of crashed writes that no commit names)",
      saleslake::pipeline::VacuumCommand},
+    {"unlock", "break the lock of a writer that died on another machine (S3), in the ledger",
+     saleslake::pipeline::UnlockCommand},
     {"crawl", "read the lake's footers into the catalog: tables, columns, partitions, versions",
      saleslake::catalog::CrawlCommand},
     {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",

@@ -25,6 +25,7 @@ struct Flags {
   std::string catalog;
   bool discover = false;
   bool row_engine = false;
+  std::string dialect = "athena";
   std::string sql;
   std::string format = "table";
   int64_t max_rows = 10000;
@@ -51,6 +52,7 @@ Status RunOne(sql::QueryEngine& engine, const std::string& text, const Flags& fl
   options.max_rows = flags.max_rows;
   options.timeout_seconds = flags.timeout;
   options.columnar_aggregates = !flags.row_engine;
+  SL_ASSIGN_OR_RETURN(options.dialect, sql::ParseDialect(flags.dialect));
   sql::QueryError where;
   Result<sql::QueryResult> result = engine.Execute(text, options, &where);
   if (!result.ok()) {
@@ -151,6 +153,11 @@ int QueryCommand(int argc, char** argv) {
   app.add_flag("--row-engine", flags.row_engine,
                "run every statement through SQLite's virtual tables, also the aggregates the "
                "columnar path would answer (to compare the two)");
+  app.add_option("--dialect", flags.dialect,
+                 "athena (Athena/Trino SQL, SQLite syntax passing through), postgres (athena plus "
+                 "x::type casts and BEGIN/SET as no-ops) or sqlite (as written; docs/sql.md)")
+      ->check(CLI::IsMember({"athena", "trino", "postgres", "sqlite"}))
+      ->default_val("athena");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");
   AddFormatFlag(&app, &flags.format, {"table", "csv", "json", "ndjson"});
   app.add_option("--max-rows", flags.max_rows, "rows to print at most (0: no cap)")

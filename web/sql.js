@@ -30,11 +30,12 @@
     const info = h('span', { class: 'hint', role: 'status', 'aria-live': 'polite', id: 'sql-info' });
     const out = h('div', { id: 'sql-result' });
     const histList = h('ul', { class: 'history', 'aria-label': 'Query history' });
-    const canRun = SL.roleAtLeast('analyst');
+    const canRun = SL.roleAtLeast('viewer');
+    const masked = !SL.roleAtLeast('analyst');
     main.replaceChildren(h('h1', {}, 'SQL console'),
       h('div', { class: 'sql-layout' }, side,
         h('div', {},
-          canRun ? null : h('p', { class: 'notice' }, 'Running SQL needs the analyst role.'),
+          masked ? h('p', { class: 'notice', id: 'sql-masked' }, 'Customer names and e-mails are masked (a***@example.in) below the analyst role.') : null,
           editor,
           h('p', { class: 'hint', id: 'sql-help' }, 'Ctrl+Enter runs the query. Read-only: SELECT and WITH over the lake\'s tables.'),
           h('div', { class: 'toolbar' }, run, csvBtn, prev, next, info),

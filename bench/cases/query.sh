@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `saleslake query` against DuckDB (1 and 2 threads) over the same main layer: a lake of RECORDS
-# generated sales (extract + transform, sale dates over 100 days), then seven ad-hoc queries —
-# total sales, per brand, per category, per store (with profit), top 10 products, one month by
-# brand (partition-pruned) and sales per day. Ours: a fresh `saleslake query` process per run,
+# generated sales (extract + transform, sale dates over 100 days), then seven ad-hoc full-scan
+# queries — total sales, per brand, per category, per store (with profit), top 10 products, one
+# month by brand (partition-pruned) and sales per day — and two joins of sales with the
+# store_sales seed table (per store name; and the joined rows counted). Ours: a fresh `saleslake query` process per run,
 # timed by the engine's own clock (elapsed_ms: planning, footers, scan, aggregation; not process
 # start or table discovery); DuckDB: the query only, in one process over read_parquet with hive
 # partitioning. Best of RUNS (default 3) each. Results are compared (numbers to 1e-9 relative,
@@ -42,7 +43,9 @@ cat >"$queries" <<'JSON'
   "top10_products": {"sql": "SELECT product_id, product_name, SUM(quantity) AS units, SUM(total) AS sales FROM sales GROUP BY 1, 2 ORDER BY units DESC, product_id LIMIT 10"},
   "month_by_brand": {"sql": "SELECT brand, SUM(total) FROM sales WHERE year = 2026 AND month = 10 GROUP BY brand ORDER BY 2 DESC, 1"},
   "per_day": {"sql": "SELECT date(timestamp) AS d, SUM(total) FROM sales GROUP BY d ORDER BY d",
-              "duckdb": "SELECT CAST(timestamp AS DATE)::VARCHAR AS d, SUM(total) FROM sales GROUP BY d ORDER BY d"}
+              "duckdb": "SELECT CAST(timestamp AS DATE)::VARCHAR AS d, SUM(total) FROM sales GROUP BY d ORDER BY d"},
+  "join_store": {"sql": "SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id GROUP BY 1 ORDER BY 1"},
+  "join_rows": {"sql": "SELECT count(*), SUM(s.quantity) FROM sales s JOIN store_sales t ON s.store_id = t.store_id"}
 }
 JSON
 

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "base/logging.h"
+#include "base/ordered_pipeline.h"
 
 namespace saleslake {
 namespace {
@@ -34,6 +35,14 @@ void AddLakeFlag(CLI::App* app, std::string* lake) {
   app->add_option("--lake", *lake, "lake root URI: a path, file://, s3://bucket/prefix or mem://")
       ->default_val("./lake");
   AddS3Flags(app);
+}
+
+void AddThreadsFlag(CLI::App* app, int* threads) {
+  app->add_option("--threads", *threads,
+                  "cores to use (default: all of this machine's); the output is the same for any "
+                  "number")
+      ->default_val(HardwareThreads())
+      ->check(CLI::Range(1, 1024));
 }
 
 void AddS3Flags(CLI::App* app) {
@@ -71,12 +80,6 @@ CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::stri
       "~/.cache/saleslake/catalogs/<bucket>/<prefix>/catalog.db for S3)";
   if (!what.empty()) help += "; " + what;
   return app->add_option("--catalog", *catalog, help);
-}
-
-CLI::Option* AddThreadsFlag(CLI::App* app, int* threads) {
-  return app->add_option("--threads", *threads, "cores to use (default 0: all of the machine's)")
-      ->check(CLI::NonNegativeNumber)
-      ->default_val(0);
 }
 
 void PrintCommandError(const std::string& name, const Status& status) {

@@ -41,8 +41,10 @@ CLI::Option* AddFormatFlag(CLI::App* app, std::string* format,
 // (DefaultCatalogPath in catalog/lake_tables.h).
 CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::string& what = "");
 
-// --threads N: the cores a command uses; 0 (the default) means all of the machine's.
-CLI::Option* AddThreadsFlag(CLI::App* app, int* threads);
+// --threads N: the cores a command uses (default: all of this machine's; SALESLAKE_THREADS
+// overrides, as for every flag). The one definition for extract, transform, run, compact and
+// query; outputs never depend on it.
+void AddThreadsFlag(CLI::App* app, int* threads);
 
 // Parses argv (argv[0] is ignored), then runs `body`. `name` is the subcommand ("generate").
 // `example` is appended to --help.

@@ -305,9 +305,16 @@ Result<std::vector<table::LakeTable>> CatalogStore::LakeTables() {
       }
       (c.is_partition_key ? lt.partition_keys : lt.columns).push_back(std::move(col));
     }
-    SL_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT path, partition, rows, bytes FROM files "
-                                              "WHERE table_name = ?1 AND status = 'ok' ORDER BY "
-                                              "path"));
+    // Readable files, and the committed files that cannot be read (corrupt, or missing from
+    // storage): those stay in the table, marked, so that a statement needing one fails naming
+    // it rather than answering without its rows. Files of another schema (incompatible) are
+    // left out: they are readable, and reported as problems.
+    SL_ASSIGN_OR_RETURN(
+        auto st, db_->Prepare("SELECT path, partition, rows, bytes, CASE status WHEN 'ok' THEN '' "
+                              "ELSE coalesce(error, 'not valid Parquet') END FROM files WHERE "
+                              "table_name = ?1 AND status IN ('ok', 'corrupt') UNION ALL SELECT "
+                              "path, '', 0, 0, detail FROM problems WHERE table_name = ?1 AND "
+                              "kind = 'missing_file' ORDER BY 1"));
     st.BindText(1, t.name);
     while (true) {
       SL_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -315,8 +322,14 @@ Result<std::vector<table::LakeTable>> CatalogStore::LakeTables() {
       table::LakeFile f;
       f.path = st.ColumnText(0);
       f.partition = SplitPartition(st.ColumnText(1));
+      if (f.partition.empty()) {
+        if (std::optional<DataPath> parsed = ParseDataPath(f.path)) {
+          f.partition = parsed->partition_values;
+        }
+      }
       f.rows = st.ColumnInt(2);
       f.bytes = st.ColumnInt(3);
+      f.unreadable = st.ColumnText(4);
       lt.files.push_back(std::move(f));
     }
     out.push_back(std::move(lt));

@@ -581,10 +581,43 @@ std::string ProblemKindOfStoredError(const KnownFile& k) {
 }
 
 // Everything in the transaction: files, tables, problems, the run's figures.
+// What tells one lake's history from another's: its first commit's run id and time ("" when
+// unknown). A catalog outlives a lake deleted and made again under the same name; only a ledger
+// with the same first commit is the same lake.
+std::string FirstCommitIdentity(const pipeline::Ledger& ledger) {
+  if (ledger.state().last_seq == 0) return "";
+  Result<pipeline::LedgerCommit> first = ledger.ReadCommit(1);
+  if (!first.ok()) return "";
+  return first->run_id + "@" + std::to_string(first->committed_at_micros);
+}
+
+// A ledger that ends before the last commit this catalog saw, with the same first commit, lost
+// its last commits (a damaged _ledger/): answering from it would silently drop what they
+// committed, so every reader fails naming the missing commit.
+Status CheckLedgerNotShorter(SqliteDb& db, const pipeline::Ledger& ledger) {
+  SL_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT (SELECT value FROM catalog_info WHERE key = "
+                                          "'last_ledger_seq'), (SELECT value FROM catalog_info "
+                                          "WHERE key = 'first_commit')"));
+  SL_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row || st.IsNull(0) || st.IsNull(1)) return Status::OK();
+  const uint64_t seen = std::strtoull(st.ColumnText(0).c_str(), nullptr, 10);
+  const uint64_t last = ledger.state().last_seq;
+  if (last >= seen || st.ColumnText(1).empty()) return Status::OK();
+  if (FirstCommitIdentity(ledger) != st.ColumnText(1)) return Status::OK();  // another lake
+  return Status::Corruption(fmt::format(
+      "the ledger ends at commit {} but this lake had committed up to commit {}: {} is missing "
+      "(_ledger/{:020}.json), so the tables would lack what it committed; the lake's _ledger/ "
+      "was damaged: restore it from a backup",
+      last, seen,
+      seen == last + 1 ? fmt::format("commit {}", seen)
+                       : fmt::format("commits {} to {}", last + 1, seen),
+      last + 1));
+}
+
 Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
                   const std::map<std::string, std::vector<const CommittedFile*>>& by_table,
                   std::vector<ReadFile>& read, const std::vector<std::string>& dropped,
-                  CrawlResult* result) {
+                  const std::string& first_commit, CrawlResult* result) {
   CrawlWriter writer(db, result->run_id, now, result);
   std::set<std::string> touched;
   for (const std::string& path : dropped) {
@@ -627,13 +660,19 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
     p.BindText(5, problem.detail);
     SL_RETURN_IF_ERROR(p.Run());
   }
+  // A committed file that storage lacks is a problem file of its table too.
+  SL_RETURN_IF_ERROR(
+      db.Exec("UPDATE tables SET problem_files = (SELECT count(*) FROM files WHERE table_name = "
+              "tables.name AND status != 'ok') + (SELECT count(*) FROM problems WHERE table_name = "
+              "tables.name AND kind = 'missing_file')"));
   SL_ASSIGN_OR_RETURN(std::optional<int64_t> n, db.QueryInt("SELECT count(*) FROM tables"));
   result->tables = n.value_or(0);
   SL_ASSIGN_OR_RETURN(auto info, db.Prepare("INSERT OR REPLACE INTO catalog_info (key, value) "
                                             "VALUES (?1, ?2)"));
   for (const auto& [key, value] : {std::pair<std::string, std::string>{"lake", options.lake_uri},
                                    {"last_ledger_seq", std::to_string(result->ledger_seq)},
-                                   {"last_run_id", std::to_string(result->run_id)}}) {
+                                   {"last_run_id", std::to_string(result->run_id)},
+                                   {"first_commit", first_commit}}) {
     info.BindText(1, key);
     info.BindText(2, value);
     SL_RETURN_IF_ERROR(info.Run());
@@ -718,6 +757,7 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
                         fs->GetFileInfo(pipeline::CommitPath(ledger->state().last_seq + 1)));
     if (next.type == io::FileType::kNotFound) break;
   }
+  SL_RETURN_IF_ERROR(CheckLedgerNotShorter(db, *ledger));
   const pipeline::LedgerState& state = ledger->state();
   result.ledger_seq = state.last_seq;
   result.ledger_present = state.last_seq > 0;
@@ -824,7 +864,8 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
   Status s = start_run.Run();
   if (s.ok()) {
     result.run_id = db.LastInsertRowId();
-    s = WriteCrawl(db, options, now, by_table, read, dropped, &result);
+    s = WriteCrawl(db, options, now, by_table, read, dropped, FirstCommitIdentity(*ledger),
+                   &result);
   }
   result.duration_micros = NowMicros() - started;
   if (s.ok()) s = FinishRun(db, result, now + result.duration_micros, Status::OK());

@@ -49,11 +49,6 @@ struct WriterSlot {
   bool finished = false;  // closed, aborted, failed or discarded by a crash
 };
 
-Status InjectedError(fault::Op op, std::string_view path) {
-  return Status::IOError("injected fault: " + std::string(fault::OpName(op)) + " '" +
-                         std::string(path) + "' failed");
-}
-
 Status CrashedError(fault::Op op, std::string_view path) {
   return Status::IOError("simulated crash: " + std::string(fault::OpName(op)) + " '" +
                          std::string(path) + "' after the file system crashed");
@@ -90,7 +85,7 @@ struct FaultState {
         if (failing_from_now_on) return Verdict::kFail;
         if (--fail_countdown == 0) {
           fault::FailMode mode = fail_mode;
-          if (mode == fault::FailMode::kSticky) {
+          if (mode == fault::FailMode::kSticky || mode == fault::FailMode::kDiskFull) {
             failing_from_now_on = true;
           } else {
             fail_ops = 0;
@@ -128,6 +123,15 @@ struct FaultState {
 
 namespace {
 
+Status InjectedError(const FaultState& state, fault::Op op, std::string_view path) {
+  if (state.fail_mode == fault::FailMode::kDiskFull) {
+    return Status::ResourceExhausted("cannot " + std::string(fault::OpName(op)) + " '" +
+                                     std::string(path) + "': No space left on device (injected)");
+  }
+  return Status::IOError("injected fault: " + std::string(fault::OpName(op)) + " '" +
+                         std::string(path) + "' failed");
+}
+
 class FaultRandomAccessFile final : public RandomAccessFile {
  public:
   FaultRandomAccessFile(std::shared_ptr<FaultState> state, std::unique_ptr<RandomAccessFile> inner)
@@ -139,12 +143,12 @@ class FaultRandomAccessFile final : public RandomAccessFile {
       case Verdict::kProceed:
         return inner_->ReadAt(offset, length, out);
       case Verdict::kFail:
-        return InjectedError(fault::kRead, inner_->path());
+        return InjectedError(*state_, fault::kRead, inner_->path());
       case Verdict::kCrashed:
         return CrashedError(fault::kRead, inner_->path());
       case Verdict::kFailAfter:
         inner_->ReadAt(offset, length, out).IgnoreError();
-        return InjectedError(fault::kRead, inner_->path());
+        return InjectedError(*state_, fault::kRead, inner_->path());
     }
     return Status::Internal("unreachable");
   }
@@ -188,10 +192,10 @@ class FaultWritableFile final : public WritableFile {
         // A failed write leaves the file unusable, as on a real disk.
         slot_->inner->Abort().IgnoreError();
         slot_->finished = true;
-        return InjectedError(fault::kAppend, path_);
+        return InjectedError(*state_, fault::kAppend, path_);
       case Verdict::kFailAfter:
         slot_->inner->Append(data).IgnoreError();
-        return InjectedError(fault::kAppend, path_);
+        return InjectedError(*state_, fault::kAppend, path_);
     }
     return Status::Internal("unreachable");
   }
@@ -207,10 +211,10 @@ class FaultWritableFile final : public WritableFile {
         return slot_->inner->Close();
       case Verdict::kFail:
         slot_->inner->Abort().IgnoreError();
-        return InjectedError(fault::kPublish, path_);
+        return InjectedError(*state_, fault::kPublish, path_);
       case Verdict::kFailAfter:
         slot_->inner->Close().IgnoreError();
-        return InjectedError(fault::kPublish, path_);
+        return InjectedError(*state_, fault::kPublish, path_);
       case Verdict::kCrashed:
         break;
     }
@@ -297,20 +301,20 @@ std::vector<std::string> FaultInjectingFileSystem::History() const {
 }
 
 // Runs `op` on the wrapped file system unless a fault says otherwise.
-#define SL_FAULT_GUARDED(kind, path, call)      \
-  switch (state_->Begin(kind, path, nullptr)) { \
-    case Verdict::kProceed:                     \
-      return call;                              \
-    case Verdict::kFail:                        \
-      return InjectedError(kind, path);         \
-    case Verdict::kCrashed:                     \
-      return CrashedError(kind, path);          \
-    case Verdict::kFailAfter: {                 \
-      auto ignored = call;                      \
-      (void)ignored;                            \
-      return InjectedError(kind, path);         \
-    }                                           \
-  }                                             \
+#define SL_FAULT_GUARDED(kind, path, call)       \
+  switch (state_->Begin(kind, path, nullptr)) {  \
+    case Verdict::kProceed:                      \
+      return call;                               \
+    case Verdict::kFail:                         \
+      return InjectedError(*state_, kind, path); \
+    case Verdict::kCrashed:                      \
+      return CrashedError(kind, path);           \
+    case Verdict::kFailAfter: {                  \
+      auto ignored = call;                       \
+      (void)ignored;                             \
+      return InjectedError(*state_, kind, path); \
+    }                                            \
+  }                                              \
   return Status::Internal("unreachable")
 
 Result<FileInfo> FaultInjectingFileSystem::GetFileInfo(std::string_view path) {

@@ -67,9 +67,10 @@ inline constexpr uint32_t kAllOps = (1u << kOpKinds) - 1;
 std::string_view OpName(Op op);
 
 enum class FailMode {
-  kOnce,        // the nth operation fails, later ones succeed
-  kSticky,      // the nth and every later operation in the set fail
-  kAfterEffect  // the nth operation takes effect, then reports IOError
+  kOnce,         // the nth operation fails, later ones succeed
+  kSticky,       // the nth and every later operation in the set fail
+  kAfterEffect,  // the nth operation takes effect, then reports IOError
+  kDiskFull      // like kSticky, failing with ResourceExhausted "No space left on device" (ENOSPC)
 };
 
 }  // namespace fault

@@ -97,15 +97,16 @@ std::string CompactResult::ToJson() const {
   return out;
 }
 
-Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                 const CompactOptions& options) {
+namespace {
+
+Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                        const CompactOptions& options, LedgerCommit& commit) {
   SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
   std::map<std::string, std::vector<LedgerFile>> small;
   for (LedgerFile& f : ledger->state().FilesOf(options.table)) {
     if (f.bytes < options.target_file_bytes) small[f.partition].push_back(std::move(f));
   }
   CompactResult result;
-  LedgerCommit commit;
   commit.kind = "compact";
   std::string key = "compact\n" + options.table;
   for (auto& [partition, files] : small) {
@@ -151,6 +152,16 @@ Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* led
   result.committed = true;
   result.seq = commit.seq;
   return result;
+}
+
+}  // namespace
+
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                 const CompactOptions& options) {
+  LedgerCommit commit;
+  Result<CompactResult> r = RunCompactStaging(fs, ledger, options, commit);
+  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  return r;
 }
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options) {

@@ -2,11 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "base/ordered_pipeline.h"
 #include "pipeline/lake_schemas.h"
+#include "pipeline/raw_batch_parser.h"
 #include "pipeline/raw_batch_writer.h"
 
 namespace saleslake::pipeline {
@@ -41,26 +46,72 @@ std::string DetailsJson(const ExtractResult& r) {
   return out;
 }
 
-// Steps 3 and 4 of extract, once the batch is known to be new.
+// One item of the typing pipeline: up to flush_rows records, then their rows.
+struct ChunkSlot {
+  RecordChunk chunk;
+  table::ColumnBatch batch = NewRawSalesBatch();
+  RawRowCounts counts;
+};
+
+// Steps 3 and 4 of extract, once the batch is known to be new. The splitter cuts the input into
+// chunks of flush_rows records on this thread; the chunks are typed on `options.threads` threads
+// and written in input order, so the file is the same for any number of threads.
 Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
                       const ExtractOptions& options, ExtractResult* r) {
   const CivilDate date = UtcDateOf(r->ingested_at_micros);
   r->path = RawBatchPath(date, r->batch_id);
   const std::string pending = PendingPath(r->path);
   SL_ASSIGN_OR_RETURN(std::unique_ptr<io::WritableFile> file, fs.OpenForWrite(pending));
-  SL_ASSIGN_OR_RETURN(
-      std::unique_ptr<RawBatchWriter> writer,
-      RawBatchWriter::Open(std::move(file),
-                           RawLineage{r->batch_id, r->ingested_at_micros, r->source},
-                           options.flush_rows));
-  RecordSplitter splitter([&writer](const SplitRecord& record) { return writer->Add(record); },
-                          RecordSplitter::Options{.max_record_bytes = options.max_record_bytes});
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<RawBatchWriter> writer,
+                      RawBatchWriter::Open(std::move(file)));
+  const RawLineage lineage{r->batch_id, r->ingested_at_micros, r->source};
+  const int threads = std::max(1, options.threads);
+  const size_t flush_rows = std::max<size_t>(1, options.flush_rows);
+  std::vector<std::unique_ptr<RawBatchParser>> parsers;
+  for (int i = 0; i < threads; ++i) parsers.push_back(std::make_unique<RawBatchParser>(lineage));
+  std::vector<ChunkSlot> slots(threads == 1 ? 1 : 2 * static_cast<size_t>(threads) + 2);
+  RawRowCounts counts;
+  OrderedPipeline pipeline(
+      threads, slots.size(),
+      [&](size_t slot, int worker) {
+        ChunkSlot& s = slots[slot];
+        s.batch.Clear();
+        s.counts = RawRowCounts{};
+        parsers[static_cast<size_t>(worker)]->Parse(s.chunk, &s.batch, &s.counts);
+        return Status::OK();
+      },
+      [&](size_t slot) {
+        counts += slots[slot].counts;
+        return writer->Write(slots[slot].batch);
+      });
+  ChunkSlot* filling = nullptr;
+  size_t filling_slot = 0;
+  auto submit = [&]() {
+    filling->chunk.Seal();
+    pipeline.Submit(filling_slot);
+    filling = nullptr;
+  };
+  RecordSplitter splitter(
+      [&](const SplitRecord& record) {
+        if (filling == nullptr) {
+          SL_ASSIGN_OR_RETURN(filling_slot, pipeline.Acquire());
+          filling = &slots[filling_slot];
+          filling->chunk.Clear();
+        }
+        filling->chunk.Add(record);
+        if (filling->chunk.size() >= flush_rows) submit();
+        return Status::OK();
+      },
+      RecordSplitter::Options{.max_record_bytes = options.max_record_bytes});
   uint64_t bytes_read = 0;
   Status st = input.Read([&](std::string_view bytes) {
     bytes_read += bytes.size();
     return splitter.Feed(bytes);
   });
   if (st.ok()) st = splitter.Finish();
+  if (filling != nullptr) submit();
+  Status finished = pipeline.Finish();
+  if (st.ok()) st = finished;
   if (st.ok() && splitter.framing() == Framing::kUnknown) {
     st = Status::InvalidArgument("the input is empty: there are no records to extract");
   }
@@ -74,9 +125,9 @@ Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
   }
   SL_RETURN_IF_ERROR(writer->Close());
   r->framing = splitter.framing();
-  r->rows = writer->rows();
-  r->raw_rows = writer->raw_rows();
-  r->truncated_rows = writer->truncated_rows();
+  r->rows = counts.rows;
+  r->raw_rows = counts.raw_rows;
+  r->truncated_rows = counts.truncated_rows;
   r->file_bytes = writer->file_bytes();
 
   LedgerCommit commit;

@@ -32,6 +32,7 @@ struct ExtractOptions {
   std::string run_id;
   size_t flush_rows = 8192;           // rows buffered before they go to the Parquet writer
   size_t max_record_bytes = 1 << 20;  // longer records are kept truncated, flagged _truncated
+  int threads = 1;  // records typed on this many threads; the file is the same for any number
 };
 
 struct ExtractResult {

@@ -26,6 +26,7 @@ struct Flags {
   std::string format = "text";
   int http_attempts = 4;
   std::string http_timeout = "10m";
+  int threads = 1;
 };
 
 void Print(const Flags& flags, const ExtractResult& r) {
@@ -60,6 +61,7 @@ Status Run(const Flags& flags) {
   }
   ExtractOptions options;
   options.run_id = NewRunId();
+  options.threads = flags.threads;
   if (!flags.now.empty()) {
     Result<int64_t> now = ParseIso8601Micros(flags.now);
     if (!now.ok()) return now.status().WithContext("--now");
@@ -108,6 +110,7 @@ int ExtractCommand(int argc, char** argv) {
       "committed exactly once (the same bytes again are a no-op).");
   Flags flags;
   AddLakeFlag(&app, &flags.lake);
+  AddThreadsFlag(&app, &flags.threads);
   app.add_option("--api", flags.api,
                  "GET this URL once per batch (the generator API or the seed's)");
   app.add_option("--batches", flags.batches, "with --api: how many responses to extract")

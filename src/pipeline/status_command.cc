@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <set>
 
 #include "base/cli.h"
 #include "base/clock.h"
@@ -32,6 +33,30 @@ void AddQuarantineCounts(std::string_view details_json, std::map<std::string, in
     if (kv.value.get_int64().get(n)) continue;
     (*counts)[std::string(kv.key)] += n;
   }
+}
+
+Result<std::vector<CommittedFileProblem>> CheckCommittedFiles(io::FileSystem& fs,
+                                                              const LedgerState& state) {
+  std::map<std::string, uint64_t> listed;
+  std::set<std::string> layers;
+  for (const auto& [path, file] : state.files) layers.insert(path.substr(0, path.find('/')));
+  for (const std::string& layer : layers) {
+    SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> infos, fs.List(layer, io::ListOptions{}));
+    for (const io::FileInfo& info : infos) {
+      if (info.type == io::FileType::kFile) listed[info.path] = info.size;
+    }
+  }
+  std::vector<CommittedFileProblem> problems;
+  for (const auto& [path, file] : state.files) {
+    auto it = listed.find(path);
+    if (it == listed.end()) {
+      problems.push_back({path, "missing from storage"});
+    } else if (file.bytes != 0 && it->second != file.bytes) {
+      problems.push_back(
+          {path, fmt::format("{} bytes, the ledger says {}", it->second, file.bytes)});
+    }
+  }
+  return problems;
 }
 
 Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent) {
@@ -92,6 +117,15 @@ std::string LakeStatusToJson(const LakeStatus& s) {
   w.BeginObject();
   for (const auto& [reason, n] : s.quarantine_by_reason) w.Field(reason, n);
   w.EndObject();
+  w.Key("problems");
+  w.BeginArray();
+  for (const CommittedFileProblem& p : s.problems) {
+    w.BeginObject();
+    w.Field("path", p.path);
+    w.Field("detail", p.detail);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("recent_commits");
   w.BeginArray();
   for (const LedgerCommit& c : s.recent) {
@@ -138,6 +172,15 @@ std::string LakeStatusToText(const LakeStatus& s) {
       out += fmt::format("  {:<24} {:>10}\n", reason, n);
     }
   }
+  if (!s.problems.empty()) {
+    out += fmt::format(
+        "problems: {} committed file(s) cannot be read; queries that need them fail (restore "
+        "them from a backup):\n",
+        s.problems.size());
+    for (const CommittedFileProblem& p : s.problems) {
+      out += fmt::format("  {}: {}\n", p.path, p.detail);
+    }
+  }
   if (!s.recent.empty()) {
     out += "recent commits:\n";
     for (const LedgerCommit& c : s.recent) {
@@ -179,6 +222,7 @@ int StatusCommand(int argc, char** argv) {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
         SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/false));
         SL_ASSIGN_OR_RETURN(LakeStatus s, ReadLakeStatus(*ledger, fs->root_uri(), flags.recent));
+        SL_ASSIGN_OR_RETURN(s.problems, CheckCommittedFiles(*fs, ledger->state()));
         const std::string text =
             flags.format == "json" ? LakeStatusToJson(s) + "\n" : LakeStatusToText(s);
         std::fputs(text.c_str(), stdout);

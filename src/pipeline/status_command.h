@@ -24,6 +24,13 @@ struct TableStatus {
   uint64_t bytes = 0;
 };
 
+// A committed file that storage does not hold as committed: missing, or of another size than
+// the ledger recorded (cut short, overwritten). Readers fail on such a file rather than skip it.
+struct CommittedFileProblem {
+  std::string path;    // lake-relative
+  std::string detail;  // "missing from storage", "1234 bytes, the ledger says 5678"
+};
+
 struct LakeStatus {
   std::string lake;
   uint64_t last_commit = 0;
@@ -32,8 +39,13 @@ struct LakeStatus {
   std::vector<std::string> pending_batches;
   std::vector<TableStatus> tables;  // sorted by name
   std::map<std::string, int64_t> quarantine_by_reason;
-  std::vector<LedgerCommit> recent;  // newest first
+  std::vector<LedgerCommit> recent;            // newest first
+  std::vector<CommittedFileProblem> problems;  // from CheckCommittedFiles, when it ran
 };
+
+// Lists the data layers once and compares every committed file with what storage holds.
+Result<std::vector<CommittedFileProblem>> CheckCommittedFiles(io::FileSystem& fs,
+                                                              const LedgerState& state);
 
 // Adds a commit's details_json "quarantine_by_reason" counts to *counts, if it has any (details
 // are free-form: anything else adds nothing).

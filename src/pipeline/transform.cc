@@ -152,8 +152,10 @@ std::string TransformResult::ToJson() const {
   return out;
 }
 
-Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                     const TransformOptions& options) {
+namespace {
+
+Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                            const TransformOptions& options, LedgerCommit& commit) {
   TransformResult result;
   const LedgerState& state = ledger->state();
   result.batches = state.PendingBatches();
@@ -187,7 +189,6 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger*
   // Options change the outcome, so they are part of what names the files.
   run_key += "\noffset=" + std::to_string(options.business_utc_offset_seconds);
 
-  LedgerCommit commit;
   commit.kind = "transform";
   commit.run_id =
       !options.run_id.empty() ? options.run_id : "transform-" + Sha256Hex(run_key).substr(0, 16);
@@ -230,6 +231,16 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger*
                                     {"rows_main", std::to_string(result.rows_main)},
                                     {"rows_quarantined", std::to_string(result.rows_quarantined)}});
   return result;
+}
+
+}  // namespace
+
+Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+                                     const TransformOptions& options) {
+  LedgerCommit commit;
+  Result<TransformResult> r = RunTransformStaging(fs, ledger, options, commit);
+  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  return r;
 }
 
 Result<TransformResult> TransformLake(const std::string& lake_uri,

@@ -1,8 +1,28 @@
 #include "pipeline/transform_io.h"
 
+#include <fmt/format.h>
+
 #include "parquet/writer/file_writer.h"
 
 namespace saleslake::pipeline {
+
+Status DiscardStaged(io::FileSystem& fs, const LedgerCommit& commit, const Status& failure) {
+  if (failure.ok()) return failure;
+  if (commit.seq != 0) {
+    Result<io::FileInfo> record = fs.GetFileInfo(CommitPath(commit.seq));
+    if (!record.ok() || record->type != io::FileType::kNotFound) return failure;
+  }
+  std::vector<std::string> staged;
+  for (const LedgerFile& f : commit.added) staged.push_back(PendingPath(f.path));
+  Status removed = staged.empty() ? Status::OK() : fs.DeleteMany(staged);
+  if (!failure.Is(StatusCode::kResourceExhausted)) return failure;
+  return Status::ResourceExhausted(fmt::format(
+      "{}: the lake's storage is full; nothing was committed, and {} file(s) this run had "
+      "staged {}. Free space on it (delete other files; 'saleslake vacuum --min-age 0' removes "
+      "files of failed or crashed runs; 'saleslake compact' merges small files), then retry",
+      failure.message(), staged.size(),
+      removed.ok() ? "were removed" : "could not be removed (" + removed.message() + ")"));
+}
 
 Result<LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
                                     std::string_view table, std::string_view partition,

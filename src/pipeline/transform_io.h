@@ -17,6 +17,13 @@
 
 namespace saleslake::pipeline {
 
+// After a write (transform, compact) failed: unless its commit record exists (then the files are
+// committed, and the next writer's recovery publishes them), deletes the pending files it staged
+// for `commit`, so that a failure for want of space does not leave the disk fuller and every
+// retry failing the same way. Returns `failure`; when storage was full (ResourceExhausted), with
+// what was removed and how to free space.
+Status DiscardStaged(io::FileSystem& fs, const LedgerCommit& commit, const Status& failure);
+
 // Writes `columns` x `batch` to PendingPath(final_path) and returns the ledger's description.
 Result<LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
                                     std::string_view table, std::string_view partition,

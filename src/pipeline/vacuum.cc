@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "io/path.h"
 #include "pipeline/lake_lock.h"
 
 namespace saleslake::pipeline {
@@ -28,8 +29,12 @@ Result<VacuumResult> Vacuum(io::FileSystem& fs, const Ledger& ledger,
   for (const std::string& path : orphans) {
     auto it = info.find(path);
     const int64_t mtime = it == info.end() ? 0 : it->second->mtime_micros;
-    // An unknown age (0) counts as old: the file was there before this listing.
-    if (options.min_age_micros > 0 && mtime != 0 && now - mtime < options.min_age_micros) {
+    // An unknown age (0) counts as old: the file was there before this listing. A pending file
+    // is a saleslake writer's, and every writer holds the lock vacuum holds now: its run failed
+    // or crashed, so it goes at once whatever its age (a full disk is freed by one vacuum).
+    const bool pending = IsPendingName(io::BaseName(path));
+    if (!pending && options.min_age_micros > 0 && mtime != 0 &&
+        now - mtime < options.min_age_micros) {
       result.kept.push_back(path);
       continue;
     }

@@ -4,7 +4,9 @@
 //
 // Every saleslake writer holds the lake lock, and vacuum takes it too, so no saleslake write is in
 // flight while it runs; `min_age` (default 1 hour) still spares young files, in case something
-// outside saleslake is writing into the lake. --min-age 0 removes every orphan.
+// outside saleslake is writing into the lake. Pending files (`_pending-*.pending`, only saleslake
+// writers stage under that name) belong to a run that failed or crashed: they go whatever their
+// age. --min-age 0 removes every orphan.
 //
 //   saleslake vacuum [--lake URI] [--dry-run] [--min-age 1h] [--format json]
 #pragma once

@@ -424,6 +424,19 @@ class Parser {
           }
           node->decimal = node->lhs->decimal;
           node->scale = node->lhs->scale;
+          // avg(x, s): rounded to s digits (the Trino dialect's AVG of a DECIMAL).
+          if (kind == AggKind::kAvg && Punct(",")) {
+            if (pos_ >= t_.size() || t_[pos_].kind != Token::kNumber) return nullptr;
+            int round_scale = -1;
+            const std::string& digits = t_[pos_].text;
+            auto [p, ec] =
+                std::from_chars(digits.data(), digits.data() + digits.size(), round_scale);
+            if (ec != std::errc() || p != digits.data() + digits.size() || round_scale > 6) {
+              return nullptr;
+            }
+            ++pos_;
+            node->round_scale = round_scale;
+          }
         }
         if (!Punct(")")) return nullptr;
         return node;

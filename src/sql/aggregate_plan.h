@@ -24,6 +24,7 @@ struct AggExpr {
   AggKind agg = AggKind::kSum;
   std::unique_ptr<AggExpr> lhs, rhs;  // operands; kAggregate and kDateOf use lhs only
   bool decimal = false;               // numeric result has a decimal input (SUM gives REAL)
+  int round_scale = -1;               // kAggregate AVG: round half away to this scale (avg(x, s))
 };
 
 struct AggItem {

@@ -462,6 +462,7 @@ Value Executor::Finish(const AggItem& item, const Acc& acc) const {
       return static_cast<int64_t>(acc.sum);
     case AggKind::kAvg:
       if (acc.count == 0) return Value();
+      if (e.round_scale >= 0) return RoundedAverage(acc.sum, e.scale, acc.count, e.round_scale);
       return ExactAverage(acc.sum, e.scale, acc.count);
     case AggKind::kMin:
     case AggKind::kMax: {

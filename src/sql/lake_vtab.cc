@@ -1,11 +1,13 @@
 #include "sql/lake_vtab.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 #include <string>
 
@@ -110,6 +112,12 @@ struct LakeCursor {
   int64_t limit = -1;  // rows to produce at most (-1: all)
   bool eof = true;
   std::string scratch;
+  // Hash lookup mode (xBestIndex bit 32): the matching rows of `hash`, the one at hash_pos.
+  std::shared_ptr<LakeHashIndex> hash;
+  const char* hash_plan = nullptr;  // the idxStr it was built for (SQLite keeps it per plan)
+  int hash_column = -1;
+  const std::vector<uint32_t>* hash_rows = nullptr;
+  size_t hash_pos = 0;
 };
 
 int SetError(LakeVtab* vtab, const Status& status) {
@@ -186,6 +194,32 @@ int xBestIndex(sqlite3_vtab* v, sqlite3_index_info* info) {
   double rows = static_cast<double>(std::max<int64_t>(st.total_rows, 1));
   bool other_constraints = false;
   int limit_constraint = -1;
+  if (st.total_rows <= kHashJoinRows) {
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& c = info->aConstraint[i];
+      if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ || c.iColumn < 0 || c.iColumn >= ncols) {
+        continue;
+      }
+      const char* coll = sqlite3_vtab_collation(info, i);
+      if (coll != nullptr && sqlite3_stricmp(coll, "BINARY") != 0) continue;
+      if (sqlite3_vtab_in(info, i, -1)) continue;
+      // A constant (WHERE id = 5) prunes row groups by statistics instead; a join key is known
+      // only per outer row.
+      sqlite3_value* rhs = nullptr;
+      if (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK) continue;
+      // A lookup in memory: about one row per key, at a fraction of a scan's cost per row.
+      info->aConstraintUsage[i].argvIndex = 1;
+      info->aConstraintUsage[i].omit = 0;
+      info->idxNum = 32;
+      info->estimatedRows = 2;
+      info->estimatedCost = 2.0;
+      const std::string plan = "U:" + std::to_string(static_cast<uint64_t>(info->colUsed)) +
+                               ",H:" + std::to_string(c.iColumn) + ",";
+      info->idxStr = sqlite3_mprintf("%s", plan.c_str());
+      info->needToFreeIdxStr = 1;
+      return SQLITE_OK;
+    }
+  }
   for (int i = 0; i < info->nConstraint; ++i) {
     const auto& c = info->aConstraint[i];
     if (!c.usable) continue;
@@ -195,6 +229,12 @@ int xBestIndex(sqlite3_vtab* v, sqlite3_index_info* info) {
     }
     other_constraints = true;
     if (!IsComparison(c.op) || c.iColumn < 0) continue;
+    // A masked column is compared by SQLite with its masked value; statistics would prune by
+    // the stored one.
+    if (vtab->tables->mask_personal_data() && c.iColumn < ncols &&
+        st.personal[static_cast<size_t>(c.iColumn)] != PersonalKind::kNone) {
+      continue;
+    }
     // Text comparisons prune only under the BINARY collation (the order statistics keep).
     const char* coll = sqlite3_vtab_collation(info, i);
     if (coll != nullptr && sqlite3_stricmp(coll, "BINARY") != 0) continue;
@@ -337,14 +377,64 @@ int Advance(LakeCursor* cur) {
   return SQLITE_OK;
 }
 
+Result<std::shared_ptr<LakeHashIndex>> BuildHashIndex(LakeVtab* vtab, std::vector<int> used,
+                                                      int key_column);
+// The bytes a key is hashed by; "" for a NULL (which equals nothing).
+std::string NumberKey(double d) {
+  std::string k(1 + sizeof d, 'n');
+  if (d == 0) d = 0;  // -0.0 == 0.0
+  std::memcpy(k.data() + 1, &d, sizeof d);
+  return k;
+}
+
+// Points the cursor at the rows of its hash index whose key column equals `key`.
+int HashLookup(LakeCursor* cur, sqlite3_value* key) {
+  LakeTableState* st = cur->vtab->state;
+  const LakeHashIndex& index = *cur->hash;
+  cur->hash_pos = 0;
+  cur->rowid = 0;
+  static const std::vector<uint32_t> kNone;
+  cur->hash_rows = &kNone;
+  const table::LakeType type = st->table.columns[static_cast<size_t>(cur->hash_column)].type;
+  const bool text_column = type == table::LakeType::kString || type == table::LakeType::kDate ||
+                           type == table::LakeType::kTimestamp;
+  const int key_type = sqlite3_value_type(key);
+  if (key_type == SQLITE_NULL) {
+    // NULL = x is never true: no rows.
+  } else if ((key_type == SQLITE_TEXT) != text_column || key_type == SQLITE_BLOB ||
+             type == table::LakeType::kBinary) {
+    cur->hash_rows = &index.all;  // another type than the column's: SQLite compares each
+  } else {
+    std::string& k = cur->scratch;
+    if (key_type == SQLITE_TEXT) {
+      k.assign(1, 't');
+      k.append(reinterpret_cast<const char*>(sqlite3_value_text(key)),
+               static_cast<size_t>(sqlite3_value_bytes(key)));
+    } else {
+      k = NumberKey(sqlite3_value_double(key));
+    }
+    auto it = index.rows_by_key.find(k);
+    if (it != index.rows_by_key.end()) cur->hash_rows = &it->second;
+  }
+  cur->eof = cur->hash_rows->empty();
+  return SQLITE_OK;
+}
+
 int xFilter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc,
             sqlite3_value** argv) {
   auto* cur = reinterpret_cast<LakeCursor*>(c);
   LakeTableState* st = cur->vtab->state;
   ScanCounters& counters = cur->vtab->tables->counters();
+  // The inner loop of a hash join: the same plan again, only the key differs.
+  if (idx_num == 32 && cur->hash != nullptr && cur->hash_plan == idx_str && argc == 1) {
+    return HashLookup(cur, argv[0]);
+  }
   FinishScanner(cur);
   cur->constraints.clear();
   cur->limit = -1;
+  cur->hash.reset();
+  int hash_column = -1;
+  sqlite3_value* hash_key = nullptr;
   // Decode idxStr ("col:op," items, 'i' marking an IN list, "L:op" the LIMIT) against argv.
   std::string_view plan = idx_str ? idx_str : "";
   int arg = 0;
@@ -366,6 +456,11 @@ int xFilter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc,
     }
     if (arg >= argc) break;
     sqlite3_value* value = argv[arg++];
+    if (col == "H") {
+      hash_column = std::atoi(std::string(op).c_str());
+      hash_key = value;
+      continue;
+    }
     if (col == "L") {
       if (sqlite3_value_type(value) == SQLITE_INTEGER) cur->limit = sqlite3_value_int64(value);
       continue;
@@ -385,6 +480,23 @@ int xFilter(sqlite3_vtab_cursor* c, int idx_num, const char* idx_str, int argc,
     cur->constraints.push_back(std::move(pc));
   }
   (void)idx_num;
+  if (hash_column >= 0) {
+    const std::string name = std::to_string(hash_column) + ":" + std::string(idx_str);
+    auto& cached = st->hashes[name];
+    if (cached == nullptr) {
+      Result<std::shared_ptr<LakeHashIndex>> built =
+          BuildHashIndex(cur->vtab, cur->used_data, hash_column);
+      if (!built.ok()) {
+        st->hashes.erase(name);
+        return SetError(cur->vtab, built.status());
+      }
+      cached = std::move(*built);
+    }
+    cur->hash = cached;
+    cur->hash_plan = idx_str;
+    cur->hash_column = hash_column;
+    return HashLookup(cur, hash_key);
+  }
   const DayRange days = SourceDayRange(*st, cur->constraints);
   cur->files.clear();
   counters.files_total += static_cast<int64_t>(st->files.size());
@@ -411,6 +523,10 @@ int xNext(sqlite3_vtab_cursor* c) {
   auto* cur = reinterpret_cast<LakeCursor*>(c);
   ++cur->rowid;
   ++cur->vtab->tables->counters().rows_read;
+  if (cur->hash != nullptr) {
+    cur->eof = ++cur->hash_pos >= cur->hash_rows->size();
+    return SQLITE_OK;
+  }
   if (cur->limit >= 0 && cur->rowid >= cur->limit) {
     FinishScanner(cur);
     cur->eof = true;
@@ -430,80 +546,120 @@ void ResultText(sqlite3_context* ctx, std::string_view s) {
   sqlite3_result_text(ctx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
 
-int xColumn(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int i) {
-  auto* cur = reinterpret_cast<LakeCursor*>(c);
+// Where EmitColumn writes a value: SQLite's result, or a cell of a hash index.
+struct SqliteOut {
+  sqlite3_context* ctx;
+  void Null() { sqlite3_result_null(ctx); }
+  void Int(int64_t v) { sqlite3_result_int64(ctx, v); }
+  void Double(double v) { sqlite3_result_double(ctx, v); }
+  void Text(std::string_view s) { ResultText(ctx, s); }
+  void Blob(std::string_view b) {
+    sqlite3_result_blob(ctx, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+  }
+};
+struct CellOut {
+  LakeHashIndex::Cell* cell;
+  void Null() { cell->type = SQLITE_NULL; }
+  void Int(int64_t v) {
+    cell->type = SQLITE_INTEGER;
+    cell->i = v;
+  }
+  void Double(double v) {
+    cell->type = SQLITE_FLOAT;
+    cell->d = v;
+  }
+  void Text(std::string_view s) {
+    cell->type = SQLITE_TEXT;
+    cell->s.assign(s);
+  }
+  void Blob(std::string_view b) {
+    cell->type = SQLITE_BLOB;
+    cell->s.assign(b);
+  }
+};
+
+template <class Out>
+int EmitColumn(LakeCursor* cur, Out& ctx, int i) {
   const LakeTableState& st = *cur->vtab->state;
   const int ncols = static_cast<int>(st.table.columns.size());
   if (i >= ncols) {
     const auto k = static_cast<size_t>(i - ncols);
     if (cur->file == nullptr || k >= cur->file->file->partition.size()) {
-      sqlite3_result_null(ctx);
+      ctx.Null();
     } else if (st.table.partition_keys[k].type != table::LakeType::kString &&
                cur->file->key_ints[k]) {
-      sqlite3_result_int64(ctx, *cur->file->key_ints[k]);
+      ctx.Int(*cur->file->key_ints[k]);
     } else {
-      ResultText(ctx, cur->file->file->partition[k].second);
+      ctx.Text(cur->file->file->partition[k].second);
     }
     return SQLITE_OK;
   }
   const int slot = cur->slot.empty() ? -1 : cur->slot[static_cast<size_t>(i)];
   if (slot < 0) {
-    sqlite3_result_null(ctx);
+    ctx.Null();
     return SQLITE_OK;
   }
   const parquet::ColumnVector& v = cur->batch.columns[static_cast<size_t>(slot)];
   const int64_t r = cur->row;
   if (v.IsNull(r)) {
-    sqlite3_result_null(ctx);
+    ctx.Null();
     return SQLITE_OK;
   }
   const auto ur = static_cast<size_t>(r);
   const parquet::ColumnDescriptor& d = *cur->desc[static_cast<size_t>(i)];
+  const Conv conv = cur->conv[static_cast<size_t>(i)];
+  if (cur->vtab->tables->mask_personal_data() && (conv == Conv::kText || conv == Conv::kBlob)) {
+    const PersonalKind kind = st.personal[static_cast<size_t>(i)];
+    if (kind != PersonalKind::kNone) {
+      ResultText(ctx, MaskPersonal(kind, v.BinaryAt(r)));
+      return SQLITE_OK;
+    }
+  }
   switch (cur->conv[static_cast<size_t>(i)]) {
     case Conv::kInt32:
-      sqlite3_result_int64(ctx, v.int32s[ur]);
+      ctx.Int(v.int32s[ur]);
       break;
     case Conv::kUInt32:
-      sqlite3_result_int64(ctx, static_cast<uint32_t>(v.int32s[ur]));
+      ctx.Int(static_cast<uint32_t>(v.int32s[ur]));
       break;
     case Conv::kInt64:
-      sqlite3_result_int64(ctx, v.int64s[ur]);
+      ctx.Int(v.int64s[ur]);
       break;
     case Conv::kUInt64: {
       const auto u = static_cast<uint64_t>(v.int64s[ur]);
       if (u > static_cast<uint64_t>(INT64_MAX)) {
-        sqlite3_result_double(ctx, static_cast<double>(u));
+        ctx.Double(static_cast<double>(u));
       } else {
-        sqlite3_result_int64(ctx, static_cast<int64_t>(u));
+        ctx.Int(static_cast<int64_t>(u));
       }
       break;
     }
     case Conv::kBool:
-      sqlite3_result_int(ctx, v.bools[ur] ? 1 : 0);
+      ctx.Int(v.bools[ur] ? 1 : 0);
       break;
     case Conv::kFloat:
-      sqlite3_result_double(ctx, v.floats[ur]);
+      ctx.Double(v.floats[ur]);
       break;
     case Conv::kDouble:
-      sqlite3_result_double(ctx, v.doubles[ur]);
+      ctx.Double(v.doubles[ur]);
       break;
     case Conv::kText:
-      ResultText(ctx, v.BinaryAt(r));
+      ctx.Text(v.BinaryAt(r));
       break;
     case Conv::kBlob: {
       std::string_view b = v.BinaryAt(r);
-      sqlite3_result_blob(ctx, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+      ctx.Blob(b);
       break;
     }
     case Conv::kDecimal32:
-      sqlite3_result_double(ctx, DecimalToDouble(v.int32s[ur], d.decimal_scale));
+      ctx.Double(DecimalToDouble(v.int32s[ur], d.decimal_scale));
       break;
     case Conv::kDecimal64:
-      sqlite3_result_double(ctx, DecimalToDouble(v.int64s[ur], d.decimal_scale));
+      ctx.Double(DecimalToDouble(v.int64s[ur], d.decimal_scale));
       break;
     case Conv::kDecimalBytes: {
       const std::string text = parquet::BigEndianDecimalToString(v.BinaryAt(r), d.decimal_scale);
-      sqlite3_result_double(ctx, std::strtod(text.c_str(), nullptr));
+      ctx.Double(std::strtod(text.c_str(), nullptr));
       break;
     }
     case Conv::kTimestamp: {
@@ -512,35 +668,114 @@ int xColumn(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int i) {
       if (d.time_unit == parquet::TimeUnit::kNanos) t = t >= 0 ? t / 1000 : -((-t + 999) / 1000);
       cur->scratch.clear();
       AppendSqlTimestamp(&cur->scratch, t);
-      ResultText(ctx, cur->scratch);
+      ctx.Text(cur->scratch);
       break;
     }
     case Conv::kInt96: {
       const parquet::SecondsAndNanos t = parquet::Int96ToTime(v.BinaryAt(r));
-      ResultText(ctx, FormatSqlTimestamp(t.seconds * 1000000 + t.nanos / 1000));
+      ctx.Text(FormatSqlTimestamp(t.seconds * 1000000 + t.nanos / 1000));
       break;
     }
     case Conv::kDate:
-      ResultText(ctx, parquet::FormatDate(v.int32s[ur]));
+      ctx.Text(parquet::FormatDate(v.int32s[ur]));
       break;
     case Conv::kTime:
-      ResultText(ctx, parquet::FormatTimeOfDay(
-                          d.physical_type == parquet::Type::kInt32 ? v.int32s[ur] : v.int64s[ur],
-                          d.time_unit));
+      ctx.Text(parquet::FormatTimeOfDay(
+          d.physical_type == parquet::Type::kInt32 ? v.int32s[ur] : v.int64s[ur], d.time_unit));
       break;
     case Conv::kUuid:
-      ResultText(ctx, parquet::FormatUuid(v.BinaryAt(r)));
+      ctx.Text(parquet::FormatUuid(v.BinaryAt(r)));
       break;
     case Conv::kFloat16: {
       std::string_view b = v.BinaryAt(r);
       uint16_t h = 0;
       if (b.size() == 2)
         h = static_cast<uint16_t>(static_cast<uint8_t>(b[0]) | (static_cast<uint8_t>(b[1]) << 8));
-      sqlite3_result_double(ctx, parquet::HalfToFloat(h));
+      ctx.Double(parquet::HalfToFloat(h));
       break;
     }
   }
   return SQLITE_OK;
+}
+
+int xColumn(sqlite3_vtab_cursor* c, sqlite3_context* ctx, int i) {
+  auto* cur = reinterpret_cast<LakeCursor*>(c);
+  if (cur->hash != nullptr) {
+    const LakeHashIndex& h = *cur->hash;
+    const auto row = static_cast<size_t>((*cur->hash_rows)[cur->hash_pos]);
+    const int slot = h.slot[static_cast<size_t>(i)];
+    if (slot < 0) {
+      sqlite3_result_null(ctx);
+      return SQLITE_OK;
+    }
+    const LakeHashIndex::Cell& cell =
+        h.cells[row * static_cast<size_t>(h.width) + static_cast<size_t>(slot)];
+    switch (cell.type) {
+      case SQLITE_INTEGER:
+        sqlite3_result_int64(ctx, cell.i);
+        break;
+      case SQLITE_FLOAT:
+        sqlite3_result_double(ctx, cell.d);
+        break;
+      case SQLITE_TEXT:
+        ResultText(ctx, cell.s);
+        break;
+      case SQLITE_BLOB:
+        sqlite3_result_blob(ctx, cell.s.data(), static_cast<int>(cell.s.size()), SQLITE_TRANSIENT);
+        break;
+      default:
+        sqlite3_result_null(ctx);
+    }
+    return SQLITE_OK;
+  }
+  SqliteOut out{ctx};
+  return EmitColumn(cur, out, i);
+}
+
+Result<std::shared_ptr<LakeHashIndex>> BuildHashIndex(LakeVtab* vtab, std::vector<int> used,
+                                                      int key_column) {
+  LakeTableState* st = vtab->state;
+  const int ncols = static_cast<int>(st->table.columns.size());
+  const int width = ncols + static_cast<int>(st->table.partition_keys.size());
+  if (std::find(used.begin(), used.end(), key_column) == used.end()) used.push_back(key_column);
+  std::sort(used.begin(), used.end());
+  // A full scan of the table through a cursor of its own (every file, no constraint).
+  LakeCursor scan;
+  scan.vtab = vtab;
+  scan.used_data = used;
+  for (size_t i = 0; i < st->files.size(); ++i) scan.files.push_back(i);
+  vtab->tables->counters().files_total += static_cast<int64_t>(st->files.size());
+  scan.row = -1;
+  scan.eof = false;
+  auto index = std::make_shared<LakeHashIndex>();
+  index->slot.assign(static_cast<size_t>(width), -1);
+  for (int col = 0; col < width; ++col) {
+    if (col >= ncols || std::binary_search(used.begin(), used.end(), col)) {
+      index->slot[static_cast<size_t>(col)] = index->width++;
+    }
+  }
+  if (Advance(&scan) != SQLITE_OK) return vtab->tables->error();
+  for (uint32_t row = 0; !scan.eof; ++row) {
+    const auto kept = static_cast<size_t>(index->width);
+    index->cells.resize(index->cells.size() + kept);
+    LakeHashIndex::Cell* cells = &index->cells[index->cells.size() - kept];
+    for (int col = 0; col < width; ++col) {
+      const int slot = index->slot[static_cast<size_t>(col)];
+      if (slot < 0) continue;
+      CellOut out{&cells[slot]};
+      EmitColumn(&scan, out, col);
+    }
+    const LakeHashIndex::Cell& key = cells[index->slot[static_cast<size_t>(key_column)]];
+    if (key.type == SQLITE_TEXT) {
+      index->rows_by_key["t" + key.s].push_back(row);
+    } else if (key.type == SQLITE_INTEGER || key.type == SQLITE_FLOAT) {
+      index->rows_by_key[NumberKey(key.type == SQLITE_INTEGER ? static_cast<double>(key.i) : key.d)]
+          .push_back(row);
+    }
+    index->all.push_back(row);
+    if (Advance(&scan) != SQLITE_OK) return vtab->tables->error();
+  }
+  return index;
 }
 
 int xReadOnly(sqlite3_vtab* v, int, sqlite3_value**, sqlite3_int64*) {
@@ -631,6 +866,9 @@ LakeTables::LakeTables(std::shared_ptr<io::FileSystem> fs, std::vector<table::La
         }
       }
     }
+    for (const table::LakeColumn& c : st.table.columns) {
+      st.personal.push_back(PersonalKindOf(c.name));
+    }
     std::vector<std::set<std::string>> distinct(keys.size());
     st.files.resize(st.table.files.size());
     for (size_t f = 0; f < st.table.files.size(); ++f) {
@@ -659,6 +897,11 @@ LakeTables::LakeTables(std::shared_ptr<io::FileSystem> fs, std::vector<table::La
 
 Result<parquet::ParquetFileReader*> LakeTables::Reader(LakeTableState* table, LakeFileState* file) {
   (void)table;
+  if (!file->file->unreadable.empty()) {
+    return Status::Corruption(fmt::format(
+        "committed file {} cannot be read: {} (restore it, or see 'saleslake catalog problems')",
+        file->file->path, file->file->unreadable));
+  }
   if (file->reader == nullptr) {
     SL_ASSIGN_OR_RETURN(std::unique_ptr<io::RandomAccessFile> f,
                         fs_->OpenForRead(file->file->path));

@@ -13,6 +13,11 @@
 //      handed to the scanner, which skips row groups and pages by statistics and bloom filters
 //   8  LIMIT (without ORDER BY or other constraints): reading stops after that many rows
 //   16 an IN list is read whole in one xFilter (sqlite3_vtab_in)
+//   32 hash lookup: an = constraint on a data column of a small table (at most kHashJoinRows
+//      rows) is answered from an in-memory hash index of the table's used columns, built on the
+//      first xFilter of a statement and kept until the statement ends (LakeTableState::hashes);
+//      idxStr then holds "H:<column>," first. This is what makes a join with a small table the
+//      inner loop of a hash join instead of a rescan per outer row.
 // idxStr starts with "U:<colUsed>," (the columns read: projection), then lists the constraints
 // handed to xFilter in argv order as "column:op," items (op is SQLite's SQLITE_INDEX_CONSTRAINT_*
 // code; 'i' after it marks an IN list; "L:73," is the LIMIT).
@@ -23,14 +28,17 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
 #include "io/file_system.h"
 #include "parquet/reader/file_reader.h"
+#include "sql/personal_data.h"
 #include "sql/query_engine.h"
 #include "table/lake_table.h"
 
@@ -45,12 +53,33 @@ struct LakeFileState {
   std::unique_ptr<parquet::ParquetFileReader> reader;  // opened on first use, then kept
 };
 
+// A small table's rows held in memory for lookups by one column (xBestIndex bit 32).
+struct LakeHashIndex {
+  struct Cell {
+    int type = 5;  // SQLITE_NULL
+    int64_t i = 0;
+    double d = 0;
+    std::string s;  // text or blob bytes
+  };
+  int width = 0;            // cells per row: the used columns only
+  std::vector<int> slot;    // per vtab column: its cell in a row, -1 when not kept (NULL)
+  std::vector<Cell> cells;  // row-major
+  std::unordered_map<std::string, std::vector<uint32_t>> rows_by_key;  // key bytes -> rows
+  std::vector<uint32_t> all;  // every row (a key of another type than the column's)
+};
+
+// At most this many rows: a table is small enough to hash for a join.
+constexpr int64_t kHashJoinRows = 100000;
+
 struct LakeTableState {
   table::LakeTable table;
   std::vector<LakeFileState> files;
-  int source_column = -1;             // the data column partitions derive from, -1 when none
-  std::vector<int64_t> key_distinct;  // distinct values per partition key (for estimates)
+  int source_column = -1;              // the data column partitions derive from, -1 when none
+  std::vector<PersonalKind> personal;  // per data column
+  std::vector<int64_t> key_distinct;   // distinct values per partition key (for estimates)
   int64_t total_rows = 0;
+  // Hash indexes of this statement, by "column:colUsed" (cleared by BeginStatement).
+  std::map<std::string, std::shared_ptr<LakeHashIndex>> hashes;
 };
 
 // What the virtual tables of one engine share. Not thread-safe: one engine, one query at a time.
@@ -62,8 +91,15 @@ class LakeTables {
   std::vector<LakeTableState>& states() { return states_; }
   const std::vector<table::LakeTable>& tables() const { return tables_; }
   ScanCounters& counters() { return counters_; }
+  // A new statement: the hash indexes of the last one are dropped (the files may have changed
+  // between statements of a long-lived engine only through a new engine, but memory is freed).
+  void BeginStatement() {
+    for (auto& s : states_) s.hashes.clear();
+  }
   // The first error a virtual table met in this query (its code is kept; SQLite only sees text).
   Status& error() { return error_; }
+  // Whether this query masks personal columns (QueryOptions::mask_personal_data).
+  bool& mask_personal_data() { return mask_personal_data_; }
 
   // The reader of `file`, opening it on first use.
   Result<parquet::ParquetFileReader*> Reader(LakeTableState* table, LakeFileState* file);
@@ -74,6 +110,7 @@ class LakeTables {
   std::vector<LakeTableState> states_;
   ScanCounters counters_;
   Status error_;
+  bool mask_personal_data_ = false;
 };
 
 // Registers the module "lake" on `db`; tables are then created with

@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <mutex>
 #include <set>
 
 #include "base/clock.h"
 #include "base/strings.h"
 #include "sql/aggregate_query.h"
+#include "sql/dialect/trino_functions.h"
 #include "sql/lake_vtab.h"
+#include "sql/personal_data.h"
 #include "sql/sql_functions.h"
 
 namespace saleslake::sql {
@@ -40,6 +43,21 @@ bool IsReadOnlyPragma(const char* name, const char* arg) {
   return arg == nullptr && kReadOnlyWithoutArgument.count(n) != 0;
 }
 
+// Functions SQLite exposes that no query over the lake needs and that reach outside the
+// statement: pointers into the library (fts3_tokenizer returns one and, with two arguments,
+// installs any address as a tokenizer), files (readfile, writefile, edit: the shell's, absent
+// from the library, refused should a build ever register them), shared libraries
+// (load_extension, also switched off on the connection), the FTS5 API pointer (fts5), the
+// process's log (sqlite_log), and the R-tree debugging functions that decode any blob given as a
+// node (rtreenode, rtreedepth, rtreecheck; no R-tree exists here).
+// docs/security.md lists the audit of every function the library registers.
+bool IsRefusedFunction(const char* name) {
+  static const std::set<std::string> kRefused = {
+      "fts3_tokenizer", "load_extension", "readfile",  "writefile",  "edit",
+      "fts5",           "sqlite_log",     "rtreenode", "rtreedepth", "rtreecheck"};
+  return name != nullptr && kRefused.count(Lower(name)) != 0;
+}
+
 }  // namespace
 
 struct QueryEngine::Impl {
@@ -49,7 +67,22 @@ struct QueryEngine::Impl {
   std::atomic<bool> interrupted{false};
   int64_t deadline_micros = 0;  // 0: none
   bool timed_out = false;
-  std::string denied;  // what the authorizer refused last
+  std::string denied;            // what the authorizer refused last
+  bool internal = false;         // the engine's own settings statements (allowed by the authorizer)
+  int case_sensitive_like = -1;  // the LIKE now registered: 1 Trino's, 0 SQLite's, -1 unset
+
+  // Trino's LIKE is case-sensitive, SQLite's is not; `"name"` is always a name in Trino, while
+  // SQLite reads an unknown one as a string. Both are connection settings, set per statement.
+  void UseDialect(Dialect dialect) {
+    const int trino = dialect == Dialect::kSqlite ? 0 : 1;
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 1 - trino, nullptr);
+    if (case_sensitive_like == trino) return;
+    internal = true;
+    sqlite3_exec(db, trino ? "PRAGMA case_sensitive_like = 1" : "PRAGMA case_sensitive_like = 0",
+                 nullptr, nullptr, nullptr);
+    internal = false;
+    case_sensitive_like = trino;
+  }
 
   ~Impl() {
     if (db != nullptr) sqlite3_close_v2(db);
@@ -58,12 +91,16 @@ struct QueryEngine::Impl {
   static int Authorize(void* self, int action, const char* a, const char* b, const char*,
                        const char*) {
     auto* impl = static_cast<Impl*>(self);
+    if (impl->internal) return SQLITE_OK;
     switch (action) {
       case SQLITE_SELECT:
       case SQLITE_READ:
-      case SQLITE_FUNCTION:
       case SQLITE_RECURSIVE:
         return SQLITE_OK;
+      case SQLITE_FUNCTION:  // b: the function's name
+        if (!IsRefusedFunction(b)) return SQLITE_OK;
+        impl->denied = fmt::format("the function {}()", Lower(b));
+        return SQLITE_DENY;
       case SQLITE_PRAGMA:
         if (IsReadOnlyPragma(a, b)) return SQLITE_OK;
         impl->denied = fmt::format("PRAGMA {}{}", a ? a : "", b ? " = value" : "");
@@ -148,10 +185,12 @@ Result<std::unique_ptr<QueryEngine>> QueryEngine::Open(std::shared_ptr<io::FileS
   sqlite3_extended_result_codes(db, 1);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
   sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 64 << 20);
   rc = RegisterSqlFunctions(db);
+  if (rc == SQLITE_OK) rc = RegisterTrinoFunctions(db);
   if (rc == SQLITE_OK) rc = RegisterLakeModule(db, impl->tables.get());
   if (rc != SQLITE_OK) {
     return Status::Internal(
@@ -207,6 +246,23 @@ void Locate(std::string_view sql, int offset, QueryError* where) {
   }
 }
 
+// Each DECIMAL column's scale: from its declared type (a lake column), else from the dialect's
+// typing of the SELECT list (SUM(total) * 1 is DECIMAL(38,2)).
+void ApplyDecimalScales(const Translation& translation, QueryResult* result) {
+  for (size_t i = 0; i < result->columns.size(); ++i) {
+    QueryColumn& c = result->columns[i];
+    int precision = 0, scale = -1;
+    if (std::sscanf(c.declared_type.c_str(), "DECIMAL(%d,%d)", &precision, &scale) == 2) {
+      c.scale = scale;
+    } else if (c.declared_type.empty() &&
+               translation.decimal_scales.size() == result->columns.size() &&
+               translation.decimal_scales[i] >= 0) {
+      c.scale = translation.decimal_scales[i];
+      c.declared_type = fmt::format("DECIMAL(38,{})", c.scale);
+    }
+  }
+}
+
 bool OnlyBlankOrComments(const char* tail) {
   // sqlite3_complete-style scan is overkill; let SQLite tell: preparing it yields no statement.
   return tail == nullptr || *tail == '\0';
@@ -229,7 +285,20 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
   impl.deadline_micros =
       options.timeout_seconds > 0 ? start + static_cast<int64_t>(options.timeout_seconds * 1e6) : 0;
   impl.tables->counters() = ScanCounters();
+  impl.tables->BeginStatement();
   impl.tables->error() = Status::OK();
+  impl.tables->mask_personal_data() = options.mask_personal_data;
+
+  Result<Translation> translated = TranslateStatement(sql, options.dialect, impl.tables->tables());
+  if (!translated.ok()) return translated.status();
+  if (translated->kind == Translation::Kind::kNoOp) {
+    QueryResult none;
+    none.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
+    return none;
+  }
+  impl.UseDialect(options.dialect);
+  // Positions of errors are the statement's own when the rewrite left it as written.
+  const std::string& run = translated->sql;
 
   auto fail = [&](int rc, std::string_view what) -> Status {
     const int offset = sqlite3_error_offset(db);
@@ -243,13 +312,16 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     if (impl.interrupted.load() || (rc & 0xff) == SQLITE_INTERRUPT) {
       return Status::Timeout("the query was interrupted");
     }
-    if ((rc & 0xff) == SQLITE_AUTH) {
+    // A refused function fails with SQLITE_ERROR ("not authorized to use function"), the rest
+    // with SQLITE_AUTH; `denied` says which the authorizer refused either way.
+    if ((rc & 0xff) == SQLITE_AUTH || !impl.denied.empty()) {
       return Status::PermissionDenied(fmt::format(
-          "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs)",
+          "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs, "
+          "functions that stay inside the query)",
           impl.denied.empty() ? "this statement" : impl.denied));
     }
     if (!impl.tables->error().ok()) return impl.tables->error();
-    if (offset >= 0) {
+    if (offset >= 0 && !translated->changed) {
       Locate(sql, offset, where);
       message += fmt::format(" (at line {}, column {})", where->line, where->column);
     }
@@ -258,7 +330,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
 
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), 0, &stmt, &tail);
+  int rc = sqlite3_prepare_v3(db, run.c_str(), static_cast<int>(run.size()), 0, &stmt, &tail);
   if (rc != SQLITE_OK) return fail(rc, "");
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
   if (stmt == nullptr) return Status::InvalidArgument("no SQL statement given");
@@ -269,10 +341,10 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     rc = sqlite3_prepare_v3(db, tail, -1, 0, &next, &next_tail);
     if (next != nullptr || rc != SQLITE_OK) {
       sqlite3_finalize(next);
-      Locate(sql, static_cast<int>(tail - sql.c_str()), where);
-      while (where->offset < static_cast<int>(sql.size()) &&
-             std::isspace(static_cast<unsigned char>(sql[static_cast<size_t>(where->offset)]))) {
-        Locate(sql, where->offset + 1, where);
+      Locate(run, static_cast<int>(tail - run.c_str()), where);
+      while (where->offset < static_cast<int>(run.size()) &&
+             std::isspace(static_cast<unsigned char>(run[static_cast<size_t>(where->offset)]))) {
+        Locate(run, where->offset + 1, where);
       }
       return Status::InvalidArgument(
           fmt::format("only one statement per query: a second one starts at line {}, column {}",
@@ -285,13 +357,16 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
   }
 
   const int ncols = sqlite3_column_count(stmt);
-  if (options.columnar_aggregates) {
+  // The columnar path reads stored values; a masked query that names a personal column is
+  // answered by SQLite, through the masking virtual table.
+  if (options.columnar_aggregates &&
+      !(options.mask_personal_data && MayMentionPersonalColumn(sql))) {
     auto stop = [&]() -> Status {
       if (Impl::Progress(&impl) == 0) return Status::OK();
       return fail(SQLITE_INTERRUPT, "");
     };
     std::optional<Result<QueryResult>> fast =
-        TryColumnarAggregate(*impl.tables, sql, options, stop);
+        TryColumnarAggregate(*impl.tables, run, options, stop);
     if (fast) {
       if (!fast->ok()) return fast->status();
       QueryResult r = std::move(**fast);
@@ -303,6 +378,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
           r.columns[static_cast<size_t>(i)] = {name ? name : "", decl ? decl : ""};
         }
       }
+      ApplyDecimalScales(*translated, &r);
       r.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
       r.columnar = true;
       return r;
@@ -359,6 +435,7 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     }
     result.rows.push_back(std::move(row));
   }
+  ApplyDecimalScales(*translated, &result);
   result.scan = impl.tables->counters();
   result.elapsed_seconds = static_cast<double>(MonotonicMicros() - start) / 1e6;
   return result;

@@ -13,10 +13,11 @@
 //
 // Types as SQL sees them:
 //   STRING -> TEXT; BINARY -> BLOB; BOOLEAN -> INTEGER 0/1; INT32/INT64 -> INTEGER;
-//   FLOAT/DOUBLE -> REAL; DECIMAL(p,s) -> REAL, summed exactly (sum/avg/total are replaced by exact
-//   aggregates, see docs/sql.md); TIMESTAMP -> TEXT 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC), which
-//   SQLite's date functions and text comparisons understand; DATE -> TEXT 'YYYY-MM-DD';
-//   partition keys year/month/day -> INTEGER (or TEXT when the table declares them so).
+//   FLOAT/DOUBLE -> REAL; DECIMAL(p,s) -> REAL (QueryColumn::scale says its digits), summed exactly
+//   (sum/avg/total are replaced by exact aggregates, see docs/sql.md); TIMESTAMP -> TEXT
+//   'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC), which SQLite's date functions and text comparisons
+//   understand; DATE -> TEXT 'YYYY-MM-DD'; partition keys year/month/day -> INTEGER (or TEXT when
+//   the table declares them so).
 // Extra functions: date_trunc(unit, ts), year(ts), month(ts), day(ts), hour(ts), decimal_sum(x).
 //
 // Threads: one QueryEngine holds one SQLite connection; Execute calls on one engine are
@@ -35,6 +36,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "sql/dialect/dialect.h"
 #include "table/lake_table.h"
 
 struct sqlite3;
@@ -53,6 +55,14 @@ struct QueryOptions {
   // Answer single-table aggregate queries of the common shape on the columnar path
   // (aggregate_query.h) instead of row by row through SQLite; same results either way.
   bool columnar_aggregates = true;
+  // Mask personal columns (customer_name, customer_email, _raw; sql/personal_data.h) in results,
+  // and push no constraint on them into the scan, so that a filter compares with the masked
+  // value: for roles below analyst. The lake's owner on the command line reads them as stored.
+  bool mask_personal_data = false;
+  // How the statement is read (sql/dialect/dialect.h): kTrino, the Athena dialect (what `saleslake
+  // query` uses), SQLite syntax passing through; kTrinoPostgres adds the PostgreSQL forms drivers
+  // send; kSqlite (the default here, as before the dialect existed) runs it as written.
+  Dialect dialect = Dialect::kSqlite;
 };
 
 // A cell: SQLite's storage classes. Blob keeps bytes apart from text (JSON shows it as hex).
@@ -66,6 +76,10 @@ struct QueryColumn {
   std::string name;           // as SQLite names it (the alias, or the expression's text)
   std::string declared_type;  // for a column taken straight from a lake table: "VARCHAR",
                               // "DECIMAL(18,2)", "TIMESTAMP", "INTEGER", ...; "" for expressions
+                              // (a DECIMAL expression in the Trino dialect: "DECIMAL(38,s)")
+  // DECIMAL columns: REAL cells stand for decimals with this many fraction digits and print with
+  // exactly that many (12.50, 43914054.11); -1 for other columns.
+  int scale = -1;
 };
 
 // What the virtual tables read for one query: the proof that pruning happened.
@@ -142,5 +156,7 @@ std::string QueryResultToJson(const QueryResult& result);
 
 // One cell as text for tables and CSV: NULL as "", REAL in shortest round-trip form.
 std::string CellText(const Value& value);
+// The same for a cell of `column`: a REAL of a DECIMAL column with exactly its scale's digits.
+std::string CellText(const Value& value, const QueryColumn& column);
 
 }  // namespace saleslake::sql

@@ -340,7 +340,7 @@ TEST(QueryEngineOpen, CorruptFileIsAnErrorForThatTable) {
   bad.name = "bad";
   bad.location = "main/bad";
   bad.columns.push_back({"x", table::LakeType::kInt64});
-  bad.files.push_back({"main/bad/part-0.parquet", {}, 1, 28});
+  bad.files.push_back({"main/bad/part-0.parquet", {}, 1, 28, ""});
   auto engine = *QueryEngine::Open(fs, {bad});
   auto r = engine->Execute("SELECT x FROM bad");
   ASSERT_FALSE(r.ok());

@@ -4,7 +4,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
+#include "base/decimal.h"
 #include "base/json_writer.h"
 
 namespace saleslake::sql {
@@ -36,13 +38,24 @@ std::string Hex(const std::string& bytes) {
   return out;
 }
 
-void WriteCell(JsonWriter* w, const Value& v) {
+// A REAL standing for a decimal of `scale` digits, with exactly those digits; nullopt when the
+// double is beyond the range where it is exact (|v| * 10^scale >= 2^53) or not finite.
+std::optional<std::string> ScaledText(double v, int scale) {
+  if (scale < 0 || scale > 18 || !std::isfinite(v)) return std::nullopt;
+  const double scaled = v * std::pow(10.0, scale);
+  if (std::fabs(scaled) >= 9007199254740992.0) return std::nullopt;
+  return FormatScaledDecimal(std::llround(scaled), scale);
+}
+
+void WriteCell(JsonWriter* w, const Value& v, int scale = -1) {
   if (std::holds_alternative<std::monostate>(v)) {
     w->Null();
   } else if (const auto* i = std::get_if<int64_t>(&v)) {
     w->Int(*i);
   } else if (const auto* d = std::get_if<double>(&v)) {
-    if (std::isfinite(*d)) {
+    if (std::optional<std::string> text = ScaledText(*d, scale)) {
+      w->Raw(*text);
+    } else if (std::isfinite(*d)) {
       w->Raw(ShortestDouble(*d));
     } else {
       w->Null();
@@ -70,7 +83,7 @@ size_t DisplayWidth(const std::string& s) {
   return n;
 }
 
-std::string TableCell(const Value& v);
+std::string TableCell(const Value& v, const QueryColumn& column);
 
 }  // namespace
 
@@ -82,9 +95,16 @@ std::string CellText(const Value& v) {
   return "x'" + Hex(std::get<Blob>(v).bytes) + "'";
 }
 
+std::string CellText(const Value& v, const QueryColumn& column) {
+  if (const auto* d = std::get_if<double>(&v)) {
+    if (std::optional<std::string> text = ScaledText(*d, column.scale)) return *text;
+  }
+  return CellText(v);
+}
+
 namespace {
-std::string TableCell(const Value& v) {
-  return std::holds_alternative<std::monostate>(v) ? "NULL" : CellText(v);
+std::string TableCell(const Value& v, const QueryColumn& column) {
+  return std::holds_alternative<std::monostate>(v) ? "NULL" : CellText(v, column);
 }
 }  // namespace
 
@@ -105,7 +125,9 @@ std::string QueryResultToJson(const QueryResult& r) {
   w.BeginArray();
   for (const auto& row : r.rows) {
     w.BeginArray();
-    for (const Value& v : row) WriteCell(&w, v);
+    for (size_t i = 0; i < row.size(); ++i) {
+      WriteCell(&w, row[i], i < r.columns.size() ? r.columns[i].scale : -1);
+    }
     w.EndArray();
   }
   w.EndArray();
@@ -149,7 +171,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
         w.BeginObject();
         for (size_t i = 0; i < row.size(); ++i) {
           w.Key(r.columns[i].name);
-          WriteCell(&w, row[i]);
+          WriteCell(&w, row[i], r.columns[i].scale);
         }
         w.EndObject();
         out += '\n';
@@ -161,7 +183,9 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       }
       out += '\n';
       for (const auto& row : r.rows) {
-        for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + CsvField(CellText(row[i]));
+        for (size_t i = 0; i < row.size(); ++i) {
+          out += (i ? "," : "") + CsvField(CellText(row[i], r.columns[i]));
+        }
         out += '\n';
       }
       return out;
@@ -171,7 +195,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       for (size_t i = 0; i < r.columns.size(); ++i) width[i] = DisplayWidth(r.columns[i].name);
       for (const auto& row : r.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
-          width[i] = std::max(width[i], DisplayWidth(TableCell(row[i])));
+          width[i] = std::max(width[i], DisplayWidth(TableCell(row[i], r.columns[i])));
           if (std::holds_alternative<std::string>(row[i]) || std::holds_alternative<Blob>(row[i])) {
             numeric[i] = false;
           }
@@ -194,7 +218,7 @@ std::string FormatResult(const QueryResult& r, ResultFormat format) {
       for (const auto& row : r.rows) {
         for (size_t i = 0; i < row.size(); ++i) {
           out += i ? " | " : "";
-          cell(TableCell(row[i]), i, numeric[i]);
+          cell(TableCell(row[i], r.columns[i]), i, numeric[i]);
         }
         out += '\n';
       }

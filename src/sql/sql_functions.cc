@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -30,6 +31,7 @@ struct SumState {
   double fsum = 0;  // Neumaier-compensated sum of every input, used once inexact
   double fcomp = 0;
   int64_t count = 0;
+  int round_scale = 0;  // avg(x, s): the scale the average is rounded to (half away from zero)
 };
 
 void AddFloat(SumState* s, double v) {
@@ -79,6 +81,13 @@ void Accumulate(sqlite3_context* ctx, sqlite3_value* arg, int sign) {
 }
 
 void SumStep(sqlite3_context* ctx, int, sqlite3_value** argv) { Accumulate(ctx, argv[0], 1); }
+
+// avg(x, s): the second argument is the scale of the result (a constant).
+void RoundedAvgStep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  Accumulate(ctx, argv[0], 1);
+  auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
+  if (s != nullptr) s->round_scale = std::clamp(sqlite3_value_int(argv[1]), 0, kMaxScale + 2);
+}
 void SumInverse(sqlite3_context* ctx, int, sqlite3_value** argv) { Accumulate(ctx, argv[0], -1); }
 
 double ExactToDouble(const SumState& s) {
@@ -88,7 +97,7 @@ double ExactToDouble(const SumState& s) {
   return std::strtod(text.c_str(), nullptr);
 }
 
-// kind: 0 sum, 1 total, 2 avg, 3 decimal_sum
+// kind: 0 sum, 1 total, 2 avg, 3 decimal_sum, 4 avg rounded at a scale
 template <int kind>
 void SumResult(sqlite3_context* ctx) {
   auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
@@ -120,6 +129,10 @@ void SumResult(sqlite3_context* ctx) {
   }
   if (kind == 2) {
     sqlite3_result_double(ctx, ExactAverage(s->exact, s->scale, s->count));
+    return;
+  }
+  if (kind == 4) {
+    sqlite3_result_double(ctx, RoundedAverage(s->exact, s->scale, s->count, s->round_scale));
     return;
   }
   if (kind == 0 && !s->any_real) {
@@ -270,6 +283,30 @@ double ExactAverage(__int128 unscaled, int scale, int64_t count) {
   return static_cast<double>(v / static_cast<long double>(count));
 }
 
+__int128 DivideRoundHalfAway(__int128 num, __int128 den) {
+  if (den < 0) {
+    num = -num;
+    den = -den;
+  }
+  const __int128 q = num / den;
+  const __int128 r = num % den;
+  if (2 * (r < 0 ? -r : r) >= den) return num < 0 ? q - 1 : q + 1;
+  return q;
+}
+
+double ScaledToDouble(__int128 unscaled, int scale) {
+  const std::string text = FormatScaled128(unscaled, scale);
+  return std::strtod(text.c_str(), nullptr);
+}
+
+double RoundedAverage(__int128 unscaled, int scale, int64_t count, int out_scale) {
+  __int128 num = unscaled;
+  __int128 den = count;
+  for (int i = scale; i < out_scale; ++i) num *= 10;
+  for (int i = out_scale; i < scale; ++i) den *= 10;
+  return ScaledToDouble(DivideRoundHalfAway(num, den), out_scale);
+}
+
 std::string FormatScaled128(__int128 unscaled, int scale) {
   const bool negative = unscaled < 0;
   unsigned __int128 u = negative ? -static_cast<unsigned __int128>(unscaled)
@@ -336,6 +373,9 @@ int RegisterSqlFunctions(sqlite3* db) {
                                             a.value, SumInverse, nullptr);
     if (rc != SQLITE_OK) return rc;
   }
+  int rc = sqlite3_create_window_function(db, "avg", 2, kFlags, nullptr, RoundedAvgStep,
+                                          SumFinal<4>, SumResult<4>, SumInverse, nullptr);
+  if (rc != SQLITE_OK) return rc;
   struct Scalar {
     const char* name;
     int args;

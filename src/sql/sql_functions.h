@@ -1,6 +1,8 @@
 // Functions the query engine adds to SQLite:
 //   sum(x), total(x), avg(x)  exact replacements of SQLite's own (also as window functions): see
 //                             ExactSum below; sum of integers stays an INTEGER.
+//   avg(x, s)                 the exact average rounded half away from zero to s digits (the
+//                             Trino dialect's AVG of a DECIMAL with scale s).
 //   decimal_sum(x)            the exact sum as decimal TEXT ("123456789012.34"), any magnitude,
 //                             with as many fraction digits as the inputs needed (0.10 needs one).
 //   date_trunc(unit, ts)      'YYYY-MM-DD HH:MM:SS' at the start of the year, quarter, month,
@@ -37,6 +39,16 @@ std::optional<ScaledValue> RecoverDecimal(double v);
 // The average of `count` values summing to unscaled / 10^scale, as a double: the same for every
 // way of writing the same sum (trailing zeros are dropped first).
 double ExactAverage(__int128 unscaled, int scale, int64_t count);
+
+// avg(x, s) of a DECIMAL: the exact average rounded half away from zero to `out_scale` digits,
+// as the double nearest that decimal (Trino: AVG of DECIMAL(p,s) is DECIMAL(p,s)).
+double RoundedAverage(__int128 unscaled, int scale, int64_t count, int out_scale);
+
+// num / den rounded half away from zero (den != 0).
+__int128 DivideRoundHalfAway(__int128 num, __int128 den);
+
+// The double nearest the decimal unscaled / 10^scale.
+double ScaledToDouble(__int128 unscaled, int scale);
 
 // Text of the exact decimal `unscaled / 10^scale` (any 128-bit value).
 std::string FormatScaled128(__int128 unscaled, int scale);

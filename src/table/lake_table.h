@@ -43,6 +43,10 @@ struct LakeFile {
       partition;  // key=value in key order, as in the path
   int64_t rows = 0;
   int64_t bytes = 0;
+  // Non-empty: the ledger commits this file but it cannot be read (missing from storage, not
+  // valid Parquet, cut short), and why. Such a file stays in the table so that every statement
+  // that needs it fails naming it, instead of answering without its rows.
+  std::string unreadable;
 };
 
 struct LakeTable {

@@ -229,7 +229,30 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     assert.equal((await call('/', {})).status, 200, 'the page shell loads, then asks to sign in');
     const json = { 'Content-Type': 'application/json' };
     const sql = JSON.stringify({ sql: 'SELECT 1' });
-    assert.equal((await call('/api/v1/query', { method: 'POST', body: sql, ...bearer('viewer', json) })).status, 403);
+    // Personal data per role: viewers read customer names and e-mails masked (SQL and the
+    // catalog's statistics), analysts and admins as stored.
+    const emails = JSON.stringify({ sql: 'SELECT customer_name, customer_email FROM sales LIMIT 50' });
+    for (const role of ['viewer', 'analyst', 'admin']) {
+      const res = await call('/api/v1/query', { method: 'POST', body: emails, ...bearer(role, json) });
+      assert.equal(res.status, 200, role);
+      const { rows } = await res.json();
+      assert.ok(rows.length > 0);
+      for (const [name, email] of rows) {
+        if (role === 'viewer') {
+          assert.match(email, /^[^@]\*\*\*@[^*]+$/, email);
+          assert.match(name, /^(\S\*\*\* ?)+$/u, name);
+        } else {
+          assert.doesNotMatch(email, /\*\*\*/, email);
+          assert.doesNotMatch(name, /\*\*\*/, name);
+        }
+      }
+      const cat = await (await call('/api/v1/catalog?table=sales', bearer(role))).json();
+      const col = cat.tables[0].columns.find((c) => c.name === 'customer_email');
+      assert.equal(/\*\*\*/.test(col.min + col.max), role === 'viewer', `${role}: ${col.min} ${col.max}`);
+    }
+    const probe = JSON.stringify({ sql: 'SELECT count(*) FROM sales WHERE customer_email LIKE \'%@%\' AND customer_email NOT LIKE \'%***%\'' });
+    const probed = await (await call('/api/v1/query', { method: 'POST', body: probe, ...bearer('viewer', json) })).json();
+    assert.equal(probed.rows[0][0], 0, 'a viewer filters on masked values only');
     assert.equal((await call('/api/v1/quarantine?samples=3', bearer('viewer'))).status, 403);
     assert.equal((await call('/api/v1/quarantine?samples=3', bearer('analyst'))).status, 200);
     assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('analyst', json) })).status, 403);

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "catalog/lake_tables.h"
 #include "parquet/reader/file_reader.h"
 #include "pipeline/quarantine.h"
 #include "web/dashboard/dashboard_queries.h"
@@ -91,7 +92,43 @@ DashboardApi::DashboardApi(SnapshotStore* store, AccessControl* access, Dashboar
     : store_(store),
       access_(access),
       options_(std::move(options)),
-      run_(std::make_unique<RunState>()) {}
+      run_(std::make_unique<RunState>()) {
+  // Longest first, so that "<dir>/" goes before "<dir>".
+  const std::string root = store_->fs()->root_uri();
+  if (root.rfind("file://", 0) == 0) {
+    const std::string dir = root.substr(7);
+    server_paths_ = {{root + "/", ""}, {dir + "/", ""}, {root, "."}, {dir, "."}};
+  }
+  if (Result<std::string> catalog = catalog::DefaultCatalogPath(root, /*create_dirs=*/false);
+      catalog.ok() && *catalog != ":memory:" && root.rfind("file://", 0) != 0) {
+    server_paths_.insert(server_paths_.begin(), {*catalog, "the lake's catalog"});
+  }
+}
+
+void DashboardApi::HideServerPaths(Response* res) const {
+  std::string& body = res->body();
+  for (const auto& [path, shown] : server_paths_) {
+    if (path.size() < 2) continue;  // "/" names no server path worth hiding
+    for (size_t at = body.find(path); at != std::string::npos;
+         at = body.find(path, at + shown.size())) {
+      body.replace(at, path.size(), shown);
+    }
+  }
+}
+
+void DashboardApi::Route(HttpServer* server, const std::string& method, const std::string& path,
+                         Role role,
+                         std::function<void(const Request&, Response*, const Principal&)> handler) {
+  server->Route(method, path,
+                [this, role, handler = std::move(handler)](const Request& req, Response* res) {
+                  Principal who;
+                  if (!access_->Authorize(req, res, role, &who)) return;
+                  handler(req, res, who);
+                  if (res->status() >= 400) HideServerPaths(res);
+                  AddSecurityHeaders(res);
+                  res->AddHeader("Cache-Control", "no-store");
+                });
+}
 
 DashboardApi::~DashboardApi() {
   if (run_->worker.joinable()) run_->worker.join();
@@ -103,6 +140,7 @@ void DashboardApi::Get(HttpServer* server, const std::string& path, Role role,
                 [this, role, handler = std::move(handler)](const Request& req, Response* res) {
                   if (!access_->Authorize(req, res, role)) return;
                   handler(req, res);
+                  if (res->status() >= 400) HideServerPaths(res);
                   AddSecurityHeaders(res);
                   res->AddHeader("Cache-Control", "no-store");
                 });
@@ -114,6 +152,7 @@ void DashboardApi::Post(HttpServer* server, const std::string& path, Role role,
                 [this, role, handler = std::move(handler)](const Request& req, Response* res) {
                   if (!access_->Authorize(req, res, role)) return;
                   handler(req, res);
+                  if (res->status() >= 400) HideServerPaths(res);
                   AddSecurityHeaders(res);
                   res->AddHeader("Cache-Control", "no-store");
                 });
@@ -124,6 +163,10 @@ void DashboardApi::AddRoutes(HttpServer* server) {
   auto dashboard = [this](Params extra, auto answer) {
     return [this, extra, answer](const Request& req, Response* res) {
       std::shared_ptr<const LakeSnapshot> snap = store_->Get();
+      // Figures without a file's rows would be wrong: say which file instead.
+      if (std::string degraded = snap->DegradedReason(); !degraded.empty()) {
+        return res->SetError(503, degraded);
+      }
       Result<DashboardFilter> f = ParseDashboardFilter(req.query(), *snap, extra);
       if (!f.ok()) return BadRequest(res, f.status());
       Result<std::string> body = answer(req.query(), *snap, *f);
@@ -210,10 +253,30 @@ void DashboardApi::AddRoutes(HttpServer* server) {
        [this](const Request& req, Response* res) { RunNow(req, res); });
   Get(server, "/api/v1/quarantine", Role::kViewer,
       [this](const Request& req, Response* res) { Quarantine(req, res); });
-  Get(server, "/api/v1/catalog", Role::kViewer,
-      [this](const Request& req, Response* res) { Catalog(req, res); });
-  Post(server, "/api/v1/query", Role::kAnalyst,
-       [this](const Request& req, Response* res) { Query(req, res); });
+  Route(
+      server, "GET", "/api/v1/catalog", Role::kViewer,
+      [this](const Request& req, Response* res, const Principal& who) { Catalog(req, res, who); });
+  // Viewers query too, with customer names and e-mails masked (sql/personal_data.h).
+  Route(server, "POST", "/api/v1/query", Role::kViewer,
+        [this](const Request& req, Response* res, const Principal& who) { Query(req, res, who); });
+  // Liveness, with the lake's state: "degraded" (still 200: the server works) when committed
+  // files the dashboard needs cannot be read.
+  server->Route("GET", "/healthz", [this](const Request&, Response* res) {
+    std::string degraded = store_->Get()->DegradedReason();
+    if (degraded.empty()) return res->SetJson(200, R"({"status":"ok"})");
+    std::string out;
+    JsonWriter w(&out);
+    w.BeginObject();
+    w.Field("status", "degraded");
+    w.Field("reason", degraded);
+    w.Key("unreadable_files");
+    w.BeginArray();
+    for (const std::string& f : store_->Get()->unreadable_daily_files) w.String(f);
+    w.EndArray();
+    w.EndObject();
+    res->SetJson(200, out);
+    HideServerPaths(res);
+  });
   server->Route("GET", "/readyz", [this](const Request&, Response* res) {
     if (store_->ready()) {
       res->SetJson(200, R"({"status":"ready"})");
@@ -437,7 +500,7 @@ void DashboardApi::Quarantine(const Request& req, Response* res) {
   res->SetJson(200, out);
 }
 
-void DashboardApi::Catalog(const Request& req, Response* res) {
+void DashboardApi::Catalog(const Request& req, Response* res, const Principal& who) {
   for (const auto& [name, value] : req.query()) {
     if (name != "table" && name != "dialect") {
       return res->SetError(400, name.substr(0, 40) + ": unknown parameter (known: table, dialect)",
@@ -458,7 +521,7 @@ void DashboardApi::Catalog(const Request& req, Response* res) {
     return res->SetBody(200, "text/plain; charset=utf-8", *ddl);
   }
   if (options_.catalog_json) {
-    Result<std::string> json = options_.catalog_json(*table);
+    Result<std::string> json = options_.catalog_json(*table, who.role < Role::kAnalyst);
     if (!json.ok() && json.status().code() == StatusCode::kNotFound) {
       return res->SetError(404, json.status().message(), "table");
     }
@@ -550,7 +613,7 @@ void DashboardApi::Catalog(const Request& req, Response* res) {
   res->SetJson(200, out);
 }
 
-void DashboardApi::Query(const Request& req, Response* res) {
+void DashboardApi::Query(const Request& req, Response* res, const Principal& who) {
   if (!options_.query) return res->SetError(501, "this server has no SQL engine");
   simdjson::dom::parser parser;
   simdjson::padded_string body(req.body());
@@ -571,7 +634,8 @@ void DashboardApi::Query(const Request& req, Response* res) {
   SqlPage page;
   SqlError error;
   const int64_t start = MonotonicMicros();
-  Status st = options_.query(std::string(sql), offset, limit, &page, &error);
+  Status st = options_.query(std::string(sql), offset, limit, &page, &error,
+                             /*mask_personal_data=*/who.role < Role::kAnalyst);
   if (!st.ok()) {
     std::string out;
     JsonWriter w(&out);

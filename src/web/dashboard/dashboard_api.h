@@ -45,12 +45,15 @@ struct DashboardApiOptions {
   std::function<Status()> run_now;
   // Runs read-only SQL: fills a page of `limit` rows from `offset`, or an error. Empty: /query
   // answers 501.
+  // `mask_personal_data`: customer names and e-mails masked (roles below analyst).
   std::function<Status(const std::string& sql, size_t offset, size_t limit, SqlPage* page,
-                       SqlError* error)>
+                       SqlError* error, bool mask_personal_data)>
       query;
   // Tables as the catalog describes them (JSON array), with schema versions and DDL. Empty: the
   // ledger's view (tables, files, partitions, columns from a file's footer).
-  std::function<Result<std::string>(const std::string& table)> catalog_json;
+  // `mask_personal_data`: statistics (min, max) of personal columns masked.
+  std::function<Result<std::string>(const std::string& table, bool mask_personal_data)>
+      catalog_json;
   // The DDL of one table in one dialect. Empty: none.
   std::function<Result<std::string>(const std::string& table, const std::string& dialect)> ddl;
 };
@@ -68,17 +71,24 @@ class DashboardApi {
            std::function<void(const Request&, Response*)> handler);
   void Post(HttpServer* server, const std::string& path, Role role,
             std::function<void(const Request&, Response*)> handler);
+  // The same, for handlers whose answer depends on who asks (masked personal data).
+  void Route(HttpServer* server, const std::string& method, const std::string& path, Role role,
+             std::function<void(const Request&, Response*, const Principal&)> handler);
+  // Error bodies name lake-relative paths: the server's own paths (the lake's directory, the
+  // catalog's file) are taken out of every error answer (and of /healthz).
+  void HideServerPaths(Response* res) const;
 
   void Runs(const Request& req, Response* res);
   void RunNow(const Request& req, Response* res);
   void Quarantine(const Request& req, Response* res);
-  void Catalog(const Request& req, Response* res);
-  void Query(const Request& req, Response* res);
+  void Catalog(const Request& req, Response* res, const Principal& who);
+  void Query(const Request& req, Response* res, const Principal& who);
 
   SnapshotStore* store_;
   AccessControl* access_;
   DashboardApiOptions options_;
   std::unique_ptr<RunState> run_;
+  std::vector<std::pair<std::string, std::string>> server_paths_;  // path, what to show instead
 };
 
 }  // namespace saleslake::web

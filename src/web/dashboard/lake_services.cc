@@ -8,6 +8,7 @@
 #include "catalog/crawler.h"
 #include "catalog/ddl.h"
 #include "catalog/lake_tables.h"
+#include "sql/personal_data.h"
 #include "sql/query_engine.h"
 
 namespace saleslake::web {
@@ -67,7 +68,7 @@ Status LakeServices::Sync() {
 }
 
 Status LakeServices::Query(const std::string& text, size_t offset, size_t limit, SqlPage* page,
-                           SqlError* error) {
+                           SqlError* error, bool mask_personal_data) {
   if (offset + limit > kMaxRowsScanned) {
     error->message = "offset + limit may not pass " + std::to_string(kMaxRowsScanned) +
                      " rows: narrow the query (WHERE, LIMIT) instead of paging that far";
@@ -85,6 +86,8 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
   options.max_rows = static_cast<int64_t>(offset + limit + 1);
   options.timeout_seconds = 30;
   options.max_result_bytes = int64_t{64} << 20;
+  options.mask_personal_data = mask_personal_data;
+  options.dialect = sql::Dialect::kTrino;  // the console speaks Athena's SQL, as `query` does
   sql::QueryError where;
   Result<sql::QueryResult> r = engine->Execute(text, options, &where);
   if (!r.ok()) {
@@ -117,7 +120,7 @@ Result<sql::pgwire::LakeTables> LakeServices::PgTables() {
   return sql::pgwire::LakeTables{synced_seq_, store_->fs(), tables_};
 }
 
-Result<std::string> LakeServices::CatalogJson(const std::string& name) {
+Result<std::string> LakeServices::CatalogJson(const std::string& name, bool mask_personal_data) {
   std::lock_guard<std::mutex> lock(mu_);
   SL_RETURN_IF_ERROR(Sync());
   SL_ASSIGN_OR_RETURN(std::vector<catalog::TableSummary> summaries, catalog_->Tables());
@@ -163,8 +166,10 @@ Result<std::string> LakeServices::CatalogJson(const std::string& name) {
       w.Field("type", c.type);
       w.Field("nullable", c.nullable);
       w.Field("partition_key", c.is_partition_key);
-      if (c.min) w.Field("min", *c.min);
-      if (c.max) w.Field("max", *c.max);
+      const sql::PersonalKind personal =
+          mask_personal_data ? sql::PersonalKindOf(c.name) : sql::PersonalKind::kNone;
+      if (c.min) w.Field("min", sql::MaskPersonal(personal, *c.min));
+      if (c.max) w.Field("max", sql::MaskPersonal(personal, *c.max));
       w.EndObject();
     }
     w.EndArray();
@@ -191,6 +196,7 @@ Result<std::string> LakeServices::CatalogJson(const std::string& name) {
           w.Field("path", f.path);
           w.Field("rows", f.rows);
           w.Field("bytes", f.bytes);
+          if (!f.unreadable.empty()) w.Field("unreadable", f.unreadable);
           w.EndObject();
         }
       }
@@ -240,8 +246,12 @@ Result<std::string> LakeServices::Ddl(const std::string& name, const std::string
 
 void LakeServices::AddTo(DashboardApiOptions* options) {
   options->query = [this](const std::string& text, size_t offset, size_t limit, SqlPage* page,
-                          SqlError* error) { return Query(text, offset, limit, page, error); };
-  options->catalog_json = [this](const std::string& table) { return CatalogJson(table); };
+                          SqlError* error, bool mask_personal_data) {
+    return Query(text, offset, limit, page, error, mask_personal_data);
+  };
+  options->catalog_json = [this](const std::string& table, bool mask_personal_data) {
+    return CatalogJson(table, mask_personal_data);
+  };
   options->ddl = [this](const std::string& table, const std::string& dialect) {
     return Ddl(table, dialect);
   };

@@ -31,9 +31,12 @@ class LakeServices {
   Status Sync();
 
   // One page of a read-only query: rows [offset, offset + limit).
-  Status Query(const std::string& sql, size_t offset, size_t limit, SqlPage* page, SqlError* error);
-  // The catalog's tables (JSON), or one table in full when `table` is not empty.
-  Result<std::string> CatalogJson(const std::string& table);
+  // `mask_personal_data`: for roles below analyst (sql::QueryOptions::mask_personal_data).
+  Status Query(const std::string& sql, size_t offset, size_t limit, SqlPage* page, SqlError* error,
+               bool mask_personal_data = false);
+  // The catalog's tables (JSON), or one table in full when `table` is not empty; with
+  // `mask_personal_data`, the min and max of personal columns masked.
+  Result<std::string> CatalogJson(const std::string& table, bool mask_personal_data = false);
   // DDL of one table ("" = every table) in one dialect (athena, trino, spark, hive, duckdb).
   Result<std::string> Ddl(const std::string& table, const std::string& dialect);
 

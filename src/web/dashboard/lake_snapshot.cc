@@ -1,9 +1,12 @@
 #include "web/dashboard/lake_snapshot.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 
 #include "base/clock.h"
+#include "base/logging.h"
 #include "pipeline/rollups.h"
 #include "pipeline/run.h"
 #include "pipeline/status_command.h"
@@ -110,6 +113,16 @@ Result<size_t> LakeSnapshotLoader::CountRunRecords() {
   return files.size();
 }
 
+std::string LakeSnapshot::DegradedReason() const {
+  if (unreadable_daily_files.empty()) return "";
+  return fmt::format(
+      "the dashboard's figures come from main/daily_sales, and {} of its committed files cannot "
+      "be read ({}{}): restore it from a backup ('saleslake status' lists the damaged files); the "
+      "SQL console and the other tables still answer",
+      unreadable_daily_files.size(), unreadable_daily_files.front(),
+      unreadable_daily_files.size() > 1 ? ", …" : "");
+}
+
 Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
   SL_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::Ledger> ledger,
                       pipeline::Ledger::Open(fs_, /*recover=*/false));
@@ -170,8 +183,18 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
       // between steps 2 and 3 of publishing): the pending file is the committed content.
       rows.clear();
       read = pipeline::ReadDailyRows(*fs_, pipeline::PendingPath(f.path), &rows);
+      if (read.code() == StatusCode::kNotFound) {
+        read = Status::NotFound(f.path + ": the ledger names it but storage does not have it");
+      }
     }
-    SL_RETURN_IF_ERROR(read);
+    if (!read.ok()) {
+      // Not cached: the next load tries again (the file may be restored).
+      snap->unreadable_daily_files.push_back(read.message().find(f.path) == std::string::npos
+                                                 ? f.path + ": " + read.message()
+                                                 : read.message());
+      log::Warn("snapshot.unreadable_file", {{"path", f.path}, {"error", read.message()}});
+      continue;
+    }
     auto df = std::make_shared<DailyFile>();
     for (const pipeline::DailyRow& r : rows) {
       df->date.push_back(r.date);

@@ -105,6 +105,13 @@ struct LakeSnapshot {
   std::vector<std::string> run_records;
   size_t run_record_files = 0;
 
+  // Committed daily_sales files that could not be read (missing, cut short), "path: why": the
+  // server stays up, degraded; the panels built on daily_sales refuse to answer without them
+  // (DegradedReason) and /healthz says so. Other pages and the SQL console keep working.
+  std::vector<std::string> unreadable_daily_files;
+  // "" when whole; else one line naming the first unreadable file and what to do.
+  std::string DegradedReason() const;
+
   size_t rows() const { return date.size(); }
   bool empty() const { return date.empty(); }
   // [begin, end) row range for days [from, to] (clamped to the data).
