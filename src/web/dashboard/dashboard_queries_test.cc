@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "dashboard_pipeline.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 #include "pipeline/rollups.h"
 
 namespace saleslake::web {
@@ -36,8 +37,8 @@ pipeline::DailyRow Row(int32_t date, const std::string& store, const std::string
 std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
                                          const std::vector<std::vector<pipeline::DailyRow>>& days) {
   auto fs = io::FileSystemFromUri("mem://" + name).value();
-  auto ledger = pipeline::Ledger::Open(fs, true).value();
-  pipeline::LedgerCommit c;
+  auto ledger = lake::Ledger::Open(fs, true).value();
+  lake::LedgerCommit c;
   c.kind = "transform";
   c.run_id = "r1";
   c.details_json = R"({"rows_main":10,"quarantine_by_reason":{"bad_email":2}})";
@@ -46,7 +47,7 @@ std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
     char part[40];
     std::snprintf(part, sizeof(part), "year=%04d/month=%02d/day=%02d", d.year, d.month, d.day);
     const std::string path = std::string("main/daily_sales/") + part + "/part-x.parquet";
-    pipeline::LedgerFile f;
+    lake::LedgerFile f;
     EXPECT_TRUE(pipeline::WriteDailyRows(*fs, path, part, rows, &f).ok());
     c.added.push_back(f);
   }
@@ -57,6 +58,7 @@ std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
 class DashboardQueriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    InstallDashboardPipeline();  // the snapshot reads main/daily_sales through the port
     // March 1..3 and February 1..2 of 2026.
     fs_ = LakeWith("dashboard-queries",
                    {{Row(Day(2026, 2, 1), "S1", "P1", "Apple", 1, 10000, 2000)},
@@ -165,6 +167,7 @@ TEST(DashboardFormatTest, MoneyAndRatiosAreExact) {
 }
 
 TEST(LakeSnapshotLoaderTest, AnEmptyLakeGivesAnEmptySnapshot) {
+  InstallDashboardPipeline();
   auto fs = io::FileSystemFromUri("mem://dashboard-empty").value();
   LakeSnapshotLoader loader(fs);
   auto snap = loader.Load().value();

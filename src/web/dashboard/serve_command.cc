@@ -13,7 +13,7 @@
 #include "io/file_system.h"
 #include "sql/pgwire/pg_server.h"
 #include "web/dashboard/lake_services.h"
-#include "web/dashboard/pipeline_once.h"
+#include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/static_assets.h"
 #include "web/http_server.h"
 #include "web/shutdown_signals.h"

@@ -9,7 +9,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
-#include "web/dashboard/pipeline_once.h"
+#include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/serve_command.h"
 #include "web/http_server.h"
 #include "web/sales_api.h"
