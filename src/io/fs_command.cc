@@ -19,8 +19,6 @@ namespace {
 
 constexpr size_t kCatChunkBytes = 4 << 20;
 
-void AddFormatFlag(CLI::App* app, std::string* format) { AddFormatFlag(app, format); }
-
 void AppendInfoJson(JsonWriter* w, const FileSystem& fs, const FileInfo& info,
                     std::string_view shown_path) {
   w->BeginObject();

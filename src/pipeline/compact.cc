@@ -3,8 +3,8 @@
 #include <map>
 
 #include "base/json_writer.h"
+#include "lake/lake_lock.h"
 #include "parquet/writer/file_writer.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform_io.h"
@@ -51,16 +51,16 @@ void AppendVector(const parquet::ColumnVector& v, parquet::ColumnBuffer* out) {
 }
 
 // Streams the rows of `inputs` (in order) into one pending file at `path`.
-Result<LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<LedgerFile>& inputs,
-                              const std::string& path, std::string_view table,
-                              const std::vector<parquet::ColumnSpec>& columns) {
+Result<lake::LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<lake::LedgerFile>& inputs,
+                                    const std::string& path, std::string_view table,
+                                    const std::vector<parquet::ColumnSpec>& columns) {
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(table));
-  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(PendingPath(path)));
+  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(path)));
   SL_ASSIGN_OR_RETURN(auto writer,
                       parquet::ParquetFileWriter::Open(std::move(out), columns, options));
   std::vector<std::string> names;
   for (const auto& c : columns) names.push_back(c.name);
-  for (const LedgerFile& in : inputs) {
+  for (const lake::LedgerFile& in : inputs) {
     SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, in.path));
     SL_RETURN_IF_ERROR(CheckSchemaCompatible(*reader, columns));
     SL_ASSIGN_OR_RETURN(std::vector<int> projection, reader->schema().ResolveProjection(names));
@@ -72,7 +72,7 @@ Result<LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<LedgerFile>&
     }
   }
   SL_RETURN_IF_ERROR(writer->Close());
-  LedgerFile file;
+  lake::LedgerFile file;
   file.path = path;
   file.table = std::string(table);
   file.partition = inputs.front().partition;
@@ -99,11 +99,11 @@ std::string CompactResult::ToJson() const {
 
 namespace {
 
-Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                        const CompactOptions& options, LedgerCommit& commit) {
+Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
+                                        const CompactOptions& options, lake::LedgerCommit& commit) {
   SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
-  std::map<std::string, std::vector<LedgerFile>> small;
-  for (LedgerFile& f : ledger->state().FilesOf(options.table)) {
+  std::map<std::string, std::vector<lake::LedgerFile>> small;
+  for (lake::LedgerFile& f : ledger->state().FilesOf(options.table)) {
     if (f.bytes < options.target_file_bytes) small[f.partition].push_back(std::move(f));
   }
   CompactResult result;
@@ -111,26 +111,27 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledg
   std::string key = "compact\n" + options.table;
   for (auto& [partition, files] : small) {
     // The smallest run of files, in path order, whose sizes add up to at most the target.
-    std::vector<LedgerFile> group;
+    std::vector<lake::LedgerFile> group;
     uint64_t bytes = 0;
-    for (LedgerFile& f : files) {
+    for (lake::LedgerFile& f : files) {
       if (!group.empty() && bytes + f.bytes > options.target_file_bytes) break;
       bytes += f.bytes;
       group.push_back(std::move(f));
     }
     if (group.size() < 2) continue;
     std::string names;
-    for (const LedgerFile& f : group) names += f.path + "\n";
+    for (const lake::LedgerFile& f : group) names += f.path + "\n";
     const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
-    SL_ASSIGN_OR_RETURN(LedgerFile merged, MergeFiles(*fs, group, path, options.table, columns));
+    SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
+                        MergeFiles(*fs, group, path, options.table, columns));
     uint64_t rows_in = 0;
-    for (const LedgerFile& f : group) rows_in += f.rows;
+    for (const lake::LedgerFile& f : group) rows_in += f.rows;
     if (merged.rows != rows_in) {
       return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
                               " rows in the ledger but its files hold " +
                               std::to_string(merged.rows));
     }
-    for (const LedgerFile& f : group) commit.removed.push_back(f.path);
+    for (const lake::LedgerFile& f : group) commit.removed.push_back(f.path);
     result.rows += merged.rows;
     commit.added.push_back(std::move(merged));
     ++result.partitions;
@@ -156,9 +157,9 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledg
 
 }  // namespace
 
-Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                  const CompactOptions& options) {
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   Result<CompactResult> r = RunCompactStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
@@ -166,8 +167,8 @@ Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* led
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options) {
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake compact"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
   return RunCompact(fs, ledger.get(), options);
 }
 

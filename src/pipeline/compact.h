@@ -11,7 +11,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline {
 
@@ -34,7 +34,7 @@ struct CompactResult {
 };
 
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.
-Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                  const CompactOptions& options);
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options);

@@ -9,8 +9,8 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "lake/lake_lock.h"
 #include "pipeline/extract.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/run.h"
 
 namespace saleslake::pipeline {
@@ -75,8 +75,10 @@ Status Run(const Flags& flags) {
   http.total_timeout_ms = *timeout / 1000;
 
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake extract"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
+                      lake::LakeLock::Acquire(fs, "saleslake extract"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                      lake::Ledger::Open(fs, /*recover=*/true));
   log::Info("extract.start", {{"run_id", options.run_id}, {"lake", fs->root_uri()}});
 
   const int total = flags.api.empty() ? static_cast<int>(flags.from.size()) : flags.batches;

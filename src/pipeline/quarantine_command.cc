@@ -4,7 +4,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 #include "pipeline/quarantine.h"
 #include "pipeline/transform_command.h"
 
@@ -38,7 +38,7 @@ int QuarantineCommand(int argc, char** argv) {
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake));
         if (list->parsed()) {
-          SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/false));
+          SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/false));
           SL_ASSIGN_OR_RETURN(auto records, ListQuarantine(*fs, ledger->state(), reason, limit));
           if (format == "json") {
             std::string out;
@@ -79,8 +79,8 @@ int QuarantineCommand(int argc, char** argv) {
           SL_ASSIGN_OR_RETURN(reference, table::LoadReferenceCatalog(products, stores));
           options.reference = &*reference;
         }
-        SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake quarantine replay"));
-        SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+        SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake quarantine replay"));
+        SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
         SL_ASSIGN_OR_RETURN(ReplayResult result, RunReplay(fs, ledger.get(), options));
         if (format == "json") {
           std::cout << result.ToJson() << "\n";

@@ -4,7 +4,7 @@
 #include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
@@ -51,7 +51,7 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
 }
 
 // Pass 1 over one raw batch: clean rows into `sales` by business day, the rest into `quarantine`.
-Status ReadBatch(io::FileSystem& fs, const LedgerFile& raw_file, uint32_t ordinal,
+Status ReadBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32_t ordinal,
                  const TransformOptions& options, table::SalesValidator& validator,
                  BatchInfo* batch, Spill* sales, Spill* quarantine, TransformResult* result,
                  LandingCounts* counts) {
@@ -154,15 +154,16 @@ std::string TransformResult::ToJson() const {
 
 namespace {
 
-Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                            const TransformOptions& options, LedgerCommit& commit) {
+Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
+                                            lake::Ledger* ledger, const TransformOptions& options,
+                                            lake::LedgerCommit& commit) {
   TransformResult result;
-  const LedgerState& state = ledger->state();
+  const lake::LedgerState& state = ledger->state();
   result.batches = state.PendingBatches();
   if (result.batches.empty()) return result;
 
-  std::map<std::string, LedgerFile> raw_by_name;
-  for (LedgerFile& f : state.FilesOf(kRawSalesTable)) raw_by_name[BaseName(f.path)] = f;
+  std::map<std::string, lake::LedgerFile> raw_by_name;
+  for (lake::LedgerFile& f : state.FilesOf(kRawSalesTable)) raw_by_name[BaseName(f.path)] = f;
 
   table::ValidationOptions vopts;
   vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
@@ -235,9 +236,9 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, 
 
 }  // namespace
 
-Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options) {
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   Result<TransformResult> r = RunTransformStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
@@ -246,8 +247,8 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger*
 Result<TransformResult> TransformLake(const std::string& lake_uri,
                                       const TransformOptions& options) {
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
   return RunTransform(fs, ledger.get(), options);
 }
 
