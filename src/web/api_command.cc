@@ -10,6 +10,7 @@
 #include "web/http_server.h"
 #include "web/listen_address.h"
 #include "web/sales_api.h"
+#include "web/server_flags.h"
 #include "web/shutdown_signals.h"
 
 namespace saleslake {
@@ -22,7 +23,7 @@ int ApiCommand(int argc, char** argv) {
       "SIGTERM stops accepting, lets responses in flight finish, and exits 0."};
   std::string listen = "127.0.0.1:8080";
   uint64_t max_records = 1'000'000;
-  int workers = 32;
+  web::ServerFlags server_flags;
   std::string products;
   std::string stores;
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -30,9 +31,7 @@ int ApiCommand(int argc, char** argv) {
   app.add_option("--max-records", max_records, "most records one call may ask for")
       ->default_val(max_records)
       ->check(CLI::Range(uint64_t{1}, generator::kMaxRecords));
-  app.add_option("--workers", workers, "connections served at once (kept-alive ones included)")
-      ->default_val(workers)
-      ->check(CLI::Range(1, 1024));
+  web::AddServerFlags(&app, &server_flags);
   auto* products_opt =
       app.add_option("--products", products, "products.json in the seed's format (with --stores)");
   auto* stores_opt =
@@ -60,7 +59,7 @@ int ApiCommand(int argc, char** argv) {
         }
         web::ServerOptions options;
         options.listen = address;
-        options.worker_threads = workers;
+        web::ApplyServerFlags(server_flags, &options);
         web::HttpServer server(options);
         web::AddSalesApi(&server, std::move(api));
         // Before Listen and Run: the server's threads inherit the blocked signal mask.

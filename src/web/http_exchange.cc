@@ -1,8 +1,7 @@
 #include "web/http_exchange.h"
 
-#include <httplib.h>
-
 #include "base/json_writer.h"
+#include "web/host_policy.h"
 
 namespace saleslake::web {
 
@@ -11,8 +10,9 @@ const std::string& Request::path() const { return native_.path; }
 const QueryParams& Request::query() const { return native_.params; }
 const std::string& Request::body() const { return native_.body; }
 const std::string& Request::remote_address() const { return native_.remote_addr; }
-std::string Request::Header(const std::string& name) const {
-  return native_.get_header_value(name);
+std::string Request::Header(const std::string& name) const { return native_.Header(name); }
+bool Request::IsOwnOrigin(std::string_view origin) const {
+  return hosts_ != nullptr && hosts_->IsOwnOrigin(origin);
 }
 
 void Response::SetBody(int status, std::string content_type, std::string body) {

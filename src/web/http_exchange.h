@@ -1,6 +1,6 @@
 // What a route handler sees: the request, and the response it fills in. The server core turns the
 // response into bytes (status line, headers, gzip when the client accepts it, chunked streaming),
-// so handlers never touch the HTTP library.
+// so handlers never touch the wire.
 #pragma once
 
 #include <functional>
@@ -12,19 +12,17 @@
 #include <vector>
 
 #include "base/status.h"
-
-namespace httplib {
-struct Request;
-}
+#include "web/http_request.h"
 
 namespace saleslake::web {
 
-// Decoded query parameters, sorted by name; a name given twice appears twice.
-using QueryParams = std::multimap<std::string, std::string>;
+class HostPolicy;
 
 class Request {
  public:
-  explicit Request(const httplib::Request& native) : native_(native) {}
+  // `hosts` (may be null: no origin is then this server's) tells which origins are ours.
+  explicit Request(const HttpRequest& native, const HostPolicy* hosts = nullptr)
+      : native_(native), hosts_(hosts) {}
 
   const std::string& method() const;  // "GET", "HEAD", ...
   const std::string& path() const;    // decoded, without the query
@@ -33,9 +31,13 @@ class Request {
   const std::string& remote_address() const;
   // The value of header `name` (case-insensitive), or "" when absent.
   std::string Header(const std::string& name) const;
+  // True when `origin` ("http://localhost:8000") is one of this server's own origins (its Host
+  // names with its port; web/host_policy.h). "null" never is.
+  bool IsOwnOrigin(std::string_view origin) const;
 
  private:
-  const httplib::Request& native_;
+  const HttpRequest& native_;
+  const HostPolicy* hosts_;
 };
 
 // Writes one piece of a streamed body; returns false when the client went away (stop producing).

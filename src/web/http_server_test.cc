@@ -312,6 +312,37 @@ TEST(HttpServerTest, WritesOneStructuredAccessLogLinePerRequest) {
   EXPECT_EQ(found, 1);
 }
 
+TEST(HttpServerTest, AccessLogRedactsSecretsInQueryStrings) {
+  char path[] = "/tmp/saleslake_access_log_XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  log::Configure(log::Format::kJson, log::Level::kInfo);
+  int previous = log::SetOutputFd(fd);
+  {
+    RunningServer running(AddTestRoutes);
+    HttpTestClient client;
+    ASSERT_TRUE(
+        client
+            .Get(running.Url("/small?api_key=k-secret-1&Token=t-secret-2&pAsSwOrD=p-secret-3"
+                             "&X-Amz-Signature=s-secret-4&X-Amz-Credential=c-secret-5&day=1"))
+            .ok());
+    ASSERT_TRUE(running.Stop().ok());
+  }
+  log::SetOutputFd(previous);
+  log::Configure(log::Format::kText, log::Level::kInfo);
+  close(fd);
+  std::ifstream in(path);
+  std::stringstream all;
+  all << in.rdbuf();
+  std::remove(path);
+  const std::string text = all.str();
+  EXPECT_EQ(text.find("-secret-"), std::string::npos) << text;
+  EXPECT_NE(text.find("api_key=REDACTED&Token=REDACTED&pAsSwOrD=REDACTED&X-Amz-Signature=REDACTED"
+                      "&X-Amz-Credential=REDACTED&day=1"),
+            std::string::npos)
+      << text;
+}
+
 TEST(HttpServerTest, SixteenConcurrentKeepAliveClients) {
   RunningServer running(AddTestRoutes);
   constexpr int kThreads = 16;

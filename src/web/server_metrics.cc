@@ -41,6 +41,21 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<prometheus::Registry
                     .Help("Requests being answered right now")
                     .Register(*registry_)
                     .Add({});
+  open_connections_ = &prometheus::BuildGauge()
+                           .Name("saleslake_http_connections_open")
+                           .Help("Client connections open right now, idle ones included")
+                           .Register(*registry_)
+                           .Add({});
+  dropped_ = &prometheus::BuildCounter()
+                  .Name("saleslake_http_connections_dropped_total")
+                  .Help(
+                      "Connections ended by the server before a handler answered, by reason "
+                      "(limit: too many open; timeout: a request too slow to arrive)")
+                  .Register(*registry_);
+}
+
+void ServerMetrics::RecordDroppedConnection(std::string_view reason) {
+  dropped_->Add({{"reason", std::string(reason)}}).Increment();
 }
 
 void ServerMetrics::RecordRequest(std::string_view method, std::string_view route, int status,

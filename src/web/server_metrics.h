@@ -23,6 +23,10 @@ class ServerMetrics {
   void RecordRequest(std::string_view method, std::string_view route, int status,
                      uint64_t bytes_sent, double seconds);
   prometheus::Gauge& in_flight() { return *in_flight_; }
+  // Connections open now (idle ones included), and connections the server ended without an answer
+  // from a handler: "limit" (too many open), "timeout" (a head or body too slow to arrive).
+  prometheus::Gauge& open_connections() { return *open_connections_; }
+  void RecordDroppedConnection(std::string_view reason);
 
   prometheus::Registry& registry() { return *registry_; }
   // The Prometheus text exposition format (version 0.0.4).
@@ -36,6 +40,8 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>* duration_;
   prometheus::Family<prometheus::Counter>* bytes_;
   prometheus::Gauge* in_flight_;
+  prometheus::Gauge* open_connections_;
+  prometheus::Family<prometheus::Counter>* dropped_;
 };
 
 }  // namespace saleslake::web

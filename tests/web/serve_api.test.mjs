@@ -1,10 +1,12 @@
 // `saleslake serve` over HTTP against a real lake: every endpoint, numbers equal to DuckDB's
 // reading of main/sales (the rollups must agree with the sales they summarise), bad parameters,
 // paging, headers, metrics, refresh after a new run, and the access rules (401/403, CSRF,
-// sign-in, refusing to listen off loopback without users).
+// sign-in, refusing to listen off loopback without users), and the DNS rebinding defence (Host
+// and Origin checked against the server's own names).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import readline from 'node:readline';
@@ -260,6 +262,8 @@ test('access: open only on loopback; keys and roles; sign-in with cookie and CSR
     assert.equal((await call('/api/v1/runs', { method: 'POST', body: '{}', ...bearer('admin', { ...json, Origin: 'http://evil.example' }) })).status, 403);
 
     // Sign-in: wrong password, then the cookie; a POST with the cookie needs the CSRF token.
+    const nullOrigin = await call('/api/v1/login', { method: 'POST', headers: { ...json, Origin: 'null' }, body: JSON.stringify({ user: 'ana', password: 'hunter2 hunter2' }) });
+    assert.equal(nullOrigin.status, 403, 'a sign-in from Origin: null is refused');
     const bad = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'nope' }) });
     assert.equal(bad.status, 401);
     const ok = await call('/api/v1/login', { method: 'POST', headers: json, body: JSON.stringify({ user: 'ana', password: 'hunter2 hunter2' }) });
@@ -394,5 +398,63 @@ test('run now: an admin starts a run (extract from the API, transform, crawl); i
     }
   } finally {
     api.kill('SIGTERM');
+  }
+});
+
+// A raw request with a Host header of our choosing (fetch does not let a page, or Node, set one).
+function rawRequest(url, { method = 'GET', host, headers = {}, body } = {}) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method,
+      headers: { Host: host ?? u.host, ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+test('DNS rebinding: a page on evil.example rebound to the server can neither start a run nor read SQL results', async () => {
+  const port = new URL(server.url).port;
+  const evil = `evil.example:${port}`;
+  const json = { 'Content-Type': 'application/json', Origin: `http://${evil}` };
+  const runsBefore = (await (await fetch(server.url + '/api/v1/runs?limit=500')).json()).runs.length;
+  const run = await rawRequest(server.url + '/api/v1/runs', { method: 'POST', host: evil, headers: json, body: '{}' });
+  assert.equal(run.status, 421, run.text);
+  assert.match(JSON.parse(run.text).error.message, /--allowed-host evil\.example/);
+  const sql = JSON.stringify({ sql: 'SELECT customer_email FROM sales LIMIT 5' });
+  const read = await rawRequest(server.url + '/api/v1/query', { method: 'POST', host: evil, headers: json, body: sql });
+  assert.equal(read.status, 421);
+  assert.doesNotMatch(read.text, /@/);
+  assert.equal((await rawRequest(server.url + '/api/v1/summary', { host: evil })).status, 421);
+  const runsAfter = (await (await fetch(server.url + '/api/v1/runs?limit=500')).json()).runs.length;
+  assert.equal(runsAfter, runsBefore, 'no run was started');
+
+  // With a Host of ours, the Origin is compared with our own origins, not with the Host.
+  const ours = { host: `127.0.0.1:${port}` };
+  for (const origin of ['null', `http://${evil}`, `http://localhost:${Number(port) + 1}`]) {
+    const r = await rawRequest(server.url + '/api/v1/query', { method: 'POST', ...ours,
+      headers: { 'Content-Type': 'application/json', Origin: origin }, body: sql });
+    assert.equal(r.status, 403, `${origin}: ${r.text}`);
+  }
+  for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+    const r = await rawRequest(server.url + '/api/v1/query', { method: 'POST', host: `localhost:${port}`,
+      headers: { 'Content-Type': 'application/json', Origin: origin }, body: sql });
+    assert.equal(r.status, 200, `${origin}: ${r.text}`);
+  }
+});
+
+test('--allowed-host lets the server answer to another name (e.g. behind a proxy)', async () => {
+  const s = await startServe(lake, ['--allowed-host', 'sales.example']);
+  try {
+    const port = new URL(s.url).port;
+    const r = await rawRequest(s.url + '/api/v1/filters', { host: `sales.example:${port}` });
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await rawRequest(s.url + '/api/v1/filters', { host: `other.example:${port}` })).status, 421);
+  } finally {
+    await s.stop();
   }
 });

@@ -39,6 +39,19 @@ void Refuse(Response* res, int status, std::string_view message) {
   if (status == 401) res->AddHeader("WWW-Authenticate", "Bearer realm=\"saleslake\"");
 }
 
+// A state-changing request's Origin, when the browser sends one, must be one of the server's own
+// origins: compared with the names the server answers to, never with the request's Host (a page
+// that rebinds its own name to this server sends a Host and an Origin that agree). "null"
+// (sandboxed frames, file: pages, some redirects) is never ours.
+bool CheckOrigin(const Request& req, Response* res) {
+  const std::string origin = req.Header("Origin");
+  if (origin.empty() || req.IsOwnOrigin(origin)) return true;
+  Refuse(res, 403,
+         "cross-origin POST refused (Origin " + origin.substr(0, 100) +
+             " is not one of this server's origins)");
+  return false;
+}
+
 }  // namespace
 
 void AddSecurityHeaders(Response* res) {
@@ -122,14 +135,7 @@ bool AccessControl::CheckPost(const Request& req, const Principal& who, Response
     Refuse(res, 415, "POST bodies must be JSON (Content-Type: application/json)");
     return false;
   }
-  const std::string origin = req.Header("Origin");
-  if (!origin.empty() && origin != "null") {
-    const std::string host = req.Header("Host");
-    if (origin != "http://" + host && origin != "https://" + host) {
-      Refuse(res, 403, "cross-origin POST refused (Origin " + origin.substr(0, 100) + ")");
-      return false;
-    }
-  }
+  if (!CheckOrigin(req, res)) return false;
   if (who.session && !ConstantTimeEqual(req.Header("X-CSRF-Token"), who.csrf)) {
     Refuse(res, 403, "missing or wrong X-CSRF-Token (GET /api/v1/session gives it)");
     return false;
@@ -176,6 +182,7 @@ void AccessControl::Login(const Request& req, Response* res) {
     Refuse(res, 415, "POST bodies must be JSON (Content-Type: application/json)");
     return;
   }
+  if (!CheckOrigin(req, res)) return;
   if (!TakeToken("login:" + req.remote_address(), kLoginAttemptsPerMinute, 5)) {
     res->AddHeader("Retry-After", "10");
     Refuse(res, 429, "too many sign-in attempts from this address: wait a minute");
@@ -226,6 +233,7 @@ void AccessControl::Login(const Request& req, Response* res) {
 
 void AccessControl::Logout(const Request& req, Response* res) {
   AddSecurityHeaders(res);
+  if (!CheckOrigin(req, res)) return;
   const std::string token = CookieValue(req.Header("Cookie"), kCookie);
   if (!token.empty()) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -7,7 +7,8 @@
 //     password check;
 //   - nobody, in open mode (loopback with no users or keys configured): every request is admin.
 // POST requests must be JSON (a cross-site form cannot send that without a CORS preflight), must
-// come from the page's own origin when the browser says where they come from, and must carry the
+// come from one of the server's own origins when the browser says where they come from (an Origin
+// of "null" never is), and must carry the
 // session's CSRF token (X-CSRF-Token) when made with the session cookie. Each principal has a
 // token bucket (requests per minute); login attempts per client address have a small one.
 #pragma once

@@ -70,7 +70,7 @@ Status RunDashboardServer(DashboardServerOptions options) {
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
   ServerOptions server_options;
   server_options.listen = options.listen;
-  server_options.worker_threads = options.workers;
+  ApplyServerFlags(options.server, &server_options);
   server_options.max_request_body_bytes = 64 * 1024;  // SQL text and sign-in forms
   HttpServer server(server_options);
   SnapshotStore store(fs, &server.metrics().registry());
@@ -144,7 +144,8 @@ int ServeCommand(int argc, char** argv) {
       "users configured it is open; anywhere else it needs --auth-file (or SALESLAKE_AUTH)."};
   std::string lake, listen = "127.0.0.1:8000", auth_file, auth_json, poll = "1s", run_api;
   std::string pg_listen, pg_tls_cert, pg_tls_key;
-  int workers = 32, run_batches = 1, pg_max_connections = 64;
+  int run_batches = 1, pg_max_connections = 64;
+  ServerFlags server_flags;
   bool hash_password = false, new_api_key = false;
   AddLakeFlag(&app, &lake);
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -152,9 +153,7 @@ int ServeCommand(int argc, char** argv) {
   app.add_option("--auth-file", auth_file,
                  "users and API keys (JSON, see docs/dashboard.md); required off loopback");
   app.add_option("--auth", auth_json, "the same JSON inline (usually from SALESLAKE_AUTH)");
-  app.add_option("--workers", workers, "connections served at once")
-      ->default_val(workers)
-      ->check(CLI::Range(1, 1024));
+  AddServerFlags(&app, &server_flags);
   app.add_option("--poll", poll, "how often to look for a new commit")->default_val(poll);
   app.add_option("--run-api", run_api,
                  "\"run now\" extracts from this API (then transforms); without it, run now "
@@ -198,7 +197,7 @@ int ServeCommand(int argc, char** argv) {
         SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
         options.lake_uri = lake;
-        options.workers = workers;
+        options.server = server_flags;
         if (!pg_listen.empty()) {
           SL_ASSIGN_OR_RETURN(options.pg_listen, ParseListenAddress(pg_listen));
           options.pg_tls_cert = pg_tls_cert;

@@ -10,6 +10,7 @@
 #include "web/dashboard/access.h"
 #include "web/dashboard/dashboard_api.h"
 #include "web/listen_address.h"
+#include "web/server_flags.h"
 
 namespace saleslake::web {
 
@@ -17,7 +18,7 @@ struct DashboardServerOptions {
   std::string lake_uri;
   ListenAddress listen{"127.0.0.1", 8000};
   std::unique_ptr<AccessControl> access;  // null: open (REQUIRES a loopback address)
-  int workers = 32;
+  ServerFlags server;                     // --workers, --max-connections, --allowed-host
   int64_t poll_micros = 1'000'000;
   DashboardApiOptions api;
   // Called once the server listens, with its URL (e.g. to print it or start ingesting).
