@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 
 #include "base/logging.h"
 #include "base/ordered_pipeline.h"
+#include "base/storage_flags.h"
 
 namespace saleslake {
 namespace {
@@ -48,15 +50,20 @@ void AddThreadsFlag(CLI::App* app, int* threads) {
 void AddS3Flags(CLI::App* app) {
   app->add_option_function<std::string>(
       "--s3-endpoint",
-      [](const std::string& v) { ::setenv("SALESLAKE_S3_ENDPOINT", v.c_str(), 1); },
+      [](const std::string& v) {
+        SetStorageFlags({v, "", false});
+      },
       "S3 endpoint URL for s3:// lakes, e.g. http://127.0.0.1:9000 (default: AWS)");
   app->add_option_function<std::string>(
-      "--s3-region", [](const std::string& v) { ::setenv("SALESLAKE_S3_REGION", v.c_str(), 1); },
+      "--s3-region",
+      [](const std::string& v) {
+        SetStorageFlags({"", v, false});
+      },
       "S3 region (default: AWS_REGION, the profile's region, else us-east-1)");
   app->add_flag_function(
       "--s3-no-verify-tls",
       [](int64_t count) {
-        if (count > 0) ::setenv("SALESLAKE_S3_NO_VERIFY_TLS", "1", 1);
+        if (count > 0) SetStorageFlags({"", "", true});
       },
       "do not verify the S3 endpoint's TLS certificate (test servers only)");
 }
@@ -127,6 +134,23 @@ int RunCommand(CLI::App& app, const std::string& name, const std::string& exampl
     return st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   return kExitOk;
+}
+
+namespace {
+std::mutex storage_flags_mu;
+StorageFlags* storage_flags = new StorageFlags();
+}  // namespace
+
+void SetStorageFlags(const StorageFlags& flags) {
+  std::lock_guard lock(storage_flags_mu);
+  if (!flags.s3_endpoint.empty()) storage_flags->s3_endpoint = flags.s3_endpoint;
+  if (!flags.s3_region.empty()) storage_flags->s3_region = flags.s3_region;
+  if (flags.s3_no_verify_tls) storage_flags->s3_no_verify_tls = true;
+}
+
+StorageFlags GetStorageFlags() {
+  std::lock_guard lock(storage_flags_mu);
+  return *storage_flags;
 }
 
 }  // namespace saleslake

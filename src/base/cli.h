@@ -26,9 +26,10 @@ constexpr int kExitUsage = 2;
 // with it the S3 flags (AddS3Flags): every command that takes a lake can reach one on S3.
 void AddLakeFlag(CLI::App* app, std::string* lake);
 
-// --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The S3 layer reads its settings
-// from SALESLAKE_S3_ENDPOINT / SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS, so a flag given
-// on the command line is exported there (docs/s3.md has the full configuration).
+// --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The values are handed to the S3
+// layer as settings (base/storage_flags.h), which it reads before SALESLAKE_S3_ENDPOINT /
+// SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS; the environment is never changed
+// (docs/s3.md has the full configuration).
 void AddS3Flags(CLI::App* app);
 
 // --format: how a command prints its result. `choices` are the accepted values, the first one the
