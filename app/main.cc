@@ -2,8 +2,11 @@
 // parses its own flags (src/*/..._command.cc) and is also callable as a library function.
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "base/suggest.h"
 #include "catalog/catalog_command.h"
 #include "catalog/crawl_step.h"
 #include "dashboard_pipeline.h"
@@ -42,7 +45,7 @@ constexpr Command kCommands[] = {
      saleslake::ApiCommand},
     {"parquet", "Parquet files: convert (NDJSON sales to Parquet), inspect (metadata), cat (rows)",
      saleslake::ParquetCommand},
-    {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm",
+    {"fs", "look at and copy files on local disk or S3: ls, stat, cat, put, cp, rm, mb, rb",
      saleslake::io::FsCommand},
     {"extract", "API responses, files or stdin -> raw Parquet batches, exactly once",
      saleslake::pipeline::ExtractCommand},
@@ -104,6 +107,10 @@ int main(int argc, char** argv) {
   for (const Command& c : kCommands) {
     if (name == c.name) return c.main(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "saleslake: error: unknown command '%s'\nsee 'saleslake --help'\n", argv[1]);
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) names.emplace_back(c.name);
+  const std::string near = saleslake::NearestWord(name, names);
+  std::fprintf(stderr, "saleslake: error: unknown command '%s'%s\nsee 'saleslake --help'\n",
+               argv[1], near.empty() ? "" : ("; did you mean '" + near + "'?").c_str());
   return 2;
 }

@@ -78,8 +78,8 @@ Status CheckLakeExists(io::FileSystem& fs, const std::string& uri) {
     if (!entries.empty()) return Status::OK();
   }
   return Status::NotFound(fmt::format(
-      "no lake at {} (no _ledger/, main/, raw/ or quarantine/ there): check --lake, or make one "
-      "with 'saleslake run' or 'saleslake extract' + 'saleslake transform'",
+      "no lake at {}: no _ledger/, main/, raw/ or quarantine/ there (give --lake URI, or create "
+      "one with 'saleslake run' or 'saleslake up')",
       uri));
 }
 
@@ -104,12 +104,23 @@ Status Interactive(sql::QueryEngine& engine, const Flags& flags, sql::ResultForm
       std::fflush(stdout);
     }
     if (!std::getline(std::cin, line)) break;
-    if (buffer.empty() && (line == ".quit" || line == ".exit")) break;
-    if (buffer.empty() && line == ".tables") {
-      for (const auto& t : engine.tables()) {
-        std::string aliases;
-        for (const auto& a : t.aliases) aliases += " (alias " + a + ")";
-        std::printf("%s%s: %zu files\n", t.name.c_str(), aliases.c_str(), t.files.size());
+    // A line starting with '.' between statements is a dot-command, whole: it never becomes the
+    // start of the statement on the lines after it.
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (buffer.empty() && first != std::string::npos && line[first] == '.') {
+      std::string command = line.substr(first);
+      command.erase(command.find_last_not_of(" \t\r;") + 1);
+      if (command == ".quit" || command == ".exit") break;
+      if (command == ".tables") {
+        for (const auto& t : engine.tables()) {
+          std::string aliases;
+          for (const auto& a : t.aliases) aliases += " (alias " + a + ")";
+          std::printf("%s%s: %zu files\n", t.name.c_str(), aliases.c_str(), t.files.size());
+        }
+      } else {
+        ++failures;
+        PrintCommandError(
+            "query", Status::InvalidArgument("unknown command " + command + " (.tables, .quit)"));
       }
       continue;
     }

@@ -154,7 +154,9 @@
       if (opts.extra) c.body.append(opts.extra);
       if (opts.hint) c.body.append(h('p', { class: 'hint' }, opts.hint));
       grid.append(c.el);
-      cards[key] = { el, chart: SL.makeChart(el), card: c };
+      const empty = h('p', { class: 'empty', 'data-empty': key, hidden: '' }, 'No sales match these filters.');
+      c.body.append(empty);
+      cards[key] = { el, empty, chart: SL.makeChart(el), card: c };
       if (cards[key].chart && opts.click) cards[key].chart.on('click', opts.click);
     }
     const breakdownCsv = (by) => () => SL.csv([by, 'label', 'sales', 'orders', 'units', 'gross_profit', 'margin_pct', 'share_pct'],
@@ -206,6 +208,22 @@
       kpis.replaceChildren(...KPIS.map(([key, label, format]) =>
         kpiTile(key, label, format, summary.kpis[key], summary.previous)));
       kpis.dataset.commit = summary.as_of.commit;
+      // A filter that matches nothing: an empty state in every card, not empty axes.
+      const nothing = !summary.kpis.orders.value;
+      main.dataset.empty = nothing ? 'true' : 'false';
+      for (const c of Object.values(cards)) {
+        c.empty.hidden = !nothing;
+        c.el.hidden = nothing;
+        if (nothing && c.chart) c.chart.clear();
+        else if (c.chart) c.chart.resize();
+      }
+      if (nothing) {
+        msg.replaceChildren(h('p', { class: 'hint' }, 'No sales match these filters in ' + summary.period.from +
+          ' – ' + summary.period.to + '. Change the period or ', h('a', { href: '/' }, 'clear the filters'), '.'));
+        topTable.replaceChildren();
+        main.dataset.loaded = String(Number(main.dataset.loaded || 0) + 1);
+        return;
+      }
       if (cards.trend.chart) {
         cards.trend.chart.setOption({
           aria: { enabled: true }, animation: false,

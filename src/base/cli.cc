@@ -1,14 +1,18 @@
 #include "base/cli.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <string_view>
+#include <vector>
 
 #include "base/logging.h"
 #include "base/ordered_pipeline.h"
 #include "base/storage_flags.h"
+#include "base/suggest.h"
 
 namespace saleslake {
 namespace {
@@ -29,6 +33,43 @@ void BindEnvironment(CLI::App* app) {
     if (lname == "help" || lname == "version") continue;
     opt->envname(EnvNameFor(lname));
   }
+}
+
+void CollectNames(const CLI::App* app, std::vector<std::string>* flags,
+                  std::vector<std::string>* subcommands) {
+  for (const CLI::Option* opt : app->get_options()) {
+    for (const std::string& l : opt->get_lnames()) flags->push_back(l);
+  }
+  for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+    subcommands->push_back(sub->get_name());
+    CollectNames(sub, flags, subcommands);
+  }
+}
+
+// " (did you mean --lake?)" for the first unknown flag or subcommand in argv, or "".
+std::string DidYouMean(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> flags, subcommands;
+  CollectNames(&app, &flags, &subcommands);
+  bool first_positional = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+      std::string_view name = arg.substr(
+          2, arg.find('=') == std::string_view::npos ? std::string_view::npos : arg.find('=') - 2);
+      if (std::find(flags.begin(), flags.end(), name) != flags.end()) continue;
+      std::string near = NearestWord(name, flags);
+      if (!near.empty()) return "did you mean --" + near + "?";
+      return "";
+    }
+    if (!arg.empty() && arg[0] != '-' && first_positional && !subcommands.empty()) {
+      first_positional = false;
+      if (std::find(subcommands.begin(), subcommands.end(), arg) != subcommands.end()) continue;
+      std::string near = NearestWord(arg, subcommands);
+      if (!near.empty()) return "did you mean '" + near + "'?";
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -116,8 +157,9 @@ int RunCommand(CLI::App& app, const std::string& name, const std::string& exampl
     std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "saleslake %s: error: %s\nsee 'saleslake %s --help'\n", name.c_str(),
-                 e.what(), name.c_str());
+    const std::string hint = DidYouMean(app, argc, argv);
+    std::fprintf(stderr, "saleslake %s: error: %s%s%s\nsee 'saleslake %s --help'\n", name.c_str(),
+                 e.what(), hint.empty() ? "" : ": ", hint.c_str(), name.c_str());
     return kExitUsage;
   }
   log::Configure(*log::ParseFormat(log_format), *log::ParseLevel(log_level));

@@ -13,6 +13,7 @@
 #include "catalog/ddl.h"
 #include "catalog/lake_tables.h"
 #include "io/uri.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -253,6 +254,7 @@ int CrawlCommand(int argc, char** argv) {
   AddFormatFlag(&app, &format);
   app.add_option("--now", now, "record this ISO 8601 instant as the crawl's time (tests)");
   return RunCommand(app, "crawl", "saleslake crawl --lake ./lake", argc, argv, [&]() -> Status {
+    SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
     CrawlOptions options;
     if (!now.empty()) {
       SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
@@ -303,6 +305,7 @@ int CatalogCommand(int argc, char** argv) {
                     "  saleslake catalog describe sales --format json\n"
                     "  saleslake catalog ddl --dialect athena --location s3://my-bucket/lake",
                     argc, argv, [&]() -> Status {
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
                       SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, false));
                       SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
                       const bool json = format == "json";

@@ -130,8 +130,9 @@ std::string PartitionLiteral(const LakeColumn& key, const std::string& value) {
 }
 
 // Athena partition projection for each key: integer keys by their range (month 1..12 and day
-// 1..31 always, so later months need no new DDL; year from the first year seen to the year after
-// the last), zero-padded keys with `digits`; string keys as an enum of the values seen.
+// 1..31 always, so later months need no new DDL), zero-padded keys with `digits`; year as a date
+// projection from the first year seen to NOW, so that years to come need no new DDL either;
+// string keys as an enum of the values seen.
 std::string AthenaProjection(const DdlOptions& o, const LakeTable& t) {
   auto partitions = PartitionsOf(t);
   std::string props = "  'projection.enabled' = 'true'";
@@ -160,9 +161,15 @@ std::string AthenaProjection(const DdlOptions& o, const LakeTable& t) {
       if (v.size() > 1 && v[0] == '0') digits = std::max(digits, v.size());
     }
     if (values.empty()) lo = hi = 0;
+    if (key.name == "year") {
+      props += fmt::format(
+          ",\n  '{}.type' = 'date',\n  '{}.format' = 'yyyy',\n  '{}.range' = '{},NOW',"
+          "\n  '{}.interval' = '1',\n  '{}.interval.unit' = 'YEARS'",
+          p, p, p, values.empty() ? 1970 : lo, p, p);
+      continue;
+    }
     if (key.name == "month") lo = 1, hi = 12;
     if (key.name == "day") lo = 1, hi = 31;
-    if (key.name == "year") hi += 1;
     if ((key.name == "month" || key.name == "day") && digits == 0) digits = 2;
     props += fmt::format(",\n  '{}.type' = 'integer',\n  '{}.range' = '{},{}'", p, p, lo, hi);
     if (digits > 0) props += fmt::format(",\n  '{}.digits' = '{}'", p, digits);

@@ -107,8 +107,10 @@ TEST(Ddl, AthenaPartitionProjection) {
            "PARTITIONED BY (\n  `year` int,\n  `month` int,\n  `day` int\n)",
            "STORED AS PARQUET\nLOCATION 's3://my-bucket/lake/main/sales/'",
            "'projection.enabled' = 'true'",
-           "'projection.year.type' = 'integer'",
-           "'projection.year.range' = '2026,2027'",
+           "'projection.year.type' = 'date'",
+           "'projection.year.format' = 'yyyy'",
+           "'projection.year.range' = '2026,NOW'",
+           "'projection.year.interval.unit' = 'YEARS'",
            "'projection.month.type' = 'integer'",
            "'projection.month.range' = '1,12'",
            "'projection.month.digits' = '2'",
@@ -173,7 +175,7 @@ TEST(Ddl, NullPartitionValueOfAnIntKey) {
   o.dialect = DdlDialect::kAthena;
   auto athena = GenerateDdl(tables, o);
   ASSERT_TRUE(athena.ok());
-  EXPECT_NE(athena->find("'projection.year.range' = '2026,2027'"), std::string::npos);
+  EXPECT_NE(athena->find("'projection.year.range' = '2026,NOW'"), std::string::npos);
 }
 
 TEST(Ddl, BadDialectAndMissingLocation) {

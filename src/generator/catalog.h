@@ -12,9 +12,9 @@ namespace saleslake::generator {
 
 using Catalog = table::ReferenceCatalog;
 
-// The built-in catalog: a few hundred products across ~25 brands and 8 categories of Indian
-// electronics and appliance retail, and ~30 stores in Indian cities. Built once, shared, and the
-// same in every build (the generator's determinism depends on it).
+// The built-in catalog: the seed's products.json (359 products, 26 brands, 6 categories) and
+// stores.json (25 stores), built into the binary. Parsed once, shared, the same in every build
+// (the generator's determinism depends on it).
 std::shared_ptr<const Catalog> BuiltinCatalog();
 
 // Loads products.json + stores.json in the seed project's format.

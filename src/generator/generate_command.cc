@@ -163,7 +163,7 @@ Status Run(const Flags& flags) {
              {{"records", options.records},
               {"seed", *options.seed},
               {"bytes", bytes},
-              {"seconds", static_cast<double>(elapsed) / 1e6},
+              {"ms", static_cast<double>(elapsed) / 1e3},
               {"records_per_second", static_cast<double>(options.records) * 1e6 / elapsed}});
   if (options.dirty_rate > 0) LogDirtyCounts(counts, options.records);
   return Status::OK();

@@ -11,8 +11,13 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "base/storage_flags.h"
+#include "base/suggest.h"
 #include "io/fs_command_internal.h"
 #include "io/path.h"
+
+#if defined(SALESLAKE_WITH_S3)
+#include "io/s3/s3_factory.h"
+#endif
 
 namespace saleslake::io {
 namespace fs_command {
@@ -197,6 +202,32 @@ int CatCommand(int argc, char** argv) {
       });
 }
 
+// `fs mb s3://bucket` (as `aws s3 mb`) and `fs rb s3://bucket` (an empty bucket).
+int BucketCommand(int argc, char** argv, bool make) {
+  CLI::App app{make ? "Make an S3 bucket (as 'aws s3 mb'); one you already own is fine."
+                    : "Remove an empty S3 bucket (as 'aws s3 rb')."};
+  std::string uri;
+  S3Flags s3_flags;
+  app.add_option("URI", uri, "s3://bucket")->required();
+  s3_flags.Add(&app);
+  const std::string name = make ? "fs mb" : "fs rb";
+  return RunCommand(app, name,
+                    "saleslake " + name + " s3://my-bucket --s3-endpoint http://127.0.0.1:9000",
+                    argc, argv, [&]() -> Status {
+                      s3_flags.Apply();
+#if defined(SALESLAKE_WITH_S3)
+                      SL_RETURN_IF_ERROR(make ? s3::MakeBucket(uri) : s3::RemoveBucket(uri));
+                      std::printf("%s %s\n", make ? "make_bucket:" : "remove_bucket:", uri.c_str());
+                      return Status::OK();
+#else
+        return Status::NotSupported("this build has no S3 support");
+#endif
+                    });
+}
+
+int MbCommand(int argc, char** argv) { return BucketCommand(argc, argv, true); }
+int RbCommand(int argc, char** argv) { return BucketCommand(argc, argv, false); }
+
 }  // namespace fs_command
 
 namespace {
@@ -214,6 +245,8 @@ constexpr Subcommand kSubcommands[] = {
     {"put", "upload a local file (or - for stdin) to a URI", fs_command::PutCommand},
     {"cp", "copy between any two URIs (-r: a directory)", fs_command::CpCommand},
     {"rm", "remove a file (-r: a directory and everything in it)", fs_command::RmCommand},
+    {"mb", "make an S3 bucket: s3://bucket", fs_command::MbCommand},
+    {"rb", "remove an empty S3 bucket", fs_command::RbCommand},
 };
 
 void PrintFsHelp(FILE* out) {
@@ -244,8 +277,12 @@ int FsCommand(int argc, char** argv) {
   for (const Subcommand& s : kSubcommands) {
     if (name == s.name) return s.main(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "saleslake fs: error: unknown subcommand '%s'\nsee 'saleslake fs --help'\n",
-               argv[1]);
+  std::vector<std::string> names;
+  for (const Subcommand& s : kSubcommands) names.emplace_back(s.name);
+  const std::string near = NearestWord(name, names);
+  std::fprintf(stderr,
+               "saleslake fs: error: unknown subcommand '%s'%s\nsee 'saleslake fs --help'\n",
+               argv[1], near.empty() ? "" : ("; did you mean '" + near + "'?").c_str());
   return kExitUsage;
 }
 

@@ -35,5 +35,7 @@ int CatCommand(int argc, char** argv);
 int PutCommand(int argc, char** argv);
 int CpCommand(int argc, char** argv);
 int RmCommand(int argc, char** argv);
+int MbCommand(int argc, char** argv);
+int RbCommand(int argc, char** argv);
 
 }  // namespace saleslake::io::fs_command

@@ -1,6 +1,8 @@
 #include "pipeline/compact.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "base/json_writer.h"
 #include "lake/lake_lock.h"
@@ -161,6 +163,116 @@ Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledge
                                  const CompactOptions& options) {
   lake::LedgerCommit commit;
   Result<CompactResult> r = RunCompactStaging(fs, ledger, options, commit);
+  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  return r;
+}
+
+namespace {
+
+// The tier of a file: floor(log_fanout(rows)).
+int TierOf(uint64_t rows, uint64_t fanout) {
+  int tier = 0;
+  for (uint64_t r = rows; r >= fanout; r /= fanout) ++tier;
+  return tier;
+}
+
+// RunTieredCompact's work; `commit` collects what it stages, for the caller to discard on error.
+Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs,
+                                              lake::Ledger* ledger,
+                                              const TieredCompactOptions& options,
+                                              lake::LedgerCommit& commit) {
+  CompactResult result;
+  if (options.fanout < 2) return Status::InvalidArgument("compaction fanout must be at least 2");
+  SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
+  std::map<std::string, std::vector<lake::LedgerFile>> by_partition;
+  for (const std::string& p : options.partitions) by_partition[p];
+  for (lake::LedgerFile& f : ledger->state().FilesOf(options.table)) {
+    auto it = by_partition.find(f.partition);
+    if (it != by_partition.end() && f.bytes < options.target_file_bytes) {
+      it->second.push_back(std::move(f));
+    }
+  }
+  commit.kind = "compact";
+  const std::string key = "tiered\n" + options.table;
+  std::set<std::string> merged_partitions;
+  for (auto& [partition, files] : by_partition) {
+    // Merge the lowest full tier, then see whether the merged file fills the next one.
+    std::map<int, std::vector<lake::LedgerFile>> tiers;
+    for (lake::LedgerFile& f : files) tiers[TierOf(f.rows, options.fanout)].push_back(std::move(f));
+    for (auto it = tiers.begin(); it != tiers.end(); ++it) {
+      std::vector<lake::LedgerFile>& group = it->second;
+      if (group.size() < options.fanout) continue;
+      std::sort(
+          group.begin(), group.end(),
+          [](const lake::LedgerFile& a, const lake::LedgerFile& b) { return a.path < b.path; });
+      std::string names;
+      uint64_t rows_in = 0;
+      for (const lake::LedgerFile& f : group) {
+        names += f.path + "\n";
+        rows_in += f.rows;
+      }
+      const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
+      // A file merged earlier in this commit is still under its pending name.
+      std::vector<lake::LedgerFile> sources = group;
+      for (lake::LedgerFile& f : sources) {
+        if (std::any_of(commit.added.begin(), commit.added.end(),
+                        [&](const lake::LedgerFile& a) { return a.path == f.path; })) {
+          f.path = lake::PendingPath(f.path);
+        }
+      }
+      SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
+                          MergeFiles(*fs, sources, path, options.table, columns));
+      if (merged.rows != rows_in) {
+        return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
+                                " rows in the ledger but its files hold " +
+                                std::to_string(merged.rows));
+      }
+      for (const lake::LedgerFile& f : group) {
+        // A file merged earlier in this same commit is replaced before it was ever committed.
+        auto added = std::find_if(commit.added.begin(), commit.added.end(),
+                                  [&](const lake::LedgerFile& a) { return a.path == f.path; });
+        if (added != commit.added.end()) {
+          SL_RETURN_IF_ERROR(fs->Delete(lake::PendingPath(f.path)));
+          commit.added.erase(added);
+        } else {
+          commit.removed.push_back(f.path);
+          ++result.files_removed;
+        }
+      }
+      result.rows += merged.rows;
+      if (merged_partitions.insert(partition).second) ++result.partitions;
+      group.clear();
+      if (merged.bytes < options.target_file_bytes) {
+        tiers[TierOf(merged.rows, options.fanout)].push_back(merged);
+      }
+      commit.added.push_back(std::move(merged));
+    }
+  }
+  if (commit.added.empty()) return result;
+  commit.run_id =
+      "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
+  std::string details;
+  JsonWriter w(&details);
+  w.BeginObject();
+  w.Field("table", options.table);
+  w.Field("tiered", true);
+  w.Field("partitions", result.partitions);
+  w.Field("rows", result.rows);
+  w.EndObject();
+  commit.details_json = details;
+  result.files_added = commit.added.size();
+  SL_RETURN_IF_ERROR(ledger->Commit(&commit));
+  result.committed = true;
+  result.seq = commit.seq;
+  return result;
+}
+
+}  // namespace
+
+Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
+                                       const TieredCompactOptions& options) {
+  lake::LedgerCommit commit;
+  Result<CompactResult> r = RunTieredCompactStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
 }

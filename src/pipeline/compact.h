@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "io/file_system.h"
@@ -36,6 +37,22 @@ struct CompactResult {
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.
 Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                  const CompactOptions& options);
+
+// Tiered compaction of the partitions a run touched (what transform runs after each commit):
+// small files of similar size (a tier: the same power of `fanout` in rows) merge once `fanout`
+// of them meet, so a partition holds at most (fanout - 1) files per tier however many runs wrote
+// to it, each row is rewritten about log_fanout(rows) times in all, and a run's cost stays
+// proportional to the partitions it touched. Partitions not listed are not read.
+struct TieredCompactOptions {
+  std::string table = "main/sales";
+  std::vector<std::string> partitions;  // "year=2026/month=11/day=26"
+  uint64_t fanout = 4;
+  uint64_t target_file_bytes = 128ull << 20;  // files this large are left alone
+};
+
+// REQUIRES: the lake lock is held and `ledger` was opened with recover.
+Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
+                                       const TieredCompactOptions& options);
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options);
 

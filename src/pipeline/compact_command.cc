@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "base/cli.h"
+#include "lake/lake_root.h"
 #include "pipeline/compact.h"
 #include "pipeline/transform_command.h"
 
@@ -19,6 +20,7 @@ int CompactCommand(int argc, char** argv) {
   AddFormatFlag(&app, &format);
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
                       CompactOptions options;
                       options.table = table;
                       options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));

@@ -91,8 +91,12 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
     pipeline.Submit(filling_slot);
     filling = nullptr;
   };
+  // A response none of whose records even names a transaction_id (an error page, /healthz) holds
+  // no sales: it lands nothing.
+  uint64_t sales_like = 0;
   RecordSplitter splitter(
       [&](const SplitRecord& record) {
+        if (record.text.find("\"transaction_id\"") != std::string_view::npos) ++sales_like;
         if (filling == nullptr) {
           SL_ASSIGN_OR_RETURN(filling_slot, pipeline.Acquire());
           filling = &slots[filling_slot];
@@ -114,6 +118,12 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   if (st.ok()) st = finished;
   if (st.ok() && splitter.framing() == Framing::kUnknown) {
     st = Status::InvalidArgument("the input is empty: there are no records to extract");
+  }
+  if (st.ok() && sales_like == 0) {
+    st = Status::InvalidArgument(
+        fmt::format("{} holds no sales records ({}, {} record(s), none with a transaction_id): "
+                    "nothing landed",
+                    r->source, FramingName(splitter.framing()), counts.rows));
   }
   if (st.ok() && bytes_read != r->bytes_in) {
     st = Status::Aborted(fmt::format("{} changed while it was extracted ({} bytes, then {})",

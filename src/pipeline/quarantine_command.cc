@@ -5,7 +5,9 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "lake/lake_lock.h"
+#include "lake/lake_root.h"
 #include "pipeline/quarantine.h"
+#include "pipeline/reference_flags.h"
 #include "pipeline/transform_command.h"
 
 namespace saleslake::pipeline {
@@ -15,7 +17,8 @@ int QuarantineCommand(int argc, char** argv) {
       "Look at quarantined records, and replay them into main once their cause is "
       "fixed."};
   app.require_subcommand(1);
-  std::string lake, reason, format = "text", products, stores, offset = "+00:00", now;
+  std::string lake, reason, format = "text", offset = "+00:00", now;
+  ReferenceFlags reference;
   uint64_t limit = 20;
   AddLakeFlag(&app, &lake);
   CLI::App* list = app.add_subcommand("list", "quarantined records (reason, detail, batch, text)");
@@ -25,8 +28,7 @@ int QuarantineCommand(int argc, char** argv) {
   CLI::App* replay = app.add_subcommand(
       "replay", "re-validate quarantined records; move those that now pass into main, once");
   replay->add_option("--reason", reason, "only records with this reason code");
-  replay->add_option("--reference-products", products, "products.json to check against");
-  replay->add_option("--reference-stores", stores, "stores.json to check against");
+  reference.Add(replay);
   replay->add_option("--business-utc-offset", offset, "the business day's UTC offset");
   replay->add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
   AddFormatFlag(replay, &format);
@@ -37,6 +39,7 @@ int QuarantineCommand(int argc, char** argv) {
       "      --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, lake));
         if (list->parsed()) {
           SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/false));
           SL_ASSIGN_OR_RETURN(auto records, ListQuarantine(*fs, ledger->state(), reason, limit));
@@ -70,15 +73,8 @@ int QuarantineCommand(int argc, char** argv) {
         if (!now.empty()) {
           SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
         }
-        if (products.empty() != stores.empty()) {
-          return Status::InvalidArgument(
-              "--reference-products and --reference-stores go together: give both or neither");
-        }
-        std::optional<table::ReferenceCatalog> reference;
-        if (!products.empty()) {
-          SL_ASSIGN_OR_RETURN(reference, table::LoadReferenceCatalog(products, stores));
-          options.reference = &*reference;
-        }
+        std::string reference_name;
+        SL_RETURN_IF_ERROR(reference.Resolve(&options.reference, &reference_name));
         SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake quarantine replay"));
         SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
         SL_ASSIGN_OR_RETURN(ReplayResult result, RunReplay(fs, ledger.get(), options));

@@ -141,6 +141,7 @@ Status RecordSplitter::StepDetect(std::string_view* in) {
     framing_ = Framing::kArray;
     mode_ = Mode::kArray;
     depth_ = array_depth_ = 1;
+    between_ = Between::kStart;
     return Status::OK();
   }
   if (c == '{') {
@@ -197,6 +198,7 @@ Status RecordSplitter::StepTopObject(std::string_view* in) {
       framing_ = Framing::kEnvelope;
       mode_ = Mode::kArray;
       depth_ = array_depth_ = 2;
+      between_ = Between::kStart;
     } else {
       framing_ = Framing::kEnvelopeStringBody;
       mode_ = Mode::kStringBody;
@@ -252,11 +254,25 @@ Status RecordSplitter::StepTopObject(std::string_view* in) {
 Status RecordSplitter::StepArray(std::string_view* in) {
   if (!in_record_) {
     char c = in->front();
-    if (IsSpace(c) || c == ',') {
+    const uint64_t at = bytes_in_ - in->size();
+    if (IsSpace(c)) {
+      in->remove_prefix(1);
+      return Status::OK();
+    }
+    if (c == ',') {
+      if (between_ != Between::kAfterElement) {
+        return Fail(fmt::format(
+            "a comma with no record before it at byte {}: the input is not strict JSON", at));
+      }
+      between_ = Between::kAfterComma;
       in->remove_prefix(1);
       return Status::OK();
     }
     if (c == ']') {
+      if (between_ == Between::kAfterComma) {
+        return Fail(fmt::format(
+            "a trailing comma before ']' at byte {}: the input is not strict JSON", at));
+      }
       in->remove_prefix(1);
       depth_ = array_depth_ - 1;
       if (framing_ == Framing::kArray) {
@@ -304,6 +320,7 @@ Status RecordSplitter::StepArray(std::string_view* in) {
     } else if ((c == ',' || c == ']') && depth_ == array_depth_) {
       Append(s.substr(0, i));
       in->remove_prefix(c == ',' ? i + 1 : i);  // leave ']' for the array's end
+      between_ = c == ',' ? Between::kAfterComma : Between::kAfterElement;
       return Emit();
     }
     ++i;

@@ -92,6 +92,10 @@ class RecordSplitter {
   bool escaped_ = false;
   int depth_ = 0;        // nesting depth, relative to the start of the stream
   int array_depth_ = 0;  // the depth of the array whose elements are records
+  // Between the array's elements, strict JSON: a comma only after an element, and an element
+  // (never ']') after a comma.
+  enum class Between { kStart, kAfterElement, kAfterComma };
+  Between between_ = Between::kStart;
 
   // The top-level object, until we know whether it is an envelope or an NDJSON record.
   std::string key_;  // the depth-1 key being read (short keys only)

@@ -21,12 +21,14 @@ ColumnSpec Count(std::string name) { return ColumnSpec::Int64(std::move(name)).R
 
 const std::string& Field(const SaleRow& s, SalesField f) { return s.text[static_cast<int>(f)]; }
 
-// Gross margin in percent of sales, DECIMAL(18,2), rounded half away from zero.
-int64_t MarginPct(int64_t gross_profit, int64_t sales) {
-  if (sales == 0) return 0;
-  __int128 num = static_cast<__int128>(gross_profit) * 10000;
-  __int128 q = num / sales, r = num % sales;
-  if (2 * (r < 0 ? -r : r) >= (sales < 0 ? -sales : sales)) q += (num < 0) != (sales < 0) ? -1 : 1;
+// num / den rounded half away from zero (0 when den is 0): averages and percentages of DECIMAL
+// values, e.g. 12.345 -> 12.35 and -12.345 -> -12.35.
+int64_t DivideRounded(__int128 num, int64_t den) {
+  if (den == 0) return 0;
+  __int128 q = num / den, r = num % den;
+  if (2 * (r < 0 ? -r : r) >= (den < 0 ? -static_cast<__int128>(den) : den)) {
+    q += (num < 0) != (den < 0) ? -1 : 1;
+  }
   return static_cast<int64_t>(q);
 }
 
@@ -196,12 +198,20 @@ const std::vector<std::string>& AggregateTables::TableNames() {
 void AggregateTables::Add(const DailyRow& r) {
   brand_[r.brand].Add(r);
   category_[r.category].Add(r);
-  auto [s, new_store] = store_.try_emplace({r.store_id, r.store_name, r.store_location});
-  if (new_store) s->second.names = {r.store_id, r.store_name, r.store_location};
-  s->second.totals.Add(r);
-  auto [p, new_product] = product_.try_emplace({r.product_id, r.product_name, r.brand, r.category});
-  if (new_product) p->second.names = {r.product_id, r.product_name, r.brand, r.category};
-  p->second.totals.Add(r);
+  store_[{r.store_name, r.store_location}].Add(r);
+  product_[{r.product_name, r.brand, r.store_name, r.store_location}].Add(r);
+}
+
+std::vector<AggregateTables::Ranked> AggregateTables::RankedProducts() const {
+  std::vector<Ranked> ranked;
+  ranked.reserve(product_.size());
+  for (const auto& p : product_) ranked.push_back(&p);
+  // The map is in key order and the sort is stable: ties fall back to the four keys.
+  std::stable_sort(ranked.begin(), ranked.end(), [](Ranked a, Ranked b) {
+    if (a->second.sales != b->second.sales) return a->second.sales > b->second.sales;
+    return a->second.units > b->second.units;
+  });
+  return ranked;
 }
 
 Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state,
@@ -217,81 +227,80 @@ Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state
     return Status::OK();
   };
 
-  // brand_sales / category_sales: (name, total_sales, orders, units)
-  auto by_name = [&](const std::string& table, const std::string& name_column,
-                     const std::map<std::string, Totals>& groups) -> Status {
-    std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"), Count("orders"),
-                                       Count("units")};
+  // brand_sales / category_sales: the seed's (name, total_sales, total_quantity,
+  // sale_per_piece_avg), then ours: orders.
+  auto sales_by = [&](const std::string& table, const std::string& name_column,
+                      const std::map<std::string, Totals>& groups) -> Status {
+    std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"),
+                                       Count("total_quantity"), Money("sale_per_piece_avg"),
+                                       Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
     for (const auto& [name, t] : groups) {
       b[0].AppendBytes(name);
       b[1].AppendInt64(t.sales);
-      b[2].AppendInt64(t.orders);
-      b[3].AppendInt64(t.units);
+      b[2].AppendInt64(t.units);
+      b[3].AppendInt64(DivideRounded(t.sales, t.units));
+      b[4].AppendInt64(t.orders);
     }
     return emit(table, columns, b);
   };
-  // profit_per_*: (name, total_sales, cost, gross_profit, margin_pct)
-  auto profit = [&](const std::string& table, const std::string& name_column,
-                    const std::map<std::string, Totals>& groups) -> Status {
-    std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"), Money("cost"),
-                                       Money("gross_profit"), Money("margin_pct")};
+  // profit_per_*: the seed's (name, total_sales, total_retail_price, total_profit_per_brand),
+  // then ours: margin_pct.
+  auto profit_by = [&](const std::string& table, const std::string& name_column,
+                       const std::map<std::string, Totals>& groups) -> Status {
+    std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"),
+                                       Money("total_retail_price"), Money("total_profit_per_brand"),
+                                       Money("margin_pct")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
     for (const auto& [name, t] : groups) {
       b[0].AppendBytes(name);
       b[1].AppendInt64(t.sales);
       b[2].AppendInt64(t.cost);
-      b[3].AppendInt64(t.gross_profit);
-      b[4].AppendInt64(MarginPct(t.gross_profit, t.sales));
+      b[3].AppendInt64(t.sales - t.cost);
+      b[4].AppendInt64(DivideRounded(static_cast<__int128>(t.sales - t.cost) * 10000, t.sales));
     }
     return emit(table, columns, b);
   };
-  SL_RETURN_IF_ERROR(by_name("main/brand_sales", "brand", brand_));
-  SL_RETURN_IF_ERROR(by_name("main/category_sales", "category", category_));
-  SL_RETURN_IF_ERROR(profit("main/profit_per_brand", "brand", brand_));
-  SL_RETURN_IF_ERROR(profit("main/profit_per_category", "category", category_));
+  SL_RETURN_IF_ERROR(sales_by("main/brand_sales", "brand", brand_));
+  SL_RETURN_IF_ERROR(sales_by("main/category_sales", "category", category_));
+  SL_RETURN_IF_ERROR(profit_by("main/profit_per_brand", "brand", brand_));
+  SL_RETURN_IF_ERROR(profit_by("main/profit_per_category", "category", category_));
 
   {
-    std::vector<ColumnSpec> columns = {
-        Str("store_id"),       Str("store_name"), Str("store_location"), Money("total_sales"),
-        Money("gross_profit"), Count("orders"),   Count("units")};
+    // The seed's (store_name, store_location, total_sales, total_retail_price,
+    // total_profit_per_brand), then ours: total_quantity, orders.
+    std::vector<ColumnSpec> columns = {Str("store_name"),
+                                       Str("store_location"),
+                                       Money("total_sales"),
+                                       Money("total_retail_price"),
+                                       Money("total_profit_per_brand"),
+                                       Count("total_quantity"),
+                                       Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (const auto& [id, s] : store_) {
-      for (int c = 0; c < 3; ++c) b[c].AppendBytes(s.names[c]);
-      b[3].AppendInt64(s.totals.sales);
-      b[4].AppendInt64(s.totals.gross_profit);
-      b[5].AppendInt64(s.totals.orders);
-      b[6].AppendInt64(s.totals.units);
+    for (const auto& [names, t] : store_) {
+      b[0].AppendBytes(names[0]);
+      b[1].AppendBytes(names[1]);
+      b[2].AppendInt64(t.sales);
+      b[3].AppendInt64(t.cost);
+      b[4].AppendInt64(t.sales - t.cost);
+      b[5].AppendInt64(t.units);
+      b[6].AppendInt64(t.orders);
     }
     SL_RETURN_IF_ERROR(emit("main/store_sales", columns, b));
   }
   {
-    // Every product, ranked by units sold, then sales, then id and names (ties broken
-    // deterministically: the map is in that order and the sort is stable).
-    std::vector<const decltype(product_)::value_type*> ranked;
-    for (const auto& p : product_) ranked.push_back(&p);
-    std::stable_sort(ranked.begin(), ranked.end(), [](auto* a, auto* b) {
-      if (a->second.totals.units != b->second.totals.units) {
-        return a->second.totals.units > b->second.totals.units;
-      }
-      return a->second.totals.sales > b->second.totals.sales;
-    });
-    std::vector<ColumnSpec> columns = {ColumnSpec::Int32("rank").Required(),
-                                       Str("product_id"),
-                                       Str("product_name"),
-                                       Str("brand"),
-                                       Str("category"),
-                                       Count("units_sold"),
-                                       Money("total_sales"),
+    // The seed's (product_name, brand, store_name, store_location, total_sales, total_quantity),
+    // then ours: orders; by total_sales desc, total_quantity desc, then the four keys.
+    std::vector<ColumnSpec> columns = {Str("product_name"),  Str("brand"),
+                                       Str("store_name"),    Str("store_location"),
+                                       Money("total_sales"), Count("total_quantity"),
                                        Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    int32_t rank = 0;
-    for (auto* p : ranked) {
-      b[0].AppendInt32(++rank);
-      for (int c = 0; c < 4; ++c) b[1 + c].AppendBytes(p->second.names[c]);
-      b[5].AppendInt64(p->second.totals.units);
-      b[6].AppendInt64(p->second.totals.sales);
-      b[7].AppendInt64(p->second.totals.orders);
+    for (Ranked p : RankedProducts()) {
+      for (int c = 0; c < 4; ++c) b[c].AppendBytes(p->first[c]);
+      b[4].AppendInt64(p->second.sales);
+      b[5].AppendInt64(p->second.units);
+      b[6].AppendInt64(p->second.orders);
     }
     SL_RETURN_IF_ERROR(emit("main/highest_sold_product", columns, b));
   }

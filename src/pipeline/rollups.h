@@ -66,7 +66,9 @@ Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<Da
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
                       const std::vector<DailyRow>& rows, lake::LedgerFile* file);
 
-// The six tables, accumulated from daily rows.
+// The seed's six tables, accumulated from daily rows: its names, grain and columns in its order
+// (money DECIMAL(18,2), averages rounded half away from zero), then columns of ours
+// (docs/pipeline.md).
 class AggregateTables {
  public:
   void Add(const DailyRow& row);
@@ -88,15 +90,14 @@ class AggregateTables {
       units += r.units;
     }
   };
-  struct Named {
-    std::vector<std::string> names;  // descriptive columns of the first row seen
-    Totals totals;
-  };
+  // Grains of the seed's tables: brand; category; (store_name, store_location);
+  // (product_name, brand, store_name, store_location).
   std::map<std::string, Totals> brand_, category_;
-  // store_sales groups by (store_id, store_name, store_location); highest_sold_product by
-  // (product_id, product_name, brand, category).
-  std::map<std::array<std::string, 3>, Named> store_;
-  std::map<std::array<std::string, 4>, Named> product_;
+  std::map<std::array<std::string, 2>, Totals> store_;
+  std::map<std::array<std::string, 4>, Totals> product_;
+  using Ranked = const decltype(product_)::value_type*;
+  // highest_sold_product's order: total_sales desc, total_quantity desc, then the four keys.
+  std::vector<Ranked> RankedProducts() const;
 };
 
 // "part-<first 32 hex of SHA-256(key)>.parquet".

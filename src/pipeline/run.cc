@@ -64,7 +64,7 @@ Status RunSteps(const RunOptions& options, const std::shared_ptr<io::FileSystem>
                        : r.status();
     }
     log::Info("run.batch", {{"run_id", record->run_id},
-                            {"batch", r->batch_id},
+                            {"batch_id", r->batch_id},
                             {"rows", r->rows},
                             {"bytes", r->bytes_in},
                             {"already_extracted", r->already_extracted},

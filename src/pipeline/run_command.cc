@@ -14,7 +14,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
-#include "table/reference_catalog.h"
+#include "pipeline/reference_flags.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -83,7 +83,8 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
       "quarantine and the aggregate tables{}, once or every interval. Each run writes a run "
       "record under _runs/. SIGTERM or Ctrl-C lets the step under way finish, then exits 0.",
       steps.empty() ? "" : ", then " + step_names));
-  std::string lake, api, every, now, offset = "+00:00", products, stores, format = "text";
+  std::string lake, api, every, now, offset = "+00:00", format = "text";
+  ReferenceFlags reference;
   std::string http_timeout = "10m";
   std::vector<std::string> from, skip;
   int batches = 1, runs = 0, http_attempts = 4;
@@ -97,8 +98,7 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
       ->default_val(0);
   app.add_option("--business-utc-offset", offset, "the business day's UTC offset (+05:30)")
       ->default_val("+00:00");
-  app.add_option("--reference-products", products, "products.json to check sales against");
-  app.add_option("--reference-stores", stores, "stores.json to check sales against");
+  reference.Add(&app);
   app.add_option("--now", now,
                  "the run's clock, ISO 8601 UTC (default: now): ingestion date and future-"
                  "timestamp checks; fix it for reproducible lakes");
@@ -139,15 +139,8 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           every_micros = *e;
         }
         SL_ASSIGN_OR_RETURN(options.transform.business_utc_offset_seconds, ParseUtcOffset(offset));
-        std::optional<table::ReferenceCatalog> reference;
-        if (products.empty() != stores.empty()) {
-          return Status::InvalidArgument(
-              "--reference-products and --reference-stores go together: give both or neither");
-        }
-        if (!products.empty()) {
-          SL_ASSIGN_OR_RETURN(reference, table::LoadReferenceCatalog(products, stores));
-          options.transform.reference = &*reference;
-        }
+        SL_RETURN_IF_ERROR(
+            reference.Resolve(&options.transform.reference, &options.transform.reference_name));
         if (!now.empty()) {
           Result<int64_t> n = ParseIso8601Micros(now);
           if (!n.ok()) return n.status().WithContext("--now");

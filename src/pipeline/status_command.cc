@@ -9,6 +9,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -220,6 +221,7 @@ int StatusCommand(int argc, char** argv) {
   return RunCommand(
       app, "status", "saleslake status --lake ./lake --format json", argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, flags.lake));
         SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
                             lake::Ledger::Open(fs, /*recover=*/false));
         SL_ASSIGN_OR_RETURN(LakeStatus s, ReadLakeStatus(*ledger, fs->root_uri(), flags.recent));

@@ -5,6 +5,7 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "lake/lake_lock.h"
+#include "pipeline/compact.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
@@ -148,6 +149,8 @@ std::string TransformResult::ToJson() const {
   w.Field("partitions", partitions);
   w.Field("files_added", files_added);
   w.Field("files_removed", files_removed);
+  w.Field("files_compacted", files_compacted);
+  w.Field("reference", reference);
   w.EndObject();
   return out;
 }
@@ -158,9 +161,27 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
                                             lake::Ledger* ledger, const TransformOptions& options,
                                             lake::LedgerCommit& commit) {
   TransformResult result;
-  const lake::LedgerState& state = ledger->state();
+  result.reference = options.reference == nullptr ? "none" : options.reference_name;
+  // A rebuild sees the lake without its derived files (main/*, quarantine/*), takes every raw
+  // batch, and replaces the derived files in the same commit.
+  lake::LedgerState without_derived;
+  std::vector<std::string> derived;
+  if (options.rebuild) {
+    without_derived = ledger->state();
+    for (auto it = without_derived.files.begin(); it != without_derived.files.end();) {
+      const std::string& table = it->second.table;
+      if (table.rfind("main/", 0) == 0 || table.rfind("quarantine/", 0) == 0) {
+        derived.push_back(it->first);
+        it = without_derived.files.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [id, b] : without_derived.batches) b.transform_seq = 0;
+  }
+  const lake::LedgerState& state = options.rebuild ? without_derived : ledger->state();
   result.batches = state.PendingBatches();
-  if (result.batches.empty()) return result;
+  if (result.batches.empty() && derived.empty()) return result;
 
   std::map<std::string, lake::LedgerFile> raw_by_name;
   for (lake::LedgerFile& f : state.FilesOf(kRawSalesTable)) raw_by_name[BaseName(f.path)] = f;
@@ -189,14 +210,20 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   }
   // Options change the outcome, so they are part of what names the files.
   run_key += "\noffset=" + std::to_string(options.business_utc_offset_seconds);
+  run_key += "\nreference=" + (options.reference == nullptr ? "none" : options.reference_name);
+  // A rebuild's files must not take the names of the files it replaces.
+  if (options.rebuild) run_key += "\nrebuild@" + std::to_string(ledger->state().last_seq);
 
-  commit.kind = "transform";
+  commit.kind = options.rebuild ? "rebuild" : "transform";
+  commit.removed = derived;
   commit.run_id =
       !options.run_id.empty() ? options.run_id : "transform-" + Sha256Hex(run_key).substr(0, 16);
   commit.consumed_batches = result.batches;
   SL_RETURN_IF_ERROR(
       LandSales(*fs, state, run_key, batches, &sales, &quarantine, &counts, &commit));
-  SL_RETURN_IF_ERROR(WriteQuarantineFiles(*fs, batches, &quarantine, "", &commit));
+  SL_RETURN_IF_ERROR(WriteQuarantineFiles(
+      *fs, batches, &quarantine,
+      options.rebuild ? "rebuild-" + Sha256Hex(run_key).substr(0, 8) : "", &commit));
   result.spilled_bytes = sales.spilled_bytes() + quarantine.spilled_bytes();
 
   result.rows_main = counts.rows_main;
@@ -219,18 +246,36 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
     for (const auto& [reason, n] : result.quarantine_by_reason) w.Field(reason, n);
     w.EndObject();
     w.Field("business_utc_offset_seconds", int64_t{options.business_utc_offset_seconds});
+    w.Field("reference", options.reference == nullptr ? "none" : options.reference_name);
     w.Field("partitions", result.partitions);
+    w.Field("rebuild", options.rebuild);
     w.EndObject();
     commit.details_json = details;
   }
   SL_RETURN_IF_ERROR(ledger->Commit(&commit));
   result.committed = true;
   result.seq = commit.seq;
-  log::Info("transform_committed", {{"run_id", commit.run_id},
-                                    {"seq", std::to_string(commit.seq)},
-                                    {"rows_in", std::to_string(result.rows_in)},
-                                    {"rows_main", std::to_string(result.rows_main)},
-                                    {"rows_quarantined", std::to_string(result.rows_quarantined)}});
+  // Small files merge in tiers, only in the days this run touched (see compact.h).
+  TieredCompactOptions tiered;
+  for (const lake::LedgerFile& f : commit.added) {
+    if (f.table == kMainSalesTable) tiered.partitions.push_back(f.partition);
+  }
+  // The transform is committed: a failed merge (a full disk) leaves the small files as they
+  // are, for the next run or `saleslake compact`, and does not fail the run.
+  Result<CompactResult> compacted = RunTieredCompact(fs, ledger, tiered);
+  if (compacted.ok()) {
+    result.files_compacted = compacted->files_removed;
+  } else {
+    log::Warn("transform.compact_failed", {{"error", compacted.status().ToString()}});
+  }
+  log::Info("transform.committed",
+            {{"run_id", commit.run_id},
+             {"commit", static_cast<unsigned long long>(commit.seq)},
+             {"rows_in", static_cast<unsigned long long>(result.rows_in)},
+             {"rows_main", static_cast<unsigned long long>(result.rows_main)},
+             {"rows_quarantined", static_cast<unsigned long long>(result.rows_quarantined)},
+             {"files_compacted", static_cast<unsigned long long>(result.files_compacted)},
+             {"reference", result.reference}});
   return result;
 }
 

@@ -22,15 +22,23 @@
 #include "io/file_system.h"
 #include "lake/ledger.h"
 #include "table/reference_catalog.h"
+#include "table/seed_catalog.h"
 
 namespace saleslake::pipeline {
 
 struct TransformOptions {
   int32_t business_utc_offset_seconds = 0;  // the business day of a sale (e.g. +05:30)
-  const table::ReferenceCatalog* reference = nullptr;
+  // What sales are checked against (unknown_store, unknown_product, names that disagree with
+  // their id): the built-in seed catalog unless the caller says otherwise; null turns the check
+  // off. `reference_name` is recorded in the commit (which reference a run used).
+  const table::ReferenceCatalog* reference = table::SeedCatalog().get();
+  std::string reference_name = std::string(table::kSeedCatalogName);
   int64_t now_micros = 0;  // future_timestamp is judged against this; 0 = the wall clock
   size_t spill_budget_bytes = 256 << 20;
   std::string run_id;  // recorded in the commit; default derived from the batch ids
+  // Re-derive main, quarantine, the rollups and the six tables from every raw batch, replacing
+  // what is there, in one commit (after a change of reference catalog or validation rules).
+  bool rebuild = false;
 };
 
 struct TransformResult {
@@ -45,7 +53,9 @@ struct TransformResult {
   uint64_t files_added = 0;
   uint64_t files_removed = 0;
   uint64_t partitions = 0;
+  uint64_t files_compacted = 0;  // small files of main/sales merged after the commit
   uint64_t spilled_bytes = 0;
+  std::string reference;  // what sales were checked against ("builtin:seed", "none", files)
 
   std::string ToJson() const;
 };

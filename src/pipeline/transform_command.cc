@@ -6,8 +6,9 @@
 
 #include "base/cli.h"
 #include "base/clock.h"
+#include "lake/lake_root.h"
+#include "pipeline/reference_flags.h"
 #include "pipeline/transform.h"
-#include "table/reference_catalog.h"
 
 namespace saleslake::pipeline {
 
@@ -16,29 +17,27 @@ int TransformCommand(int argc, char** argv) {
       "Transform the raw batches not yet transformed into main/sales (clean, typed, "
       "deduplicated, by business day), quarantine/sales, main/daily_sales and the "
       "aggregate tables, in one ledger commit."};
-  std::string lake, offset = "+00:00", products, stores, now, format = "text";
+  std::string lake, offset = "+00:00", now, format = "text";
+  ReferenceFlags reference;
   AddLakeFlag(&app, &lake);
   app.add_option("--business-utc-offset", offset, "the business day's UTC offset (+05:30)");
-  app.add_option("--reference-products", products, "products.json to check sales against");
-  app.add_option("--reference-stores", stores, "stores.json to check sales against");
+  reference.Add(&app);
   app.add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
   AddFormatFlag(&app, &format);
+  bool rebuild = false;
+  app.add_flag("--rebuild", rebuild,
+               "re-derive main, quarantine, the rollups and the six tables from all of raw, in "
+               "one commit (after changing the reference catalog or the rules)");
   return RunCommand(
       app, "transform",
       "saleslake transform --lake ./lake --business-utc-offset +05:30 \\\n"
       "    --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
         TransformOptions options;
+        options.rebuild = rebuild;
         SL_ASSIGN_OR_RETURN(options.business_utc_offset_seconds, ParseUtcOffset(offset));
-        std::optional<table::ReferenceCatalog> reference;
-        if (products.empty() != stores.empty()) {
-          return Status::InvalidArgument(
-              "--reference-products and --reference-stores go together: give both or neither");
-        }
-        if (!products.empty()) {
-          SL_ASSIGN_OR_RETURN(reference, table::LoadReferenceCatalog(products, stores));
-          options.reference = &*reference;
-        }
+        SL_RETURN_IF_ERROR(reference.Resolve(&options.reference, &options.reference_name));
         if (!now.empty()) {
           SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
         }
@@ -48,11 +47,11 @@ int TransformCommand(int argc, char** argv) {
         } else if (!result.committed) {
           std::cout << "nothing to transform: every raw batch is already in main\n";
         } else {
-          std::cout << "transformed " << result.batches.size() << " batch(es), commit "
-                    << result.seq << ": " << result.rows_in << " rows in, " << result.rows_main
-                    << " to main, " << result.rows_quarantined << " quarantined, "
-                    << result.dropped_duplicates << " exact duplicates dropped, "
-                    << result.partitions << " day partition(s)\n";
+          std::cout << (rebuild ? "rebuilt from " : "transformed ") << result.batches.size()
+                    << " batch(es), commit " << result.seq << ": " << result.rows_in << " rows in, "
+                    << result.rows_main << " to main, " << result.rows_quarantined
+                    << " quarantined, " << result.dropped_duplicates
+                    << " exact duplicates dropped, " << result.partitions << " day partition(s)\n";
         }
         return Status::OK();
       });

@@ -11,6 +11,7 @@
 #include "base/logging.h"
 #include "io/path.h"
 #include "lake/lake_lock.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -65,6 +66,7 @@ Status Run(const Flags& flags) {
   if (!min_age.ok()) return min_age.status().WithContext("--min-age");
   options.min_age_micros = *min_age;
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+  SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, flags.lake));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
                       lake::LakeLock::Acquire(fs, "saleslake vacuum"));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,

@@ -611,7 +611,7 @@ int EmitColumn(LakeCursor* cur, Out& ctx, int i) {
   if (cur->vtab->tables->mask_personal_data() && (conv == Conv::kText || conv == Conv::kBlob)) {
     const PersonalKind kind = st.personal[static_cast<size_t>(i)];
     if (kind != PersonalKind::kNone) {
-      ResultText(ctx, MaskPersonal(kind, v.BinaryAt(r)));
+      ctx.Text(MaskPersonal(kind, v.BinaryAt(r)));
       return SQLITE_OK;
     }
   }

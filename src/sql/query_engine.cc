@@ -263,6 +263,51 @@ void ApplyDecimalScales(const Translation& translation, QueryResult* result) {
   }
 }
 
+// The statement's own verb as written, upper-cased: "DROP TABLE", "CREATE VIEW", "INSERT",
+// "BEGIN", "VACUUM"; "" for SELECT, WITH, VALUES, EXPLAIN and PRAGMA (whose refusals the
+// authorizer names, e.g. "PRAGMA writable_schema = value" or the INSERT inside a WITH).
+std::string StatementVerb(std::string_view sql) {
+  auto skip_blank = [&sql] {
+    while (!sql.empty()) {
+      if (std::isspace(static_cast<unsigned char>(sql.front()))) {
+        sql.remove_prefix(1);
+      } else if (sql.substr(0, 2) == "--") {
+        size_t nl = sql.find('\n');
+        sql.remove_prefix(nl == std::string_view::npos ? sql.size() : nl + 1);
+      } else if (sql.substr(0, 2) == "/*") {
+        size_t end = sql.find("*/", 2);
+        sql.remove_prefix(end == std::string_view::npos ? sql.size() : end + 2);
+      } else {
+        return;
+      }
+    }
+  };
+  auto word = [&]() {
+    skip_blank();
+    std::string w;
+    while (!sql.empty() && (std::isalpha(static_cast<unsigned char>(sql.front())) != 0)) {
+      w.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql.front()))));
+      sql.remove_prefix(1);
+    }
+    return w;
+  };
+  std::string verb = word();
+  if (verb == "SELECT" || verb == "WITH" || verb == "VALUES" || verb == "EXPLAIN" ||
+      verb == "PRAGMA") {
+    return "";
+  }
+  if (verb == "CREATE" || verb == "DROP" || verb == "ALTER") {
+    // Up to the kind of object: CREATE [TEMP|TEMPORARY] [UNIQUE|VIRTUAL] TABLE|VIEW|INDEX|TRIGGER.
+    for (int i = 0; i < 3; ++i) {
+      std::string next = word();
+      if (next.empty()) break;
+      verb += " " + next;
+      if (next == "TABLE" || next == "VIEW" || next == "INDEX" || next == "TRIGGER") break;
+    }
+  }
+  return verb;
+}
+
 bool OnlyBlankOrComments(const char* tail) {
   // sqlite3_complete-style scan is overkill; let SQLite tell: preparing it yields no statement.
   return tail == nullptr || *tail == '\0';
@@ -313,12 +358,15 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
       return Status::Timeout("the query was interrupted");
     }
     // A refused function fails with SQLITE_ERROR ("not authorized to use function"), the rest
-    // with SQLITE_AUTH; `denied` says which the authorizer refused either way.
+    // with SQLITE_AUTH; `denied` says which the authorizer refused either way. A refused write is
+    // named by the statement's own verb.
     if ((rc & 0xff) == SQLITE_AUTH || !impl.denied.empty()) {
+      std::string verb = StatementVerb(sql);
+      if (verb.empty()) verb = impl.denied.empty() ? "this statement" : impl.denied;
       return Status::PermissionDenied(fmt::format(
           "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs, "
           "functions that stay inside the query)",
-          impl.denied.empty() ? "this statement" : impl.denied));
+          verb));
     }
     if (!impl.tables->error().ok()) return impl.tables->error();
     if (offset >= 0 && !translated->changed) {
@@ -352,8 +400,10 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     }
   }
   if (!sqlite3_stmt_readonly(stmt)) {
-    return Status::PermissionDenied(
-        "this statement would change the database: SQL over the lake is read-only");
+    const std::string verb = StatementVerb(sql);
+    return Status::PermissionDenied(fmt::format(
+        "{} is not allowed: SQL over the lake is read-only (SELECT, WITH, read-only PRAGMAs)",
+        verb.empty() ? "this statement, which would change the database," : verb));
   }
 
   const int ncols = sqlite3_column_count(stmt);

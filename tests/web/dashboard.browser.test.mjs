@@ -133,6 +133,26 @@ test('Overview: KPIs equal the sales; a filter changes every chart and the URL; 
   await page.context().close();
 });
 
+test('a filter that matches nothing shows an empty state, not broken charts', opts, async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/?from=2001-01-01&to=2001-01-31');
+  await loaded(page, 1);
+  assert.equal(await page.getAttribute('#main', 'data-empty'), 'true');
+  const shown = await page.evaluate(() => [...document.querySelectorAll('section.card p.empty')]
+    .filter((e) => !e.hidden && e.offsetParent !== null).length);
+  assert.equal(shown, 6, 'every card says that nothing matches');
+  const charts = await page.evaluate(() => [...document.querySelectorAll('section.card .chart')]
+    .filter((e) => e.offsetParent !== null).length);
+  assert.equal(charts, 0, 'no empty axes');
+  assert.match(await page.textContent('#main [role="alert"]'), /No sales match these filters/);
+  await page.screenshot({ path: path.join(artifacts, 'overview-empty.png'), fullPage: true });
+  // Back to data: the charts come back.
+  await page.goto(server.url + '/?range=all');
+  await loaded(page, 1);
+  assert.equal(await page.getAttribute('#main', 'data-empty'), 'false');
+  await page.context().close();
+});
+
 test('SQL console runs a query (Ctrl+Enter), pages, downloads CSV and shows errors at their position', opts, async (t) => {
   const probe = await fetch(server.url + '/api/v1/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"sql":"SELECT 1"}' });
   if (probe.status === 501) return t.skip('this build has no SQL engine yet');

@@ -108,6 +108,8 @@ class S3Client {
 
   // For tests and set-up tools: creates a bucket in the configured region.
   Status CreateBucket(std::string_view bucket);
+  // Removes an empty bucket (S3 refuses one that holds objects: BucketNotEmpty).
+  Status DeleteBucket(std::string_view bucket);
 
  private:
   struct Call;

@@ -34,6 +34,44 @@ Result<std::shared_ptr<S3Client>> SharedClient(const S3Config& config) {
 
 }  // namespace
 
+namespace {
+
+Result<std::string> BucketOf(std::string_view uri) {
+  SL_ASSIGN_OR_RETURN(ParsedUri parsed, ParseUri(uri));
+  if (parsed.scheme != "s3" || parsed.authority.empty()) {
+    return Status::InvalidArgument("'" + std::string(uri) +
+                                   "' is not a bucket: give s3://bucket (buckets are on S3 only)");
+  }
+  if (!parsed.path.empty()) {
+    return Status::InvalidArgument("'" + std::string(uri) +
+                                   "' names a key inside a bucket: give s3://bucket alone");
+  }
+  return parsed.authority;
+}
+
+}  // namespace
+
+Status MakeBucket(std::string_view uri) {
+  SL_ASSIGN_OR_RETURN(std::string bucket, BucketOf(uri));
+  SL_ASSIGN_OR_RETURN(S3Config config, LoadS3ConfigFromEnvironment());
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<S3Client> client, SharedClient(config));
+  return client->CreateBucket(bucket);
+}
+
+Status RemoveBucket(std::string_view uri) {
+  SL_ASSIGN_OR_RETURN(std::string bucket, BucketOf(uri));
+  SL_ASSIGN_OR_RETURN(S3Config config, LoadS3ConfigFromEnvironment());
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<S3Client> client, SharedClient(config));
+  Status st = client->DeleteBucket(bucket);
+  if (!st.ok() && st.message().find("BucketNotEmpty") != std::string::npos) {
+    return Status::InvalidArgument("bucket " + std::string(uri) +
+                                   " is not empty: remove its objects first (saleslake fs rm "
+                                   "-r " +
+                                   std::string(uri) + "/)");
+  }
+  return st;
+}
+
 Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri) {
   SL_ASSIGN_OR_RETURN(S3Config config, LoadS3ConfigFromEnvironment());
   return S3FileSystemFromUri(uri, config);

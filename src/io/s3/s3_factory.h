@@ -17,6 +17,11 @@ namespace saleslake::io::s3 {
 // prefix. Endpoint, region and credentials come from the standard AWS configuration.
 Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri);
 
+// `saleslake fs mb` / `fs rb`: make a bucket (an existing one of ours is fine) / remove an empty
+// one. `uri` is "s3://bucket" with no key.
+Status MakeBucket(std::string_view uri);
+Status RemoveBucket(std::string_view uri);
+
 struct S3Config;
 // The same with an explicit configuration (tests, tools that build their own).
 Result<std::shared_ptr<FileSystem>> S3FileSystemFromUri(std::string_view uri,

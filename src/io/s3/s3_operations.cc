@@ -455,4 +455,9 @@ Status S3Client::CreateBucket(std::string_view bucket) {
   return st;
 }
 
+Status S3Client::DeleteBucket(std::string_view bucket) {
+  Call call{"DeleteBucket", "DELETE", bucket, ""};
+  return Execute(call).status();
+}
+
 }  // namespace saleslake::io::s3

@@ -77,7 +77,7 @@ Status SnapshotStore::Refresh() {
   Result<std::shared_ptr<const LakeSnapshot>> snap = loader_.Load();
   if (!snap.ok()) {
     if (load_errors_) load_errors_->Set(1);
-    log::Warn("dashboard.load_failed", {{"status", snap.status()}});
+    log::Warn("dashboard.load_failed", {{"error", snap.status()}});
     return snap.status();
   }
   if (load_errors_) load_errors_->Set(0);

@@ -1,14 +1,21 @@
 // `saleslake up`: the one-command demo. The generator API in this process on a free loopback
 // port, a first run of N batches (extract -> transform -> crawl), the dashboard, and one more run
 // every interval until Ctrl-C.
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "lake/lake_root.h"
 #include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/serve_command.h"
 #include "web/http_server.h"
@@ -19,7 +26,7 @@ namespace saleslake::web {
 namespace {
 
 struct UpFlags {
-  std::string lake, listen = "127.0.0.1:8000", every = "1m", dirty = "0.01";
+  std::string lake, listen = "127.0.0.1:8000", every = "1m", dirty = "0";
   int batches = 20, records = 10'000, every_batches = 1;
 };
 
@@ -47,6 +54,42 @@ struct Stopper {
   }
 };
 
+// Fails at once when the dashboard's port is taken, before any pipeline work: binds it (with
+// SO_REUSEADDR, as the server will) and lets it go.
+Status CheckPortFree(const ListenAddress& listen) {
+  if (listen.port == 0) return Status::OK();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(listen.port);
+  if (::getaddrinfo(listen.host.c_str(), port.c_str(), &hints, &found) != 0 || found == nullptr) {
+    return Status::InvalidArgument("--listen " + listen.ToString() + ": the host does not resolve");
+  }
+  int err = 0;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    err = ::bind(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
+    ::close(fd);
+    if (err == 0) break;
+  }
+  ::freeaddrinfo(found);
+  if (err == EADDRINUSE) {
+    return Status::Unavailable("port " + port + " on " + listen.host +
+                               " is already in use: stop what uses it, or choose another with "
+                               "--listen HOST:PORT (e.g. --listen 127.0.0.1:8001)");
+  }
+  if (err != 0) {
+    return Status::Unavailable("cannot listen on " + listen.ToString() + ": " + std::strerror(err) +
+                               " (choose another with --listen HOST:PORT)");
+  }
+  return Status::OK();
+}
+
 Status Up(const UpFlags& flags) {
   SL_ASSIGN_OR_RETURN(ListenAddress listen, ParseListenAddress(flags.listen));
   if (!IsLoopbackHost(listen.host)) {
@@ -55,6 +98,9 @@ Status Up(const UpFlags& flags) {
         "`saleslake run --every` and `saleslake serve --auth-file`");
   }
   SL_ASSIGN_OR_RETURN(int64_t every_micros, ParseDurationMicros(flags.every));
+  SL_RETURN_IF_ERROR(CheckPortFree(listen));
+  // A lake that is already there is resumed: served as it is, with the later runs adding to it.
+  const bool resume = saleslake::lake::CheckLakeExists(flags.lake).ok();
   Stopper stopper;
   // Before any thread starts: every thread inherits the blocked signals.
   ShutdownSignals signals([&](int) { stopper.Stop(); });
@@ -74,20 +120,26 @@ Status Up(const UpFlags& flags) {
   const std::string api = generator.url() + "/v1/sales?records=" + std::to_string(flags.records) +
                           "&dirty=" + flags.dirty;
   std::printf("saleslake up: generator API at %s/v1/sales\n", generator.url().c_str());
-  std::printf("saleslake up: first run, %d batches of %d sales into %s ...\n", flags.batches,
-              flags.records, flags.lake.c_str());
-  std::fflush(stdout);
-  Result<DashboardRunResult> first = RunDashboardPipeline({flags.lake, api, flags.batches});
-  if (!first.ok()) {
-    stop_generator();
-    return first.status().WithContext("the first run");
+  if (resume) {
+    std::printf("saleslake up: resuming the lake at %s as it is; the next run in %s\n",
+                flags.lake.c_str(), flags.every.c_str());
+    std::fflush(stdout);
+  } else {
+    std::printf("saleslake up: first run, %d batches of %d sales into %s ...\n", flags.batches,
+                flags.records, flags.lake.c_str());
+    std::fflush(stdout);
+    Result<DashboardRunResult> first = RunDashboardPipeline({flags.lake, api, flags.batches});
+    if (!first.ok()) {
+      stop_generator();
+      return first.status().WithContext("the first run");
+    }
+    std::printf("saleslake up: %llu sales extracted, %llu in main, %llu quarantined (%.1f s)\n",
+                static_cast<unsigned long long>(first->rows_extracted),
+                static_cast<unsigned long long>(first->rows_main),
+                static_cast<unsigned long long>(first->rows_quarantined),
+                static_cast<double>(first->duration_micros) / 1e6);
+    std::fflush(stdout);
   }
-  std::printf("saleslake up: %llu sales extracted, %llu in main, %llu quarantined (%.1f s)\n",
-              static_cast<unsigned long long>(first->rows_extracted),
-              static_cast<unsigned long long>(first->rows_main),
-              static_cast<unsigned long long>(first->rows_quarantined),
-              static_cast<double>(first->duration_micros) / 1e6);
-  std::fflush(stdout);
   if (stopper.stopped()) {
     stop_generator();
     return Status::OK();
@@ -96,7 +148,7 @@ Status Up(const UpFlags& flags) {
   std::thread ingest([&] {
     while (!stopper.Wait(every_micros)) {
       Result<DashboardRunResult> r = RunDashboardPipeline({flags.lake, api, flags.every_batches});
-      if (!r.ok()) log::Warn("up.run_failed", {{"status", r.status()}});
+      if (!r.ok()) log::Warn("up.run_failed", {{"error", r.status()}});
     }
   });
   DashboardServerOptions options;
@@ -147,7 +199,9 @@ int UpCommand(int argc, char** argv) {
   app.add_option("--every-batches", flags.every_batches, "batches of each later run")
       ->default_val(flags.every_batches)
       ->check(CLI::Range(1, 10'000));
-  app.add_option("--dirty", flags.dirty, "share of dirty records the generator makes (0..1)")
+  app.add_option("--dirty", flags.dirty,
+                 "share of dirty records the generator makes (0..1; e.g. 0.02 to show "
+                 "quarantine)")
       ->default_val(flags.dirty);
   return RunCommand(app, "up", "saleslake up --lake ./lake    # then open http://127.0.0.1:8000/",
                     argc, argv, [&]() { return Up(flags); });

@@ -15,8 +15,11 @@ STORED AS PARQUET
 LOCATION 's3://my-bucket/lake/main/sales/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
-  'projection.year.type' = 'integer',
-  'projection.year.range' = '2026,2027',
+  'projection.year.type' = 'date',
+  'projection.year.format' = 'yyyy',
+  'projection.year.range' = '2026,NOW',
+  'projection.year.interval' = '1',
+  'projection.year.interval.unit' = 'YEARS',
   'projection.month.type' = 'integer',
   'projection.month.range' = '1,12',
   'projection.month.digits' = '2',
@@ -42,8 +45,11 @@ STORED AS PARQUET
 LOCATION 's3://my-bucket/lake/raw/sales/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
-  'projection.year.type' = 'integer',
-  'projection.year.range' = '2025,2026',
+  'projection.year.type' = 'date',
+  'projection.year.format' = 'yyyy',
+  'projection.year.range' = '2025,NOW',
+  'projection.year.interval' = '1',
+  'projection.year.interval.unit' = 'YEARS',
   'projection.month.type' = 'integer',
   'projection.month.range' = '1,12',
   'projection.month.digits' = '2',
