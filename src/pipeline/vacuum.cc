@@ -10,6 +10,7 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "io/path.h"
+#include "lake/lake.h"
 #include "lake/lake_lock.h"
 #include "lake/lake_root.h"
 
@@ -65,13 +66,11 @@ Status Run(const Flags& flags) {
       flags.min_age == "0" ? Result<int64_t>(0) : ParseDurationMicros(flags.min_age);
   if (!min_age.ok()) return min_age.status().WithContext("--min-age");
   options.min_age_micros = *min_age;
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-  SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, flags.lake));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
-                      lake::LakeLock::Acquire(fs, "saleslake vacuum"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
-                      lake::Ledger::Open(fs, /*recover=*/true));
-  SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*fs, *ledger, options));
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(flags.lake));
+  SL_RETURN_IF_ERROR(lake::CheckLakeExists(*opened->fs(), flags.lake));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock, opened->Lock("saleslake vacuum"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened->OpenLog(/*writer=*/true));
+  SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*opened->fs(), *ledger, options));
   // Old snapshots expire: commit records older than --older-than, behind a checkpoint.
   int64_t expired = -1;
   if (!flags.older_than.empty()) {
