@@ -587,6 +587,7 @@ std::string ProblemKindOfStoredError(const KnownFile& k) {
 // with the same first commit is the same lake.
 std::string FirstCommitIdentity(const lake::Ledger& ledger) {
   if (ledger.state().last_seq == 0) return "";
+  if (!ledger.state().origin.empty()) return ledger.state().origin;
   Result<lake::LedgerCommit> first = ledger.ReadCommit(1);
   if (!first.ok()) return "";
   return first->run_id + "@" + std::to_string(first->committed_at_micros);

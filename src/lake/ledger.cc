@@ -33,6 +33,7 @@ void Apply(const LedgerCommit& c, LedgerState* state) {
     auto it = state->batches.find(id);
     if (it != state->batches.end()) it->second.transform_seq = c.seq;
   }
+  if (c.seq == 1) state->origin = c.run_id + "@" + std::to_string(c.committed_at_micros);
   state->last_seq = c.seq;
 }
 
@@ -98,6 +99,11 @@ Status Ledger::Load() {
     SL_ASSIGN_OR_RETURN(state_, StateFromJson(text, path));
     format_ = state_.format;
     checkpoint_seq_ = state_.last_seq;
+  }
+  first_seq_ = seqs.empty() ? state_.last_seq + 1 : std::min(seqs.front(), state_.last_seq + 1);
+  if (state_.origin.empty() && !seqs.empty() && seqs.front() == 1 && state_.last_seq >= 1) {
+    SL_ASSIGN_OR_RETURN(LedgerCommit first, ReadCommit(1));  // a format-1 checkpoint
+    state_.origin = first.run_id + "@" + std::to_string(first.committed_at_micros);
   }
   uint64_t expected = state_.last_seq + 1;
   for (uint64_t seq : seqs) {
@@ -203,6 +209,7 @@ Result<uint64_t> Ledger::ExpireSnapshots(int64_t before_micros) {
     drop.push_back(CommitPath(seq));
   }
   if (!drop.empty()) SL_RETURN_IF_ERROR(fs_->DeleteMany(drop));
+  if (!drop.empty()) first_seq_ = seqs[drop.size() - 1] + 1;
   return static_cast<uint64_t>(drop.size());
 }
 

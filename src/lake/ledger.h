@@ -77,6 +77,9 @@ struct BatchRecord {
 struct LedgerState {
   uint32_t format = kLedgerFormat;  // of the checkpoint it was read from
   uint64_t last_seq = 0;
+  // What tells this lake's history from another's: "<run_id>@<committed_at>" of commit 1 (kept
+  // in checkpoints from format 2, so it outlives the expiry of commit 1).
+  std::string origin;
   // A table's version: the last commit that added or removed one of its files.
   std::map<std::string, uint64_t> table_versions;
   std::map<std::string, LedgerFile> files;     // live files by final path
@@ -101,6 +104,9 @@ class Ledger {
   // How many commit records the last open read (a checkpoint bounds it, whatever the log's
   // length: at most kCheckpointEvery).
   uint64_t commits_read_on_open() const { return commits_read_; }
+  // The oldest commit record still stored (1 unless old snapshots expired); last_seq + 1 when
+  // none is. History (ReadCommit) exists from here to state().last_seq.
+  uint64_t first_seq() const { return first_seq_; }
 
   // Writes a checkpoint of the current state in kLedgerFormat, in one atomic write (what a
   // migration does). REQUIRES: the lake lock.
@@ -140,6 +146,7 @@ class Ledger {
   LedgerState state_;
   uint32_t format_ = kLedgerFormat;
   uint64_t commits_read_ = 0;
+  uint64_t first_seq_ = 1;
   uint64_t checkpoint_seq_ = 0;
   int64_t (*now_)() = nullptr;
 };

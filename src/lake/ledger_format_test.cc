@@ -151,6 +151,8 @@ TEST(LedgerFormatTest, ExpiredSnapshotsGoAndTheLakeReadsTheSame) {
   ASSERT_TRUE(log.ok());
   CommitMany(*fs, **log, 10, &clock);  // committed at 1000..1009
   const LedgerState before = (*log)->state();
+  const std::string origin = before.origin;
+  EXPECT_EQ(origin, "@1000");  // run id "" and the time of commit 1
   auto expired = (*log)->ExpireSnapshots(1'005);  // commits 1..5
   ASSERT_TRUE(expired.ok()) << expired.status().ToString();
   EXPECT_EQ(*expired, 5u);
@@ -160,6 +162,8 @@ TEST(LedgerFormatTest, ExpiredSnapshotsGoAndTheLakeReadsTheSame) {
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ((*reopened)->state().files, before.files);
   EXPECT_EQ((*reopened)->state().last_seq, 10u);
+  EXPECT_EQ((*reopened)->first_seq(), 6u);
+  EXPECT_EQ((*reopened)->state().origin, origin);  // the lake is still the same lake
   auto recent = (*reopened)->RecentCommits(100);
   ASSERT_TRUE(recent.ok());
   EXPECT_EQ(recent->size(), 5u);  // the history left: 10..6

@@ -168,6 +168,7 @@ std::string StateToJson(const LedgerState& state) {
     w.EndObject();
   }
   w.EndArray();
+  w.Field("origin", state.origin);
   w.Key("table_versions");
   w.BeginArray();
   for (const auto& [table, version] : state.table_versions) {
@@ -204,6 +205,7 @@ Result<LedgerState> StateFromJson(std::string_view json, std::string_view where)
     state.batches[r.id] = std::move(r);
   }
   if (state.format >= 2) {
+    SL_RETURN_IF_ERROR(doc.String(o, "origin", &state.origin));
     simdjson::dom::array versions;
     if (o["table_versions"].get_array().get(versions)) {
       return doc.Bad("field 'table_versions' is not an array");

@@ -79,7 +79,8 @@ Result<LakeStatus> ReadLakeStatus(const lake::Ledger& ledger, std::string lake_u
     t.bytes += file.bytes;
   }
   for (auto& [name, t] : tables) s.tables.push_back(std::move(t));
-  for (uint64_t seq = 1; seq <= state.last_seq; ++seq) {
+  // The history left: `vacuum --older-than` may have expired the oldest commits.
+  for (uint64_t seq = ledger.first_seq(); seq <= state.last_seq; ++seq) {
     SL_ASSIGN_OR_RETURN(lake::LedgerCommit c, ledger.ReadCommit(seq));
     AddQuarantineCounts(c.details_json, &s.quarantine_by_reason);
   }

@@ -133,8 +133,9 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
 
   // History: only the commits not read before (commits never change).
   if (!commits_.empty() && commits_.back().seq > state.last_seq) commits_.clear();  // a new lake
-  for (uint64_t seq = commits_.empty() ? 1 : commits_.back().seq + 1; seq <= state.last_seq;
-       ++seq) {
+  for (uint64_t seq = commits_.empty() ? ledger->first_seq()
+                                       : std::max(commits_.back().seq + 1, ledger->first_seq());
+       seq <= state.last_seq; ++seq) {
     SL_ASSIGN_OR_RETURN(lake::LedgerCommit c, ledger->ReadCommit(seq));
     commits_.push_back(Summarise(c));
   }
