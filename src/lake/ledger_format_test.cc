@@ -152,7 +152,7 @@ TEST(LedgerFormatTest, ExpiredSnapshotsGoAndTheLakeReadsTheSame) {
   CommitMany(*fs, **log, 10, &clock);  // committed at 1000..1009
   const LedgerState before = (*log)->state();
   const std::string origin = before.origin;
-  EXPECT_EQ(origin, "@1000");  // run id "" and the time of commit 1
+  EXPECT_EQ(origin, "@1000");                     // run id "" and the time of commit 1
   auto expired = (*log)->ExpireSnapshots(1'005);  // commits 1..5
   ASSERT_TRUE(expired.ok()) << expired.status().ToString();
   EXPECT_EQ(*expired, 5u);

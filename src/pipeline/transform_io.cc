@@ -43,13 +43,6 @@ Result<lake::LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string&
   return file;
 }
 
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path) {
-  SL_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
-  std::shared_ptr<io::RandomAccessFile> shared = std::move(file);
-  return parquet::ParquetFileReader::Open(std::move(shared), {}, path);
-}
-
 std::vector<parquet::ColumnBuffer> MakeBuffers(const std::vector<parquet::ColumnSpec>& columns) {
   std::vector<parquet::ColumnBuffer> buffers;
   buffers.reserve(columns.size());

@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake_files.h"
 #include "lake/ledger.h"
 #include "parquet/column_buffer.h"
 #include "parquet/reader/file_reader.h"
@@ -31,8 +32,7 @@ Result<lake::LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string&
                                           const parquet::WriterOptions& options,
                                           std::span<const parquet::ColumnBuffer> batch);
 
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path);
+using lake::OpenLakeFile;  // lake/lake_files.h
 
 // Empty buffers, one per column, of the columns' physical types.
 std::vector<parquet::ColumnBuffer> MakeBuffers(const std::vector<parquet::ColumnSpec>& columns);

@@ -74,7 +74,7 @@ bool Tokenize(const std::string& sql, std::vector<Token>* out) {
         if (sql.compare(i, 2, two) == 0) t.text = two;
       }
       if (t.text.empty()) {
-        if (std::string_view("(),*+-;=<>").find(c) == std::string_view::npos) return false;
+        if (std::string_view("(),*+-;=<>.").find(c) == std::string_view::npos) return false;
         t.text = std::string(1, c);
       }
       i += t.text.size();
@@ -85,10 +85,11 @@ bool Tokenize(const std::string& sql, std::vector<Token>* out) {
 }
 
 bool IsKeyword(const std::string& s) {
-  static const char* kWords[] = {"select", "from",     "where", "group", "by",    "order",
-                                 "limit",  "offset",   "and",   "as",    "asc",   "desc",
-                                 "in",     "between",  "or",    "not",   "is",    "null",
-                                 "having", "distinct", "join",  "on",    "union", "like"};
+  static const char* kWords[] = {
+      "select", "from", "where",  "group",    "by",    "order",   "limit", "offset",
+      "and",    "as",   "asc",    "desc",     "in",    "between", "or",    "not",
+      "is",     "null", "having", "distinct", "join",  "on",      "union", "like",
+      "inner",  "left", "right",  "full",     "cross", "natural", "using", "outer"};
   for (const char* w : kWords) {
     if (s == w) return true;
   }
@@ -97,8 +98,8 @@ bool IsKeyword(const std::string& s) {
 
 class Parser {
  public:
-  Parser(LakeTables& tables, const std::string& sql, std::vector<Token> tokens)
-      : tables_(tables), sql_(sql), t_(std::move(tokens)) {}
+  Parser(LakeTables& tables, const std::string& sql, std::vector<Token> tokens, bool mask_personal)
+      : tables_(tables), sql_(sql), t_(std::move(tokens)), mask_personal_(mask_personal) {}
 
   std::optional<AggPlan> Parse() {
     if (!Word("select")) return std::nullopt;
@@ -114,9 +115,20 @@ class Parser {
       }
     }
     if (from == 0 || from + 1 >= t_.size()) return std::nullopt;
-    const Token& name = t_[from + 1];
-    if (name.kind != Token::kIdent && name.kind != Token::kQuoted) return std::nullopt;
-    if (!FindTable(name.text)) return std::nullopt;
+    // FROM t [[AS] a] [[INNER] JOIN u [[AS] b] ON x = y [AND ...]]
+    pos_ = from + 1;
+    if (!TableRef(0)) return std::nullopt;
+    const bool inner = Word("inner");
+    if (inner || Word("join")) {
+      if ((inner && !Word("join")) || !TableRef(1) || !Word("on")) return std::nullopt;
+      plan_.join.emplace();
+      plan_.join->table = side_table_[1];
+      do {
+        if (!OnTerm()) return std::nullopt;
+      } while (Word("and"));
+    }
+    const size_t after_from = pos_;
+    pos_ = 1;
     do {
       AggItem item;
       const size_t begin = t_[pos_].begin;
@@ -130,7 +142,7 @@ class Parser {
       }
       item.name = sql_.substr(begin, end - begin);
       if (item.expr->kind == AggExpr::Kind::kColumn) {
-        const table::LakeColumn& c = Column(item.expr->column);
+        const table::LakeColumn& c = Column(item.expr->side, item.expr->column);
         item.name = c.name;
         item.declared_type = DeclaredType(c);
       }
@@ -143,7 +155,7 @@ class Parser {
       plan_.items.push_back(std::move(item));
     } while (Punct(","));
     if (pos_ != from) return std::nullopt;
-    pos_ = from + 2;
+    pos_ = after_from;
     if (Word("where")) {
       do {
         if (!Condition()) return std::nullopt;
@@ -194,37 +206,142 @@ class Parser {
       }
     }
     if (!any_aggregate && !grouped) return std::nullopt;
+    if (plan_.join && !PickBuildSide()) return std::nullopt;
     return std::move(plan_);
   }
 
  private:
-  const table::LakeColumn& Column(int c) const {
-    const auto& t = tables_.states()[plan_.table].table;
+  const table::LakeColumn& Column(int side, int c) const {
+    const auto& t = tables_.states()[side_table_[side]].table;
     const auto n = static_cast<int>(t.columns.size());
     return c < n ? t.columns[static_cast<size_t>(c)] : t.partition_keys[static_cast<size_t>(c - n)];
   }
   std::string Raw(size_t i) const { return sql_.substr(t_[i].begin, t_[i].end - t_[i].begin); }
   std::string Unquoted(size_t i) const { return Raw(i).substr(1, t_[i].end - t_[i].begin - 2); }
 
-  bool FindTable(const std::string& name) {
+  std::optional<size_t> FindTable(const std::string& name) const {
     auto& states = tables_.states();
     for (size_t i = 0; i < states.size(); ++i) {
-      if (Lower(states[i].table.name) == name) {
-        plan_.table = i;
-        return true;
-      }
+      if (Lower(states[i].table.name) == name) return i;
       for (const auto& a : states[i].table.aliases) {
-        if (Lower(a) == name) {
-          plan_.table = i;
-          return true;
-        }
+        if (Lower(a) == name) return i;
       }
     }
-    return false;
+    return std::nullopt;
   }
 
-  std::optional<int> FindColumn(const std::string& name) const {
-    const auto& t = tables_.states()[plan_.table].table;
+  // table [[AS] alias] as side `side` of the FROM clause.
+  bool TableRef(int side) {
+    const Token& name = t_[pos_];
+    if (name.kind != Token::kIdent && name.kind != Token::kQuoted) return false;
+    if (name.kind == Token::kIdent && IsKeyword(name.text)) return false;
+    std::optional<size_t> table = FindTable(name.text);
+    if (!table) return false;
+    ++pos_;
+    side_table_[side] = *table;
+    qualifier_[side] = name.text;
+    if (Word("as")) {
+      if (!Identifier(&qualifier_[side])) return false;
+    } else if (!AtKeyword()) {
+      Identifier(&qualifier_[side]);
+    }
+    sides_ = side + 1;
+    if (side == 0) plan_.table = *table;
+    // A table joined with itself needs its qualifiers told apart: SQLite's path answers it.
+    return side == 0 || (qualifier_[0] != qualifier_[1] && side_table_[0] != side_table_[1]);
+  }
+
+  // [qualifier.]column, resolved to a side and a column of that side's table; the column must
+  // be unambiguous (SQLite has already refused what is ambiguous, so this only holds the line).
+  bool ColumnRef(int* side, int* column) {
+    std::string first;
+    if (!Identifier(&first)) return false;
+    std::vector<int> sides;
+    std::string name = first;
+    if (Punct(".")) {
+      if (!Identifier(&name)) return false;
+      for (int s = 0; s < sides_; ++s) {
+        if (qualifier_[s] == first) sides.push_back(s);
+      }
+    } else {
+      for (int s = 0; s < sides_; ++s) sides.push_back(s);
+    }
+    int found = 0;
+    for (int s : sides) {
+      std::optional<int> c = FindColumn(s, name);
+      if (!c) continue;
+      ++found;
+      *side = s;
+      *column = *c;
+    }
+    if (found != 1) return false;
+    // A personal column is read through the masking virtual table only.
+    const LakeTableState& st = tables_.states()[side_table_[*side]];
+    const auto n = static_cast<int>(st.table.columns.size());
+    if (mask_personal_ && *column < n && static_cast<size_t>(*column) < st.personal.size() &&
+        st.personal[static_cast<size_t>(*column)] != PersonalKind::kNone) {
+      return false;
+    }
+    return true;
+  }
+
+  // What a join key compares as: equal classes compare alike in SQLite and here (text bytes, or
+  // integers); 0 for types left to SQLite (decimals and reals compare as doubles, blobs, ...).
+  int KeyClass(int side, int column) const {
+    switch (Column(side, column).type) {
+      case table::LakeType::kString:
+        return 1;
+      case table::LakeType::kTimestamp:
+        return 2;
+      case table::LakeType::kDate:
+        return 3;
+      case table::LakeType::kInt32:
+      case table::LakeType::kInt64:
+        return 4;
+      default:
+        return 0;
+    }
+  }
+
+  // a.x = b.y: one column of each side, of one key class.
+  bool OnTerm() {
+    int s1 = 0, c1 = 0, s2 = 0, c2 = 0;
+    if (!ColumnRef(&s1, &c1) || !Punct("=") || !ColumnRef(&s2, &c2) || s1 == s2) return false;
+    if (s1 == 1) {
+      std::swap(s1, s2);
+      std::swap(c1, c2);
+    }
+    const int k = KeyClass(s1, c1);
+    if (k == 0 || k != KeyClass(s2, c2)) return false;
+    plan_.join->on.emplace_back(c1, c2);
+    return true;
+  }
+
+  static void FlipSides(AggExpr* e) {
+    if (e == nullptr) return;
+    if (e->kind == AggExpr::Kind::kColumn) e->side = 1 - e->side;
+    FlipSides(e->lhs.get());
+    FlipSides(e->rhs.get());
+  }
+
+  // The smaller table is held in memory (side 1), the other scanned (side 0); an inner join is
+  // the same either way round. False when neither is small enough.
+  bool PickBuildSide() {
+    const auto& states = tables_.states();
+    const int64_t rows0 = states[side_table_[0]].total_rows;
+    const int64_t rows1 = states[side_table_[1]].total_rows;
+    if (std::min(rows0, rows1) > kJoinBuildRows) return false;
+    if (rows1 <= rows0) return true;
+    for (AggItem& item : plan_.items) FlipSides(item.expr.get());
+    std::swap(plan_.where, plan_.join->where);
+    for (auto& [a, b] : plan_.join->on) std::swap(a, b);
+    plan_.table = side_table_[1];
+    plan_.join->table = side_table_[0];
+    return true;
+  }
+
+  std::optional<int> FindColumn(int side, const std::string& name) const {
+    const auto& t = tables_.states()[side_table_[side]].table;
     for (size_t i = 0; i < t.columns.size(); ++i) {
       if (Lower(t.columns[i].name) == name) return static_cast<int>(i);
     }
@@ -357,7 +474,7 @@ class Parser {
       case AggExpr::Kind::kMul:
         return true;
       case AggExpr::Kind::kColumn: {
-        const auto type = Column(e.column).type;
+        const auto type = Column(e.side, e.column).type;
         return type == table::LakeType::kInt32 || type == table::LakeType::kInt64 ||
                type == table::LakeType::kDecimal;
       }
@@ -395,7 +512,7 @@ class Parser {
       if (fn == "date") {
         auto arg = Factor(item);
         if (!arg || arg->kind != AggExpr::Kind::kColumn || !Punct(")")) return nullptr;
-        if (Column(arg->column).type != table::LakeType::kTimestamp) return nullptr;
+        if (Column(arg->side, arg->column).type != table::LakeType::kTimestamp) return nullptr;
         node->kind = AggExpr::Kind::kDateOf;
         node->lhs = std::move(arg);
         return node;
@@ -443,13 +560,12 @@ class Parser {
       }
       return nullptr;
     }
-    std::string name;
-    if (!Identifier(&name)) return nullptr;
-    std::optional<int> column = FindColumn(name);
-    if (!column) return nullptr;
+    int side = 0, column = 0;
+    if (!ColumnRef(&side, &column)) return nullptr;
     node->kind = AggExpr::Kind::kColumn;
-    node->column = *column;
-    const table::LakeColumn& c = Column(*column);
+    node->side = side;
+    node->column = column;
+    const table::LakeColumn& c = Column(side, column);
     if (c.type == table::LakeType::kDecimal) {
       if (c.scale < 0 || c.scale > 4 || c.precision > 18) return nullptr;
       node->decimal = true;
@@ -478,10 +594,10 @@ class Parser {
 
   // column op literal | column BETWEEN a AND b | column IN (a, ...)
   bool Condition() {
-    std::string name;
-    if (!Identifier(&name)) return false;
-    std::optional<int> column = FindColumn(name);
-    if (!column) return false;
+    int side = 0, col = 0;
+    if (!ColumnRef(&side, &col)) return false;
+    std::vector<PlanConstraint>& where = side == 0 ? plan_.where : plan_.join->where;
+    const std::optional<int> column = col;
     PlanConstraint c;
     c.column = *column;
     static const std::pair<const char*, int> kOps[] = {
@@ -491,9 +607,11 @@ class Parser {
         {"!=", SQLITE_INDEX_CONSTRAINT_NE}};
     if (Word("between")) {
       SqlLiteral lo, hi;
-      if (!Literal(*column, &lo) || !Word("and") || !Literal(*column, &hi)) return false;
-      plan_.where.push_back({*column, SQLITE_INDEX_CONSTRAINT_GE, {lo}});
-      plan_.where.push_back({*column, SQLITE_INDEX_CONSTRAINT_LE, {hi}});
+      if (!Literal(side, *column, &lo) || !Word("and") || !Literal(side, *column, &hi)) {
+        return false;
+      }
+      where.push_back({*column, SQLITE_INDEX_CONSTRAINT_GE, {lo}});
+      where.push_back({*column, SQLITE_INDEX_CONSTRAINT_LE, {hi}});
       return true;
     }
     if (Word("in")) {
@@ -501,11 +619,11 @@ class Parser {
       c.op = SQLITE_INDEX_CONSTRAINT_EQ;
       do {
         SqlLiteral v;
-        if (!Literal(*column, &v)) return false;
+        if (!Literal(side, *column, &v)) return false;
         c.values.push_back(v);
       } while (Punct(","));
       if (!Punct(")")) return false;
-      plan_.where.push_back(std::move(c));
+      where.push_back(std::move(c));
       return true;
     }
     for (const auto& [text, op] : kOps) {
@@ -513,9 +631,9 @@ class Parser {
         ++pos_;
         c.op = op;
         SqlLiteral v;
-        if (!Literal(*column, &v)) return false;
+        if (!Literal(side, *column, &v)) return false;
         c.values.push_back(v);
-        plan_.where.push_back(std::move(c));
+        where.push_back(std::move(c));
         return true;
       }
     }
@@ -524,8 +642,8 @@ class Parser {
 
   // A literal of the kind the column compares with exactly: numbers for numeric columns and
   // partition keys, text for text and timestamp columns.
-  bool Literal(int column, SqlLiteral* out) {
-    const table::LakeColumn& c = Column(column);
+  bool Literal(int side, int column, SqlLiteral* out) {
+    const table::LakeColumn& c = Column(side, column);
     bool negative = false;
     if (t_[pos_].kind == Token::kPunct && t_[pos_].text == "-") {
       negative = true;
@@ -559,17 +677,22 @@ class Parser {
   LakeTables& tables_;
   const std::string& sql_;
   std::vector<Token> t_;
+  bool mask_personal_ = false;
   size_t pos_ = 0;
   int depth_ = 0;
   AggPlan plan_;
+  int sides_ = 0;                  // tables in the FROM clause (1 or 2)
+  size_t side_table_[2] = {0, 0};  // their indexes into states()
+  std::string qualifier_[2];       // the name columns are qualified with (alias, else table)
 };
 
 }  // namespace
 
-std::optional<AggPlan> ParseAggregateQuery(LakeTables& tables, const std::string& sql) {
+std::optional<AggPlan> ParseAggregateQuery(LakeTables& tables, const std::string& sql,
+                                           bool mask_personal) {
   std::vector<Token> tokens;
   if (!Tokenize(sql, &tokens)) return std::nullopt;
-  return Parser(tables, sql, std::move(tokens)).Parse();
+  return Parser(tables, sql, std::move(tokens), mask_personal).Parse();
 }
 
 }  // namespace saleslake::sql

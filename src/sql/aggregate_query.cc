@@ -123,16 +123,42 @@ struct Acc {
   std::string text;  // MIN/MAX of text
 };
 
+// The joined table (side 1) in memory: the values of the columns the query uses, and its rows
+// by join key.
+struct JoinTable {
+  int64_t rows = 0;
+  std::vector<int> slot;                   // side-1 column -> loaded column, -1 when not loaded
+  std::vector<std::vector<Value>> values;  // per loaded column, per row: the SQL value
+  std::vector<std::vector<Num>> nums;      // the same as a number: unscaled decimals, integers,
+                                           // timestamps in micros, dates in days
+  std::unordered_map<std::string, int32_t> list_of;  // key bytes -> its list of rows
+  std::vector<uint32_t> list_begin;  // list i: list_rows[list_begin[i] .. list_begin[i + 1])
+  std::vector<uint32_t> list_rows;
+};
+
+// The bytes of a join key part: equal SQL values (of one key class) give equal bytes.
+void AppendKey(const Value& v, std::string* out) {
+  out->push_back(static_cast<char>(v.index()));
+  const std::string text =
+      std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : CellText(v);
+  const auto n = static_cast<uint32_t>(text.size());
+  out->append(reinterpret_cast<const char*>(&n), sizeof n);
+  out->append(text);
+}
+
 class Executor {
  public:
+  // With `collect`, the plan's items are plain columns whose rows (those passing the WHERE) are
+  // loaded into it: the joined table of another plan.
   Executor(LakeTables& tables, const AggPlan& plan, const QueryOptions& options,
-           const std::function<Status()>& stop)
+           const std::function<Status()>& stop, JoinTable* collect = nullptr)
       : tables_(tables),
         st_(tables.states()[plan.table]),
         plan_(plan),
         options_(options),
         stop_(stop),
-        ncols_(static_cast<int>(st_.table.columns.size())) {}
+        ncols_(static_cast<int>(st_.table.columns.size())),
+        collect_(collect) {}
 
   // nullopt: a file holds a column in a form this path does not read (SQLite then runs it).
   std::optional<Result<QueryResult>> Run();
@@ -142,11 +168,39 @@ class Executor {
     return c < ncols_ ? st_.table.columns[static_cast<size_t>(c)]
                       : st_.table.partition_keys[static_cast<size_t>(c - ncols_)];
   }
-  void Collect(const AggExpr& e, std::vector<int>* used) const {
-    if (e.kind == AggExpr::Kind::kColumn && e.column < ncols_) used->push_back(e.column);
-    if (e.lhs) Collect(*e.lhs, used);
-    if (e.rhs) Collect(*e.rhs, used);
+  const table::LakeColumn& ColumnOf(const AggExpr& e) const {
+    if (e.side == 0) return Column(e.column);
+    const table::LakeTable& t = tables_.states()[plan_.join->table].table;
+    const auto n = static_cast<int>(t.columns.size());
+    return e.column < n ? t.columns[static_cast<size_t>(e.column)]
+                        : t.partition_keys[static_cast<size_t>(e.column - n)];
   }
+  // The columns of side `side` an expression reads (side 0: data columns only).
+  void Collect(const AggExpr& e, std::vector<int>* used, int side = 0) const {
+    if (e.kind == AggExpr::Kind::kColumn && e.side == side && (side == 1 || e.column < ncols_)) {
+      used->push_back(e.column);
+    }
+    if (e.lhs) Collect(*e.lhs, used, side);
+    if (e.rhs) Collect(*e.rhs, used, side);
+  }
+  // The value of a side-1 column in the current joined row.
+  const Value& JoinValue(const AggExpr& e) const {
+    return join_.values[static_cast<size_t>(join_.slot[static_cast<size_t>(e.column)])]
+                       [static_cast<size_t>(cur_)];
+  }
+  const Num& JoinNum(const AggExpr& e) const {
+    return join_.nums[static_cast<size_t>(join_.slot[static_cast<size_t>(e.column)])]
+                     [static_cast<size_t>(cur_)];
+  }
+  bool NullAt(const AggExpr& e, int64_t row) const {
+    return e.side == 1 ? std::holds_alternative<std::monostate>(JoinValue(e))
+                       : IsNull(e.column, row);
+  }
+  std::optional<Result<QueryResult>> LoadJoin();
+  void StartProbe();
+  int32_t ProbeList(int64_t row);
+  Num RawNum(int column, int64_t row) const;
+  void Row(int64_t row);
   bool FileMatchesKeys(const LakeFileState& f) const;
   bool Supported(const parquet::ColumnDescriptor& d) const;
   Num Eval(const AggExpr& e, int64_t row) const;
@@ -174,8 +228,9 @@ class Executor {
   std::unordered_map<uint64_t, int32_t> local_;  // per row group: key code -> group
   std::vector<int32_t> dense_;  // the same as an array, when the codes are few (< 256 Ki)
   struct KeyCode {
-    int slot = -1;     // batch column (-1: the constant code of partition-only keys)
-    bool day = false;  // date(timestamp): days since the batch's first day; else dictionary
+    int slot = -1;       // batch column (-1: the constant code of partition-only keys)
+    bool day = false;    // date(timestamp): days since the batch's first day; else dictionary
+    bool build = false;  // a side-1 key: the joined row's number
     int64_t base = 0;
     uint64_t space = 1;  // codes 0 (NULL) .. space - 1
   };
@@ -186,8 +241,15 @@ class Executor {
   std::map<std::vector<Value>, int32_t, KeyLess> groups_;
   std::vector<std::vector<Value>> group_keys_;
   std::vector<std::vector<Acc>> accs_;
-  std::vector<int> agg_items_;  // items that aggregate
-  bool too_many_groups_ = false;
+  std::vector<int> agg_items_;    // items that aggregate
+  bool too_many_groups_ = false;  // (also: the collected table passed kJoinBuildRows)
+
+  JoinTable* collect_ = nullptr;     // loading a joined table (see the constructor)
+  JoinTable join_;                   // the joined table of this plan, when it has one
+  uint32_t cur_ = 0;                 // the joined row being aggregated
+  std::vector<int32_t> probe_dict_;  // per dictionary entry of the key: its list, -1 for none
+  int probe_slot_ = -1;              // the batch column probe_dict_ is for, -1 when none
+  std::string probe_key_;
 };
 
 bool Executor::Supported(const parquet::ColumnDescriptor& d) const {
@@ -242,6 +304,10 @@ Num Executor::Eval(const AggExpr& e, int64_t row) const {
     case AggExpr::Kind::kNumber:
       return Num{e.value, e.scale, false};
     case AggExpr::Kind::kColumn: {
+      if (e.side == 1) {
+        const Num& n = JoinNum(e);
+        return Num{n.v, e.scale, n.null};
+      }
       if (e.column >= ncols_) {
         const auto k = static_cast<size_t>(e.column - ncols_);
         if (k >= file_->key_ints.size() || !file_->key_ints[k]) return Num{0, 0, true};
@@ -272,6 +338,7 @@ Value Executor::KeyValue(const AggExpr& e, int64_t row) const {
     if (!std::holds_alternative<std::string>(ts)) return Value();
     return std::get<std::string>(ts).substr(0, 10);
   }
+  if (e.side == 1) return JoinValue(e);
   const int c = e.column;
   if (c >= ncols_) {
     const auto k = static_cast<size_t>(c - ncols_);
@@ -353,6 +420,10 @@ int32_t Executor::GroupOf(int64_t row) {
   uint64_t code = 0;
   const bool coded = !codes_.empty();
   for (const KeyCode& kc : codes_) {
+    if (kc.build) {
+      code = code * kc.space + cur_;
+      continue;
+    }
     if (kc.slot < 0) continue;
     const auto& v = batch_.columns[static_cast<size_t>(kc.slot)];
     uint64_t c = 0;
@@ -403,7 +474,7 @@ void Executor::Accumulate(std::vector<Acc>& accs, int64_t row) const {
         ++acc.count;
         break;
       case AggKind::kCount:
-        if (e.lhs->kind == AggExpr::Kind::kColumn ? !IsNull(e.lhs->column, row)
+        if (e.lhs->kind == AggExpr::Kind::kColumn ? !NullAt(*e.lhs, row)
                                                   : !Eval(*e.lhs, row).null) {
           ++acc.count;
         }
@@ -419,10 +490,19 @@ void Executor::Accumulate(std::vector<Acc>& accs, int64_t row) const {
       case AggKind::kMin:
       case AggKind::kMax: {
         const int c = e.lhs->column;
-        if (IsNull(c, row)) break;
-        const auto type = Column(c).type;
+        if (NullAt(*e.lhs, row)) break;
+        const auto type = ColumnOf(*e.lhs).type;
         int cmp = 0;
-        if (type == table::LakeType::kString) {
+        if (e.lhs->side == 1) {
+          if (const auto* s = std::get_if<std::string>(&JoinValue(*e.lhs))) {
+            if (acc.has) cmp = s->compare(acc.text) < 0 ? -1 : (*s == acc.text ? 0 : 1);
+            if (!acc.has || (e.agg == AggKind::kMin ? cmp < 0 : cmp > 0)) acc.text = *s;
+          } else {
+            const Num& x = JoinNum(*e.lhs);
+            if (acc.has) cmp = CompareNum(x, acc.num);
+            if (!acc.has || (e.agg == AggKind::kMin ? cmp < 0 : cmp > 0)) acc.num = x;
+          }
+        } else if (type == table::LakeType::kString) {
           const std::string_view s =
               batch_.columns[static_cast<size_t>(slot_[static_cast<size_t>(c)])].BinaryAt(row);
           if (acc.has) cmp = s.compare(acc.text) < 0 ? -1 : (s == acc.text ? 0 : 1);
@@ -467,7 +547,7 @@ Value Executor::Finish(const AggItem& item, const Acc& acc) const {
     case AggKind::kMin:
     case AggKind::kMax: {
       if (!acc.has) return Value();
-      const table::LakeColumn& c = Column(e.lhs->column);
+      const table::LakeColumn& c = ColumnOf(*e.lhs);
       switch (c.type) {
         case table::LakeType::kString:
           return acc.text;
@@ -495,8 +575,18 @@ void Executor::StartBatch() {
   uint64_t space = 1;
   for (int k : plan_.keys) {
     const AggExpr& e = *plan_.items[static_cast<size_t>(k)].expr;
-    if (e.kind == AggExpr::Kind::kColumn && e.column >= ncols_) continue;  // one value per file
+    if (e.kind == AggExpr::Kind::kColumn && e.side == 0 && e.column >= ncols_) {
+      continue;  // one value per file
+    }
     const AggExpr& col = e.kind == AggExpr::Kind::kDateOf ? *e.lhs : e;
+    if (col.side == 1) {
+      KeyCode kc;
+      kc.build = true;
+      kc.space = static_cast<uint64_t>(std::max<int64_t>(join_.rows, 1));
+      codes_.push_back(kc);
+      space = space > (uint64_t{1} << 40) / kc.space ? (uint64_t{1} << 41) : space * kc.space;
+      continue;
+    }
     const int s = col.kind == AggExpr::Kind::kColumn && col.column < ncols_
                       ? slot_[static_cast<size_t>(col.column)]
                       : -1;
@@ -561,9 +651,8 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
     batch_ = parquet::ScanBatch();
     k.row_groups_read += reader->num_row_groups();
     StartBatch();
-    for (int64_t r = 0; r < reader->num_rows(); ++r) {
-      Accumulate(accs_[static_cast<size_t>(GroupOf(r))], r);
-    }
+    StartProbe();
+    for (int64_t r = 0; r < reader->num_rows(); ++r) Row(r);
     k.rows_read += reader->num_rows();
     return Status::OK();
   }
@@ -574,12 +663,18 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
     SL_ASSIGN_OR_RETURN(bool more, scanner->Next(&batch_));
     if (!more) break;
     StartBatch();
+    StartProbe();
     const bool filtered = std::any_of(plan_.where.begin(), plan_.where.end(),
                                       [&](const PlanConstraint& c) { return c.column < ncols_; });
+    const bool plain = !plan_.join && !collect_;
     const bool single = plan_.keys.empty();
     for (int64_t r = 0; r < batch_.num_rows; ++r) {
       if (filtered && !Passes(r)) continue;
-      Accumulate(accs_[single ? 0 : static_cast<size_t>(GroupOf(r))], r);
+      if (plain) {
+        Accumulate(accs_[single ? 0 : static_cast<size_t>(GroupOf(r))], r);
+      } else {
+        Row(r);
+      }
     }
     k.rows_read += batch_.num_rows;
   }
@@ -589,11 +684,162 @@ Status Executor::ScanFile(LakeFileState* file, const std::vector<int>& used) {
   return Status::OK();
 }
 
+// A number of the column at `row` as stored: the unscaled decimal, the integer, the timestamp's
+// micros, the date's days.
+Num Executor::RawNum(int column, int64_t row) const {
+  if (column >= ncols_) {
+    const auto k = static_cast<size_t>(column - ncols_);
+    if (k >= file_->key_ints.size() || !file_->key_ints[k]) return Num{0, 0, true};
+    return Num{*file_->key_ints[k], 0, false};
+  }
+  if (IsNull(column, row)) return Num{0, 0, true};
+  const parquet::ColumnDescriptor& d = *desc_[static_cast<size_t>(column)];
+  const auto& v = batch_.columns[static_cast<size_t>(slot_[static_cast<size_t>(column)])];
+  const auto r = static_cast<size_t>(row);
+  switch (d.kind) {
+    case ColumnKind::kString:
+      return Num{};
+    case ColumnKind::kBoolean:
+      return Num{v.bools[r] ? 1 : 0, 0, false};
+    default:
+      return Num{d.physical_type == parquet::Type::kInt64 ? v.int64s[r] : v.int32s[r], 0, false};
+  }
+}
+
+// One row of the scanned table (it passed the WHERE): loaded (collect_), or aggregated once per
+// joined row its key matches.
+void Executor::Row(int64_t row) {
+  const bool single = plan_.keys.empty();
+  if (collect_) {
+    if (collect_->rows >= kJoinBuildRows) {
+      too_many_groups_ = true;
+      return;
+    }
+    for (size_t i = 0; i < plan_.items.size(); ++i) {
+      const AggExpr& e = *plan_.items[i].expr;
+      collect_->values[i].push_back(KeyValue(e, row));
+      collect_->nums[i].push_back(RawNum(e.column, row));
+    }
+    ++collect_->rows;
+    return;
+  }
+  if (!plan_.join) {
+    Accumulate(accs_[single ? 0 : static_cast<size_t>(GroupOf(row))], row);
+    return;
+  }
+  const int32_t list = ProbeList(row);
+  if (list < 0) return;
+  const auto l = static_cast<size_t>(list);
+  for (uint32_t k = join_.list_begin[l]; k < join_.list_begin[l + 1]; ++k) {
+    cur_ = join_.list_rows[k];
+    Accumulate(accs_[single ? 0 : static_cast<size_t>(GroupOf(row))], row);
+  }
+}
+
+// A one-column key read from a dictionary: each entry looked up once per row group.
+void Executor::StartProbe() {
+  probe_slot_ = -1;
+  if (!plan_.join || plan_.join->on.size() != 1) return;
+  const int c = plan_.join->on[0].first;
+  if (c >= ncols_) return;
+  const int s = slot_[static_cast<size_t>(c)];
+  if (s < 0 || desc_[static_cast<size_t>(c)]->kind != ColumnKind::kString) return;
+  const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(s)];
+  if (!v.is_dictionary()) return;
+  probe_dict_.assign(v.dictionary->binaries.size(), -1);
+  for (size_t i = 0; i < probe_dict_.size(); ++i) {
+    probe_key_.clear();
+    AppendKey(std::string(v.dictionary->binaries[i]), &probe_key_);
+    if (auto it = join_.list_of.find(probe_key_); it != join_.list_of.end()) {
+      probe_dict_[i] = it->second;
+    }
+  }
+  probe_slot_ = s;
+}
+
+// The list of joined rows whose key equals the row's, -1 when none (a NULL key matches nothing).
+int32_t Executor::ProbeList(int64_t row) {
+  if (probe_slot_ >= 0) {
+    const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(probe_slot_)];
+    if (v.IsNull(row)) return -1;
+    const uint32_t i = v.indices[static_cast<size_t>(row)];
+    return i < probe_dict_.size() ? probe_dict_[i] : -1;
+  }
+  probe_key_.clear();
+  for (const auto& on : plan_.join->on) {
+    AggExpr e;
+    e.column = on.first;
+    const Value v = KeyValue(e, row);
+    if (std::holds_alternative<std::monostate>(v)) return -1;
+    AppendKey(v, &probe_key_);
+  }
+  auto it = join_.list_of.find(probe_key_);
+  return it == join_.list_of.end() ? -1 : it->second;
+}
+
+// Loads side 1 (the columns the plan reads of it, its rows passing its WHERE terms) and lists
+// its rows by key. nullopt: too many rows, or a form this path does not read.
+std::optional<Result<QueryResult>> Executor::LoadJoin() {
+  const AggJoin& join = *plan_.join;
+  LakeTableState& st = tables_.states()[join.table];
+  if (st.total_rows > kJoinBuildRows) return std::nullopt;
+  std::vector<int> used;
+  for (const auto& on : join.on) used.push_back(on.second);
+  for (const AggItem& item : plan_.items) Collect(*item.expr, &used, 1);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  AggPlan load;
+  load.table = join.table;
+  load.where = join.where;
+  join_.slot.assign(st.table.columns.size() + st.table.partition_keys.size(), -1);
+  for (int c : used) {
+    join_.slot[static_cast<size_t>(c)] = static_cast<int>(load.items.size());
+    AggItem item;
+    item.expr = std::make_unique<AggExpr>();
+    item.expr->column = c;
+    load.items.push_back(std::move(item));
+  }
+  join_.values.resize(used.size());
+  join_.nums.resize(used.size());
+  std::optional<Result<QueryResult>> loaded =
+      Executor(tables_, load, options_, stop_, &join_).Run();
+  if (!loaded || !loaded->ok()) return loaded;
+  std::vector<std::vector<uint32_t>> lists;
+  std::string key;
+  for (int64_t j = 0; j < join_.rows; ++j) {
+    key.clear();
+    bool null = false;
+    for (const auto& on : join.on) {
+      const Value& v = join_.values[static_cast<size_t>(join_.slot[static_cast<size_t>(on.second)])]
+                                   [static_cast<size_t>(j)];
+      null |= std::holds_alternative<std::monostate>(v);
+      AppendKey(v, &key);
+    }
+    if (null) continue;
+    auto [it, inserted] = join_.list_of.try_emplace(key, static_cast<int32_t>(lists.size()));
+    if (inserted) lists.emplace_back();
+    lists[static_cast<size_t>(it->second)].push_back(static_cast<uint32_t>(j));
+  }
+  join_.list_begin.push_back(0);
+  for (const auto& l : lists) {
+    join_.list_rows.insert(join_.list_rows.end(), l.begin(), l.end());
+    join_.list_begin.push_back(static_cast<uint32_t>(join_.list_rows.size()));
+  }
+  return loaded;
+}
+
 std::optional<Result<QueryResult>> Executor::Run() {
   std::vector<int> used;
   for (const AggItem& item : plan_.items) Collect(*item.expr, &used);
   for (const PlanConstraint& c : plan_.where) {
     if (c.column < ncols_) used.push_back(c.column);
+  }
+  if (plan_.join) {
+    for (const auto& on : plan_.join->on) {
+      if (on.first < ncols_) used.push_back(on.first);
+    }
+    std::optional<Result<QueryResult>> loaded = LoadJoin();
+    if (!loaded || !loaded->ok()) return loaded;
   }
   std::sort(used.begin(), used.end());
   used.erase(std::unique(used.begin(), used.end()), used.end());
@@ -639,6 +885,7 @@ std::optional<Result<QueryResult>> Executor::Run() {
       return std::nullopt;  // SQLite's sorter spills to disk; this map would not
     if (!s.ok()) return Result<QueryResult>(s);
   }
+  if (collect_) return Result<QueryResult>(QueryResult());
   // Check sums fit what SQLite's path returns (an INTEGER sum past 64 bits is its error).
   for (const auto& accs : accs_) {
     for (size_t a = 0; a < agg_items_.size(); ++a) {
@@ -700,7 +947,7 @@ std::optional<Result<QueryResult>> Executor::Run() {
 std::optional<Result<QueryResult>> TryColumnarAggregate(LakeTables& tables, const std::string& sql,
                                                         const QueryOptions& options,
                                                         const std::function<Status()>& stop) {
-  std::optional<AggPlan> plan = ParseAggregateQuery(tables, sql);
+  std::optional<AggPlan> plan = ParseAggregateQuery(tables, sql, options.mask_personal_data);
   if (!plan) return std::nullopt;
   const ScanCounters before = tables.counters();
   std::optional<Result<QueryResult>> r = Executor(tables, *plan, options, stop).Run();

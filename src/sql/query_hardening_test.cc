@@ -8,6 +8,7 @@
 
 #include "parquet/column_buffer.h"
 #include "parquet/writer/file_writer.h"
+#include "sql/aggregate_plan.h"
 #include "sql/lake_discovery.h"
 #include "sql/personal_data.h"
 #include "sql/query_engine.h"
@@ -199,6 +200,16 @@ TEST_F(QueryHardeningTest, PersonalColumnsAreMaskedWhenAsked) {
   EXPECT_EQ(Rows("SELECT count(*) FROM sales WHERE customer_email LIKE 'asha%'", true)[0][0],
             Value(int64_t{0}));
   EXPECT_EQ(Rows("SELECT length(customer_name) FROM sales LIMIT 1", true)[0][0], Value(int64_t{9}));
+  // The columnar parser itself refuses a personal column when masking (a second guard beside
+  // the statement-text check in the engine): in a key, an aggregate, a filter or a join key.
+  LakeTables lake_tables(fs_, tables_);
+  for (const char* sql : {"SELECT customer_email, count(*) FROM sales GROUP BY 1",
+                          "SELECT max(s.customer_name) FROM sales s",
+                          "SELECT count(*) FROM sales WHERE customer_email = 'x'"}) {
+    EXPECT_FALSE(ParseAggregateQuery(lake_tables, sql, true)) << sql;
+    EXPECT_TRUE(ParseAggregateQuery(lake_tables, sql, false)) << sql;
+  }
+  EXPECT_TRUE(ParseAggregateQuery(lake_tables, "SELECT sum(quantity) FROM sales", true));
   // A masked query that reads no personal column keeps the columnar path.
   QueryOptions options;
   options.mask_personal_data = true;

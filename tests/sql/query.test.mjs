@@ -200,6 +200,50 @@ test('decimal sums are exact to the paisa', async () => {
   }
 });
 
+// Joins of a big table with a small one, answered on the columnar path: store_sales repeats some
+// store_ids (so a sale matches several rows: each counts), highest_sold_product filtered to a
+// few products leaves most sales without a match, raw_sales has NULL and unknown store ids.
+// [our SQL, DuckDB SQL (same when omitted)]; every one is ordered.
+const JOINS = [
+  ['SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id GROUP BY 1 ORDER BY 1'],
+  ['SELECT count(*), SUM(s.quantity), SUM(s.total), SUM(t.total_sales) FROM sales s JOIN store_sales t ON s.store_id = t.store_id'],
+  ['SELECT h.brand, count(*), SUM(s.total), MIN(s.total), MAX(h.total_sales) FROM highest_sold_product h JOIN sales s ON s.product_id = h.product_id WHERE h.rank <= 20 GROUP BY h.brand ORDER BY h.brand'],
+  ['SELECT d.store_id, SUM(d.sales), SUM(s.total), count(*) FROM sales s INNER JOIN daily_sales d ON s.store_id = d.store_id AND s.product_id = d.product_id WHERE s.month = 10 GROUP BY d.store_id ORDER BY d.store_id'],
+  ['SELECT count(*), count(r.total), SUM(r.total) FROM raw_sales r JOIN store_sales t ON r.store_id = t.store_id'],
+  ["SELECT t.store_location, date(s.timestamp) AS d, count(*) FROM sales s JOIN store_sales t ON t.store_id = s.store_id WHERE s.timestamp >= '2026-10-01' AND s.timestamp < '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2",
+    "SELECT t.store_location, CAST(s.timestamp AS DATE)::VARCHAR AS d, count(*) FROM sales s JOIN store_sales t ON t.store_id = s.store_id WHERE s.timestamp >= TIMESTAMP '2026-10-01' AND s.timestamp < TIMESTAMP '2026-10-08' GROUP BY 1, 2 ORDER BY 1, 2"],
+  ['SELECT s.category, min(b.brand), max(b.total_sales), avg(s.total), count(*) FROM sales s JOIN brand_sales b ON b.brand = s.brand GROUP BY 1 ORDER BY 1',
+    'SELECT s.category, min(b.brand), max(b.total_sales), round(SUM(s.total) / COUNT(s.total), 2), count(*) FROM sales s JOIN brand_sales b ON b.brand = s.brand GROUP BY 1 ORDER BY 1'],
+  ["SELECT count(*), SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id WHERE t.store_id = 'nope'"],
+  ['SELECT store_sales.store_location, SUM(sales.quantity) FROM sales JOIN store_sales ON sales.store_id = store_sales.store_id GROUP BY 1 ORDER BY 2 DESC, 1'],
+];
+
+// Cells equal exactly: DuckDB's DECIMAL text to the paisa, integers as integers, text as text;
+// only DOUBLE results (none of the decimal ones) within 1e-9.
+function assertSameExactly(sql, got, want) {
+  assert.equal(got.length, want.length, `${sql}: ${got.length} rows, DuckDB ${want.length}`);
+  for (let i = 0; i < got.length; ++i) {
+    for (let j = 0; j < want[i].length; ++j) {
+      const [g, w] = [got[i][j], want[i][j]];
+      const where = `${sql}: row ${i} column ${j}: ours ${JSON.stringify(g)}, DuckDB ${JSON.stringify(w)}`;
+      if (typeof w === 'string' && /^-?\d+\.\d+$/.test(w)) assert.equal(paise(g), paise(w), where);
+      else assert.ok(sameCell(norm(g), norm(w)), where);
+    }
+  }
+}
+
+test(`${JOINS.length} joins with a small table: the columnar path gives DuckDB's and SQLite's rows`, async () => {
+  for (const [sql, duckSql] of JOINS) {
+    const want = await duck(duckSql ?? sql);
+    const got = ours(sql, ['--max-rows', '0']);
+    assert.equal(got.columnar, true, `${sql} takes the columnar path`);
+    assertSameExactly(sql, got.rows, want);
+    const rows = ours(sql, ['--max-rows', '0', '--row-engine']);
+    assert.equal(rows.columnar, false);
+    assert.deepEqual(rows.rows, got.rows, `${sql}: SQLite's rows`);
+  }
+});
+
 test('partition and statistics pruning read fewer files and row groups', async () => {
   const all = ours('SELECT count(*) FROM sales');
   const files = all.scan.files_total;

@@ -70,7 +70,9 @@ test('month to date vs the same days of last month, with filters, equals SQL', a
   const { json, text } = await getJson('/api/v1/summary?brand=Apple&city=Mumbai');
   assert.equal(json.period.from, '2026-03-01');
   assert.equal(json.period.to, '2026-03-20');
-  assert.deepEqual(json.previous, { from: '2026-02-01', to: '2026-02-20', days: 20 });
+  // The server's clock is not on 2026-03-20: a period ending on a past day compares whole days.
+  assert.deepEqual(json.previous, { from: '2026-02-01', to: '2026-02-20', days: 20,
+    start: '2026-02-01T00:00:00.000+00:00', end: '2026-02-21T00:00:00.000+00:00' });
   const where = `brand = 'Apple' AND store_location = 'Mumbai'`;
   const [cur] = await duck(`SELECT ${money} FROM sales WHERE ${where} AND d BETWEEN '2026-03-01' AND '2026-03-20'`);
   const [prev] = await duck(`SELECT ${money} FROM sales WHERE ${where} AND d BETWEEN '2026-02-01' AND '2026-02-20'`);
@@ -80,6 +82,34 @@ test('month to date vs the same days of last month, with filters, equals SQL', a
   assert.equal(json.kpis.sales.previous.toFixed(2), Number(prev.sales).toFixed(2));
   const change = ((Number(cur.sales) - Number(prev.sales)) / Number(prev.sales)) * 100;
   assert.ok(Math.abs(json.kpis.sales.change_pct - change) < 0.006, `${json.kpis.sales.change_pct} vs ${change}`);
+});
+
+test('a period ending now compares the earlier period up to the same time of day (pinned clock)', async () => {
+  const pinned = await startServe(lake, ['--now', '2026-03-20T10:20:00Z']);
+  try {
+    const us = (iso) => BigInt(Date.parse(iso)) * 1000n;
+    for (const filter of ['', '&brand=Apple&city=Mumbai']) {
+      const r = await fetch(`${pinned.url}/api/v1/summary?range=mtd${filter}`);
+      const text = await r.text();
+      assert.equal(r.status, 200, text);
+      const json = JSON.parse(text);
+      assert.equal(json.period.end, '2026-03-20T10:20:00.000+00:00');
+      assert.deepEqual(json.previous, { from: '2026-02-01', to: '2026-02-20', days: 20,
+        start: '2026-02-01T00:00:00.000+00:00', end: '2026-02-20T10:20:00.000+00:00' });
+      const where = filter ? `brand = 'Apple' AND store_location = 'Mumbai' AND ` : '';
+      const [prev] = await duck(`SELECT ${money} FROM sales WHERE ${where}
+          epoch_us(timestamp) >= ${us('2026-02-01T00:00:00Z')} AND epoch_us(timestamp) < ${us('2026-02-20T10:20:00Z')}`);
+      const [later] = await duck(`SELECT count(*)::INT AS n FROM sales WHERE ${where}
+          epoch_us(timestamp) >= ${us('2026-02-20T10:20:00Z')} AND d = '2026-02-20'`);
+      assert.ok(later.n > 0, 'the boundary day has sales after the cut');
+      assert.equal(json.kpis.orders.previous, prev.orders);
+      assert.equal(json.kpis.units.previous, prev.units);
+      assert.equal(text.match(/"sales":\{"value":[0-9.]+,"previous":([0-9.]+)/)[1], prev.sales);
+      assert.equal(text.match(/"gross_profit":\{"value":[0-9.]+,"previous":([0-9.]+)/)[1], prev.profit);
+    }
+  } finally {
+    await pinned.stop();
+  }
 });
 
 for (const [label, q, where] of [

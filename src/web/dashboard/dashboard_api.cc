@@ -169,6 +169,7 @@ void DashboardApi::AddRoutes(HttpServer* server) {
       }
       Result<DashboardFilter> f = ParseDashboardFilter(req.query(), *snap, extra);
       if (!f.ok()) return BadRequest(res, f.status());
+      if (options_.now_micros != 0) f->now_micros = options_.now_micros;
       Result<std::string> body = answer(req.query(), *snap, *f);
       if (!body.ok()) return BadRequest(res, body.status());
       res->SetJson(200, std::move(*body));

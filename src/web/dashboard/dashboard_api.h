@@ -54,6 +54,8 @@ struct DashboardApiOptions {
   // `mask_personal_data`: statistics (min, max) of personal columns masked.
   std::function<Result<std::string>(const std::string& table, bool mask_personal_data)>
       catalog_json;
+  // The dashboard's clock (UTC microseconds) when pinned (`serve --now`); 0: the wall clock.
+  int64_t now_micros = 0;
   // The DDL of one table in one dialect. Empty: none.
   std::function<Result<std::string>(const std::string& table, const std::string& dialect)> ddl;
 };

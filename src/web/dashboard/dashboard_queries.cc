@@ -1,11 +1,13 @@
 #include "web/dashboard/dashboard_queries.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <numeric>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "web/dashboard/partial_day.h"
 
 namespace saleslake::web {
 namespace {
@@ -151,6 +153,32 @@ int32_t AddMonths(int32_t day, int months, bool clamp_to_month_end, bool* clampe
   return first + wanted - 1;
 }
 
+constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+// "2026-03-20T13:20:00.000+05:30": a UTC instant written in the business day's offset.
+std::string FormatInstant(int64_t micros, int32_t offset_seconds) {
+  std::string text = FormatIso8601Millis(micros + int64_t{offset_seconds} * 1'000'000);
+  text.pop_back();  // the 'Z'
+  const int32_t abs = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', abs / 3600,
+                abs / 60 % 60);
+  return text + buf;
+}
+
+void WriteBounds(JsonWriter& w, int32_t from, int32_t to, int64_t start, int64_t end,
+                 int32_t offset_seconds) {
+  w.BeginObject();
+  w.Field("from", FormatDay(from));
+  w.Field("to", FormatDay(to));
+  w.Field("days", int64_t{to - from + 1});
+  w.Field("start", FormatInstant(start, offset_seconds));
+  w.Field("end", FormatInstant(end, offset_seconds));
+  w.EndObject();
+}
+
 Status BadParam(std::string_view name, std::string_view message) {
   return Status::InvalidArgument(std::string(name) + ": " + std::string(message));
 }
@@ -228,6 +256,7 @@ Result<DashboardFilter> ParseDashboardFilter(const QueryParams& params, const La
     }
   }
   // The data's last day anchors relative ranges; an empty lake anchors at today.
+  f.now_micros = NowMicros();
   const int32_t today = static_cast<int32_t>(NowMicros() / (int64_t{86'400} * 1'000'000));
   const int32_t anchor = snap.empty() ? today : snap.last_day;
   const int32_t first = snap.empty() ? today : snap.first_day;
@@ -272,28 +301,38 @@ Result<DashboardFilter> ParseDashboardFilter(const QueryParams& params, const La
   return f;
 }
 
-std::string SummaryJson(const LakeSnapshot& s, const DashboardFilter& f) {
+Result<std::string> SummaryJson(const LakeSnapshot& s, const DashboardFilter& f) {
   RowMask mask(s, f);
   const Totals cur = Sum(s, mask, f.from, f.to);
   auto [pfrom, pto] = PreviousPeriod(f.from, f.to, f.compare);
   const bool compare = pfrom <= pto;
-  const Totals prev = compare ? Sum(s, mask, pfrom, pto) : Totals{};
+  // Day d of the business calendar begins at d * kMicrosPerDay - offset (UTC).
+  const int32_t offset = s.business_utc_offset_seconds;
+  const int64_t offset_micros = int64_t{offset} * 1'000'000;
+  auto day_start = [&](int64_t day) { return day * kMicrosPerDay - offset_micros; };
+  const int64_t today = FloorDiv(f.now_micros + offset_micros, kMicrosPerDay);
+  // A period ending today ends now: the earlier one ends at the same time of day of its last day.
+  const bool cut = f.to == today;
+  const int64_t time_of_day = f.now_micros - day_start(today);
+  Totals prev;
+  int64_t prev_end = day_start(int64_t{pto} + 1);
+  if (compare && cut) {
+    prev = Sum(s, mask, pfrom, pto - 1);
+    prev_end = day_start(pto) + time_of_day;
+    SL_ASSIGN_OR_RETURN(RollupTotals last_day, SumDayBefore(s, f, pto, prev_end));
+    prev.Add(last_day);
+  } else if (compare) {
+    prev = Sum(s, mask, pfrom, pto);
+  }
   std::string out;
   JsonWriter w(&out);
   BeginAnswer(w, s, f);
   w.Key("period");
-  w.BeginObject();
-  w.Field("from", FormatDay(f.from));
-  w.Field("to", FormatDay(f.to));
-  w.Field("days", int64_t{f.to - f.from + 1});
-  w.EndObject();
+  WriteBounds(w, f.from, f.to, day_start(f.from), cut ? f.now_micros : day_start(int64_t{f.to} + 1),
+              offset);
   w.Key("previous");
   if (compare) {
-    w.BeginObject();
-    w.Field("from", FormatDay(pfrom));
-    w.Field("to", FormatDay(pto));
-    w.Field("days", int64_t{pto - pfrom + 1});
-    w.EndObject();
+    WriteBounds(w, pfrom, pto, day_start(pfrom), prev_end, offset);
   } else {
     w.Null();
   }

@@ -24,6 +24,9 @@ struct DashboardFilter {
   std::string range;  // "mtd", "last7", "last30", "last90", "all", or "" when from/to were given
   std::vector<std::string> brands, categories, stores, cities;  // OR within, AND across
   CompareMode compare = CompareMode::kAuto;
+  // The clock (UTC microseconds): a period whose last day is today ends now, and the earlier
+  // period it is compared with ends at the same time of day of its corresponding day.
+  int64_t now_micros = 0;
 };
 
 // The query parameters every dashboard endpoint accepts besides its own `extra` ones. An
@@ -38,8 +41,12 @@ Result<DashboardFilter> ParseDashboardFilter(const QueryParams& params, const La
 // month), otherwise the period of the same length just before. {0, -1} with CompareMode::kNone.
 std::pair<int32_t, int32_t> PreviousPeriod(int32_t from, int32_t to, CompareMode mode);
 
-// GET /api/v1/summary
-std::string SummaryJson(const LakeSnapshot& snap, const DashboardFilter& filter);
+// GET /api/v1/summary. Both periods state their exact bounds (`start` inclusive, `end`
+// exclusive, ISO 8601 in the business day's offset). When the period's last day is today (in the
+// business offset of the lake's last transform), it ends at filter.now_micros and the previous
+// period at the same time of day of its own last day (whose sales are then read from main/sales);
+// otherwise both are whole days. Fails only when that day's main/sales files cannot be read.
+Result<std::string> SummaryJson(const LakeSnapshot& snap, const DashboardFilter& filter);
 // GET /api/v1/timeseries; grain "day", "week" (ISO weeks, Monday first) or "month".
 std::string TimeseriesJson(const LakeSnapshot& snap, const DashboardFilter& filter,
                            std::string_view grain);

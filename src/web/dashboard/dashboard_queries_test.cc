@@ -5,8 +5,11 @@
 #include "base/clock.h"
 #include "dashboard_pipeline.h"
 #include "io/file_system.h"
+#include "lake/lake_lock.h"
 #include "lake/ledger.h"
 #include "pipeline/rollups.h"
+#include "pipeline/transform.h"
+#include "pipeline/transform_test_util.h"
 
 namespace saleslake::web {
 namespace {
@@ -93,10 +96,13 @@ TEST_F(DashboardQueriesTest, DefaultIsMonthToDateComparedWithTheSameDaysOfLastMo
   DashboardFilter f = Filter({});
   EXPECT_EQ(f.from, Day(2026, 3, 1));
   EXPECT_EQ(f.to, Day(2026, 3, 3));
-  const std::string json = SummaryJson(*snap_, f);
+  const std::string json = SummaryJson(*snap_, f).value();
   // Current: 600 + 250 + 200 = 1050.00; previous (Feb 1..3): 100 + 300 = 400.00.
-  EXPECT_NE(json.find(R"("previous":{"from":"2026-02-01","to":"2026-02-03","days":3})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("previous":{"from":"2026-02-01","to":"2026-02-03","days":3,)"
+          R"("start":"2026-02-01T00:00:00.000+00:00","end":"2026-02-04T00:00:00.000+00:00"})"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("sales":{"value":1050.00,"previous":400.00,"change_pct":162.50})"),
             std::string::npos)
@@ -123,13 +129,13 @@ TEST_F(DashboardQueriesTest, PreviousPeriodAlignsByDateAndClampsShortMonths) {
 
 TEST_F(DashboardQueriesTest, FiltersApplyToEveryAnswer) {
   DashboardFilter f = Filter({{"range", "all"}, {"brand", "Apple"}});
-  EXPECT_NE(SummaryJson(*snap_, f).find(R"("sales":{"value":900.00)"), std::string::npos);
+  EXPECT_NE(SummaryJson(*snap_, f).value().find(R"("sales":{"value":900.00)"), std::string::npos);
   const std::string by_store = BreakdownJson(*snap_, f, "store", 10);
   EXPECT_NE(by_store.find(R"("key":"S1","label":"Store S1","city":"Mumbai","sales":700.00)"),
             std::string::npos)
       << by_store;
   f = Filter({{"range", "all"}, {"city", "Pune"}, {"category", "Laptops"}});
-  EXPECT_NE(SummaryJson(*snap_, f).find(R"("sales":{"value":550.00)"), std::string::npos);
+  EXPECT_NE(SummaryJson(*snap_, f).value().find(R"("sales":{"value":550.00)"), std::string::npos);
   const std::string top = TopProductsJson(*snap_, f, "sales", 5);
   EXPECT_NE(top.find(R"("rank":1,"product_id":"P2")"), std::string::npos) << top;
   EXPECT_EQ(top.find("\"P1\""), std::string::npos) << top;
@@ -175,7 +181,63 @@ TEST(LakeSnapshotLoaderTest, AnEmptyLakeGivesAnEmptySnapshot) {
   EXPECT_EQ(snap->last_seq, 0u);
   EXPECT_FALSE(loader.HasCommitAfter(0).value());
   DashboardFilter f = ParseDashboardFilter({}, *snap, {}).value();
-  EXPECT_NE(SummaryJson(*snap, f).find(R"("sales":{"value":0.00)"), std::string::npos);
+  EXPECT_NE(SummaryJson(*snap, f).value().find(R"("sales":{"value":0.00)"), std::string::npos);
+}
+
+// Month to date at 13:20 (business offset +05:30) against last month up to 13:20 of the 20th:
+// the previous period's figures are the sales of main/sales before that instant.
+TEST(DashboardSameInstantTest, PreviousPeriodEndsAtTheSameTimeOfDay) {
+  const int64_t data_now = ParseIso8601Micros("2026-03-20T08:00:00Z").value();  // 13:30 IST
+  auto fs = io::FileSystemFromUri("mem://dashboard-same-instant").value();
+  pipeline::testing::LandRawBatch(fs, pipeline::testing::GenerateNdjson(4000, 7, data_now, 0.0),
+                                  "batch0001", data_now);
+  {
+    auto lock = lake::LakeLock::Acquire(fs, "test transform").value();
+    auto ledger = lake::Ledger::Open(fs, true).value();
+    pipeline::TransformOptions options;
+    options.business_utc_offset_seconds = 5 * 3600 + 30 * 60;
+    options.now_micros = data_now;
+    ASSERT_TRUE(pipeline::RunTransform(fs, ledger.get(), options).ok());
+  }
+  LakeSnapshotLoader loader(fs);
+  auto snap = loader.Load().value();
+  EXPECT_EQ(snap->business_utc_offset_seconds, 5 * 3600 + 30 * 60);
+  DashboardFilter f = ParseDashboardFilter({}, *snap, {}).value();
+  f.now_micros = ParseIso8601Micros("2026-03-20T13:20:00+05:30").value();
+  ASSERT_EQ(f.to, Day(2026, 3, 20));
+  const std::string json = SummaryJson(*snap, f).value();
+  EXPECT_NE(
+      json.find(
+          R"("period":{"from":"2026-03-01","to":"2026-03-20","days":20,)"
+          R"("start":"2026-03-01T00:00:00.000+05:30","end":"2026-03-20T13:20:00.000+05:30"})"),
+      std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find(
+          R"("previous":{"from":"2026-02-01","to":"2026-02-20","days":20,)"
+          R"("start":"2026-02-01T00:00:00.000+05:30","end":"2026-02-20T13:20:00.000+05:30"})"),
+      std::string::npos)
+      << json;
+  // Count main/sales rows by their own timestamps.
+  const int64_t start = ParseIso8601Micros("2026-02-01T00:00:00+05:30").value();
+  const int64_t cut = ParseIso8601Micros("2026-02-20T13:20:00+05:30").value();
+  const int64_t day_end = ParseIso8601Micros("2026-02-21T00:00:00+05:30").value();
+  int64_t before = 0, rest_of_day = 0;
+  for (const auto& row : pipeline::testing::ReadMainRows(fs)) {
+    if (row.timestamp_micros >= start && row.timestamp_micros < cut) ++before;
+    if (row.timestamp_micros >= cut && row.timestamp_micros < day_end) ++rest_of_day;
+  }
+  ASSERT_GT(rest_of_day, 0) << "the test needs sales after 13:20 on the boundary day";
+  EXPECT_NE(json.find(R"("orders":{"value":)"), std::string::npos);
+  EXPECT_NE(json.find(",\"previous\":" + std::to_string(before) + ",\"change_pct\""),
+            std::string::npos)
+      << "expected previous orders " << before << " in " << json;
+
+  // A period ending on a past day compares whole days.
+  f = ParseDashboardFilter({{"from", "2026-03-01"}, {"to", "2026-03-19"}}, *snap, {}).value();
+  f.now_micros = ParseIso8601Micros("2026-03-20T13:20:00+05:30").value();
+  EXPECT_NE(SummaryJson(*snap, f).value().find(R"("end":"2026-02-20T00:00:00.000+05:30"})"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
 #include "base/clock.h"
@@ -47,6 +49,23 @@ struct Interner {
     return it->second;
   }
 };
+
+// The business_utc_offset_seconds a transform commit's details record (0 when absent).
+int32_t OffsetOf(std::string_view details) {
+  constexpr std::string_view kKey = "\"business_utc_offset_seconds\":";
+  const size_t at = details.find(kKey);
+  if (at == std::string_view::npos) return 0;
+  return static_cast<int32_t>(std::strtol(details.data() + at + kKey.size(), nullptr, 10));
+}
+
+// "year=2026/month=03/day=20" as days since the epoch.
+Result<int32_t> DayOfPartition(std::string_view partition) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(std::string(partition).c_str(), "year=%d/month=%d/day=%d", &y, &m, &d) != 3) {
+    return Status::InvalidArgument("not a day partition: " + std::string(partition));
+  }
+  return static_cast<int32_t>(DaysFromCivil({y, m, d}));
+}
 
 struct StoreInfo {
   std::string name, city;
@@ -143,6 +162,7 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
   if (!commits_.empty()) snap->last_commit_micros = commits_.back().committed_at_micros;
   for (const CommitSummary& c : commits_) {
     for (const auto& [reason, n] : c.quarantine_by_reason) snap->quarantine_by_reason[reason] += n;
+    if (c.kind == "transform") snap->business_utc_offset_seconds = OffsetOf(c.details_json);
   }
   for (const auto& [id, batch] : state.batches) {
     ++snap->batches_extracted;
@@ -165,6 +185,12 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
   for (auto& [name, t] : tables) {
     t.partitions = partitions[name].size();
     snap->tables.push_back(t);
+  }
+  snap->fs = fs_;
+  for (const lake::LedgerFile& f : state.FilesOf(lake::kMainSalesTable)) {
+    if (Result<int32_t> day = DayOfPartition(f.partition); day.ok()) {
+      snap->sales_files[*day].push_back(f.path);
+    }
   }
 
   // daily_sales: read new files, drop the ones no longer committed.

@@ -97,6 +97,12 @@ struct LakeSnapshot {
   // not O(rows).
   std::vector<RollupTotals> day_totals, day_brand, day_category, day_store, day_city, day_product;
 
+  // The business day's UTC offset of the last transform (its commit records it); and main/sales'
+  // committed files by business day, read only to cut a comparison's last day at a time of day.
+  int32_t business_utc_offset_seconds = 0;
+  std::shared_ptr<io::FileSystem> fs;
+  std::map<int32_t, std::vector<std::string>> sales_files;
+
   std::vector<TableStats> tables;
   std::map<std::string, int64_t> quarantine_by_reason;  // over every commit
   std::vector<CommitSummary> commits;                   // every commit, oldest first

@@ -144,7 +144,7 @@ int ServeCommand(int argc, char** argv) {
       "from the rollups, held in memory and reloaded when a new commit lands. On loopback with no "
       "users configured it is open; anywhere else it needs --auth-file (or SALESLAKE_AUTH)."};
   std::string lake, listen = "127.0.0.1:8000", auth_file, auth_json, poll = "1s", run_api;
-  std::string pg_listen, pg_tls_cert, pg_tls_key;
+  std::string pg_listen, pg_tls_cert, pg_tls_key, now;
   int run_batches = 1, pg_max_connections = 64;
   ServerFlags server_flags;
   bool hash_password = false, new_api_key = false;
@@ -171,6 +171,9 @@ int ServeCommand(int argc, char** argv) {
                  "PostgreSQL connections served at once")
       ->default_val(pg_max_connections)
       ->check(CLI::Range(1, 1000));
+  app.add_option("--now", now,
+                 "answer as if the clock read this ISO 8601 instant (the end of a period that ends "
+                 "today, and of the earlier period it is compared with)");
   app.add_flag("--hash-password", hash_password,
                "read a password from stdin, print its password_hash for the auth file, exit");
   app.add_flag("--new-api-key", new_api_key,
@@ -200,6 +203,14 @@ int ServeCommand(int argc, char** argv) {
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
         options.lake_uri = lake;
         options.server = server_flags;
+        if (!now.empty()) {
+          Result<int64_t> pinned = ParseIso8601Micros(now);
+          if (!pinned.ok()) {
+            return Status::InvalidArgument("--now: " + pinned.status().message() +
+                                           " (use e.g. 2026-03-20T13:20:00Z)");
+          }
+          options.api.now_micros = *pinned;
+        }
         if (!pg_listen.empty()) {
           SL_ASSIGN_OR_RETURN(options.pg_listen, ParseListenAddress(pg_listen));
           options.pg_tls_cert = pg_tls_cert;
