@@ -9,10 +9,12 @@
 #include "base/suggest.h"
 #include "catalog/catalog_command.h"
 #include "catalog/crawl_step.h"
+#include "dashboard_pipeline.h"
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
+#include "lake/lake.h"
+#include "lake/lake_lock.h"
 #include "pipeline/extract_command.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/run_command.h"
 #include "pipeline/status_command.h"
 #include "pipeline/transform_command.h"
@@ -60,7 +62,9 @@ constexpr Command kCommands[] = {
     {"vacuum", "remove orphans (files of crashed writes that no commit names)",
      saleslake::pipeline::VacuumCommand},
     {"unlock", "break the lock of a writer that died on another machine (S3), in the ledger",
-     saleslake::pipeline::UnlockCommand},
+     saleslake::lake::UnlockCommand},
+    {"migrate", "bring a lake written by an older saleslake to the current commit-log format",
+     saleslake::lake::MigrateCommand},
     {"crawl", "read the lake's footers into the catalog: tables, columns, partitions, versions",
      saleslake::catalog::CrawlCommand},
     {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",
@@ -89,6 +93,7 @@ void PrintHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  saleslake::InstallDashboardPipeline();  // the dashboard runs the pipeline through its port
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     PrintHelp();

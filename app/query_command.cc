@@ -157,9 +157,7 @@ int QueryCommand(int argc, char** argv) {
       "reads statements ending in ';' from stdin (an interactive prompt on a terminal).");
   Flags flags;
   AddLakeFlag(&app, &flags.lake);
-  app.add_option("--catalog", flags.catalog,
-                 "the catalog database (default: <lake>/_catalog/catalog.db; a local cache path "
-                 "for s3:// lakes); brought up to date by an incremental crawl first");
+  AddCatalogFlag(&app, &flags.catalog, "brought up to date by an incremental crawl first");
   app.add_flag("--discover", flags.discover,
                "take the tables from the lake's folders instead of the catalog (every published "
                "*.parquet file, as other engines see them; no catalog is written)");
@@ -173,9 +171,7 @@ int QueryCommand(int argc, char** argv) {
       ->check(CLI::IsMember({"athena", "trino", "postgres", "sqlite"}))
       ->default_val("athena");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");
-  app.add_option("--format", flags.format, "output: table, csv, json or ndjson")
-      ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}))
-      ->default_val("table");
+  AddFormatFlag(&app, &flags.format, {"table", "csv", "json", "ndjson"});
   app.add_option("--max-rows", flags.max_rows, "rows to print at most (0: no cap)")
       ->default_val(10000)
       ->check(CLI::NonNegativeNumber);

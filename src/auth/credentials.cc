@@ -9,31 +9,13 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "base/hash.h"
+
 namespace saleslake::auth {
 
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(len));
-  return out;
-}
-
 Result<std::string> Unbase64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0 || text.size() > 1024) {
-    return Status::InvalidArgument("bad base64");
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-  if (len < 0) return Status::InvalidArgument("bad base64");
-  size_t pad = 0;
-  if (text.back() == '=') ++pad;
-  if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(len) - pad);
-  return out;
+  if (text.empty() || text.size() > 1024) return Status::InvalidArgument("bad base64");
+  return Base64Decode(text);
 }
 
 std::string RandomToken(size_t bytes) {
@@ -42,7 +24,7 @@ std::string RandomToken(size_t bytes) {
     // Without randomness no session, nonce or key may be made; this never happens on Linux.
     std::abort();
   }
-  std::string b = Base64(raw);
+  std::string b = Base64Encode(raw);
   // base64url without padding: safe in cookies, headers and SCRAM attributes.
   std::replace(b.begin(), b.end(), '+', '-');
   std::replace(b.begin(), b.end(), '/', '_');
@@ -74,18 +56,6 @@ Result<Role> ParseRole(std::string_view text) {
                                  "' is not one of viewer, analyst, admin");
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
 std::string HashPassword(std::string_view password, int iterations) {
   unsigned char salt[16];
   if (RAND_bytes(salt, sizeof(salt)) != 1) std::abort();
@@ -93,8 +63,8 @@ std::string HashPassword(std::string_view password, int iterations) {
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, sizeof(salt),
                     iterations, EVP_sha256(), sizeof(hash), hash);
   return "pbkdf2-sha256$" + std::to_string(iterations) + "$" +
-         Base64({reinterpret_cast<const char*>(salt), sizeof(salt)}) + "$" +
-         Base64({reinterpret_cast<const char*>(hash), sizeof(hash)});
+         Base64Encode({reinterpret_cast<const char*>(salt), sizeof(salt)}) + "$" +
+         Base64Encode({reinterpret_cast<const char*>(hash), sizeof(hash)});
 }
 
 std::optional<PasswordHash> ParsePasswordHash(std::string_view stored) {

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/status.h"
 
 namespace saleslake::auth {
@@ -47,11 +48,10 @@ std::optional<PasswordHash> ParsePasswordHash(std::string_view stored);
 
 // A new API key ("slk_" + 43 base64url characters) and its stored form (SHA-256, hex).
 std::pair<std::string, std::string> NewApiKey();
-std::string Sha256Hex(std::string_view data);
 
 // `bytes` random bytes as base64url without padding (tokens, nonces). Aborts without randomness.
 std::string RandomToken(size_t bytes);
-std::string Base64(std::string_view bytes);
+// Base64Decode of at most 1024 characters (what a stored hash or a SCRAM proof may be).
 Result<std::string> Unbase64(std::string_view text);
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 

@@ -69,7 +69,7 @@ Result<std::string> ScramServer::ClientFirst(std::string_view message) {
   if (client_first_bare_.starts_with("m=")) return Refuse("extensions are not supported");
   nonce_ = std::string(*nonce) + RandomToken(18);
   server_first_ =
-      "r=" + nonce_ + ",s=" + Base64(used_.salt) + ",i=" + std::to_string(used_.iterations);
+      "r=" + nonce_ + ",s=" + Base64Encode(used_.salt) + ",i=" + std::to_string(used_.iterations);
   return server_first_;
 }
 
@@ -82,7 +82,7 @@ Result<std::string> ScramServer::ClientFinal(std::string_view message) {
   if (!binding || !nonce || proof_at == std::string_view::npos) {
     return Refuse("malformed client-final message");
   }
-  if (*binding != Base64(gs2_header_)) return Refuse("channel binding data does not match");
+  if (*binding != Base64Encode(gs2_header_)) return Refuse("channel binding data does not match");
   if (*nonce != nonce_) return Refuse("the nonce does not match");
   Result<std::string> proof = Unbase64(message.substr(proof_at + 3));
   if (!proof.ok() || proof->size() != SHA256_DIGEST_LENGTH) return Refuse("malformed proof");
@@ -96,7 +96,7 @@ Result<std::string> ScramServer::ClientFinal(std::string_view message) {
   const bool ok = ConstantTimeEqual(Sha256(recovered), stored_key);
   if (!ok || !hash_) return Refuse("password authentication failed");
   const std::string server_key = Hmac(used_.salted_hash, "Server Key");
-  return "v=" + Base64(Hmac(server_key, auth_message));
+  return "v=" + Base64Encode(Hmac(server_key, auth_message));
 }
 
 std::string ScramClientProof(std::string_view password, const PasswordHash& h,
@@ -110,7 +110,7 @@ std::string ScramClientProof(std::string_view password, const PasswordHash& h,
   const std::string signature = Hmac(Sha256(client_key), auth_message);
   std::string proof(client_key.size(), '\0');
   for (size_t i = 0; i < proof.size(); ++i) proof[i] = client_key[i] ^ signature[i];
-  return Base64(proof);
+  return Base64Encode(proof);
 }
 
 }  // namespace saleslake::auth

@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
 #include "base/logging.h"
 #include "base/ordered_pipeline.h"
+#include "base/storage_flags.h"
 #include "base/suggest.h"
 
 namespace saleslake {
@@ -89,17 +91,43 @@ void AddThreadsFlag(CLI::App* app, int* threads) {
 void AddS3Flags(CLI::App* app) {
   app->add_option_function<std::string>(
       "--s3-endpoint",
-      [](const std::string& v) { ::setenv("SALESLAKE_S3_ENDPOINT", v.c_str(), 1); },
+      [](const std::string& v) {
+        SetStorageFlags({v, "", false});
+      },
       "S3 endpoint URL for s3:// lakes, e.g. http://127.0.0.1:9000 (default: AWS)");
   app->add_option_function<std::string>(
-      "--s3-region", [](const std::string& v) { ::setenv("SALESLAKE_S3_REGION", v.c_str(), 1); },
+      "--s3-region",
+      [](const std::string& v) {
+        SetStorageFlags({"", v, false});
+      },
       "S3 region (default: AWS_REGION, the profile's region, else us-east-1)");
   app->add_flag_function(
       "--s3-no-verify-tls",
       [](int64_t count) {
-        if (count > 0) ::setenv("SALESLAKE_S3_NO_VERIFY_TLS", "1", 1);
+        if (count > 0) SetStorageFlags({"", "", true});
       },
       "do not verify the S3 endpoint's TLS certificate (test servers only)");
+}
+
+CLI::Option* AddFormatFlag(CLI::App* app, std::string* format,
+                           const std::vector<std::string>& choices, const std::string& what) {
+  std::string help = "output: ";
+  for (size_t i = 0; i < choices.size(); ++i) {
+    help += i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", ");
+    help += choices[i];
+  }
+  if (!what.empty()) help += " (" + what + ")";
+  return app->add_option("--format", *format, help)
+      ->check(CLI::IsMember(choices))
+      ->default_val(choices.empty() ? std::string() : choices.front());
+}
+
+CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::string& what) {
+  std::string help =
+      "the catalog file (default: <lake>/_catalog/catalog.db for a local lake, "
+      "~/.cache/saleslake/catalogs/<bucket>/<prefix>/catalog.db for S3)";
+  if (!what.empty()) help += "; " + what;
+  return app->add_option("--catalog", *catalog, help);
 }
 
 void PrintCommandError(const std::string& name, const Status& status) {
@@ -148,6 +176,23 @@ int RunCommand(CLI::App& app, const std::string& name, const std::string& exampl
     return st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   return kExitOk;
+}
+
+namespace {
+std::mutex storage_flags_mu;
+StorageFlags* storage_flags = new StorageFlags();
+}  // namespace
+
+void SetStorageFlags(const StorageFlags& flags) {
+  std::lock_guard lock(storage_flags_mu);
+  if (!flags.s3_endpoint.empty()) storage_flags->s3_endpoint = flags.s3_endpoint;
+  if (!flags.s3_region.empty()) storage_flags->s3_region = flags.s3_region;
+  if (flags.s3_no_verify_tls) storage_flags->s3_no_verify_tls = true;
+}
+
+StorageFlags GetStorageFlags() {
+  std::lock_guard lock(storage_flags_mu);
+  return *storage_flags;
 }
 
 }  // namespace saleslake

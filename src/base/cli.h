@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -25,10 +26,21 @@ constexpr int kExitUsage = 2;
 // with it the S3 flags (AddS3Flags): every command that takes a lake can reach one on S3.
 void AddLakeFlag(CLI::App* app, std::string* lake);
 
-// --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The S3 layer reads its settings
-// from SALESLAKE_S3_ENDPOINT / SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS, so a flag given
-// on the command line is exported there (docs/s3.md has the full configuration).
+// --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The values are handed to the S3
+// layer as settings (base/storage_flags.h), which it reads before SALESLAKE_S3_ENDPOINT /
+// SALESLAKE_S3_REGION / SALESLAKE_S3_NO_VERIFY_TLS; the environment is never changed
+// (docs/s3.md has the full configuration).
 void AddS3Flags(CLI::App* app);
+
+// --format: how a command prints its result. `choices` are the accepted values, the first one the
+// default; `what` says what one value prints (the help text lists the choices before it).
+CLI::Option* AddFormatFlag(CLI::App* app, std::string* format,
+                           const std::vector<std::string>& choices = {"text", "json"},
+                           const std::string& what = "");
+
+// --catalog FILE: the SQLite catalog of the lake; "" means the default place for the lake
+// (DefaultCatalogPath in catalog/lake_tables.h).
+CLI::Option* AddCatalogFlag(CLI::App* app, std::string* catalog, const std::string& what = "");
 
 // --threads N: the cores a command uses (default: all of this machine's; SALESLAKE_THREADS
 // overrides, as for every flag). The one definition for extract, transform, run, compact and

@@ -63,4 +63,40 @@ std::string Base64Encode(std::string_view data) {
   return out;
 }
 
+Result<std::string> Base64Decode(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0)
+    return Status::InvalidArgument("bad base64: the length is not a multiple of 4");
+  size_t pad = 0;
+  if (!text.empty() && text.back() == '=') ++pad;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char c = text[i + k];
+      int d = 0;
+      if (c == '=' && last && k >= 4 - pad) {
+        d = 0;
+      } else if ((d = value(c)) < 0) {
+        return Status::InvalidArgument("bad base64: unexpected character");
+      }
+      v = v << 6 | static_cast<uint32_t>(d);
+    }
+    out.push_back(static_cast<char>(v >> 16));
+    if (!last || pad < 2) out.push_back(static_cast<char>((v >> 8) & 0xff));
+    if (!last || pad < 1) out.push_back(static_cast<char>(v & 0xff));
+  }
+  return out;
+}
+
 }  // namespace saleslake

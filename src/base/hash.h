@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
+
 namespace saleslake {
 
 using Sha256Digest = std::array<uint8_t, 32>;
@@ -33,5 +35,8 @@ class Sha256Hasher {
 std::string HexEncode(const uint8_t* data, size_t size);
 inline std::string HexEncode(const Sha256Digest& d) { return HexEncode(d.data(), d.size()); }
 std::string Base64Encode(std::string_view data);
+// Standard base64 with padding; anything else (wrong length, a stray character) is
+// InvalidArgument.
+Result<std::string> Base64Decode(std::string_view text);
 
 }  // namespace saleslake

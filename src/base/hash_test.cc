@@ -14,6 +14,19 @@ TEST(HashTest, Sha256KnownVectors) {
   EXPECT_EQ(HexEncode(h.Finish()), Sha256Hex("abc"));
 }
 
+TEST(HashTest, Base64DecodeRoundTrips) {
+  const std::vector<std::string> samples = {
+      "", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)};
+  for (const std::string& s : samples) {
+    Result<std::string> back = Base64Decode(Base64Encode(s));
+    ASSERT_TRUE(back.ok()) << s;
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_FALSE(Base64Decode("Zg=").ok());
+  EXPECT_FALSE(Base64Decode("Z!==").ok());
+  EXPECT_FALSE(Base64Decode("Zg==Zg==").ok());
+}
+
 TEST(HashTest, Base64) {
   EXPECT_EQ(Base64Encode(""), "");
   EXPECT_EQ(Base64Encode("f"), "Zg==");

@@ -7,12 +7,13 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/strings.h"
 #include "catalog/catalog_store.h"
 #include "catalog/crawler.h"
 #include "catalog/ddl.h"
 #include "catalog/lake_tables.h"
 #include "io/uri.h"
-#include "table/lake_root.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -48,12 +49,6 @@ class TextTable {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
-
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : std::string(sep)) + p;
-  return out;
-}
 
 std::string Optional(const std::optional<std::string>& s) { return s.value_or(""); }
 std::string Optional(const std::optional<int64_t>& n) {
@@ -255,13 +250,11 @@ int CrawlCommand(int argc, char** argv) {
       "reported."};
   std::string lake, catalog, format = "text", now;
   AddLakeFlag(&app, &lake);
-  app.add_option("--catalog", catalog,
-                 "the catalog file (default: <lake>/_catalog/catalog.db for a local lake, "
-                 "~/.cache/saleslake/catalogs/<bucket>/<prefix>/catalog.db for S3)");
-  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddCatalogFlag(&app, &catalog);
+  AddFormatFlag(&app, &format);
   app.add_option("--now", now, "record this ISO 8601 instant as the crawl's time (tests)");
   return RunCommand(app, "crawl", "saleslake crawl --lake ./lake", argc, argv, [&]() -> Status {
-    SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+    SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
     CrawlOptions options;
     if (!now.empty()) {
       SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
@@ -278,10 +271,8 @@ int CatalogCommand(int argc, char** argv) {
   app.fallthrough();  // --lake, --catalog and the log flags may follow the subcommand
   std::string lake, catalog, format = "text", table, dialect, location, database;
   AddLakeFlag(&app, &lake);
-  app.add_option("--catalog", catalog, "the catalog file (default: as for 'saleslake crawl')");
-  auto add_format = [&](CLI::App* sub) {
-    sub->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  };
+  AddCatalogFlag(&app, &catalog);
+  auto add_format = [&](CLI::App* sub) { AddFormatFlag(sub, &format); };
   CLI::App* tables =
       app.add_subcommand("tables", "every table: location, partitioning, files, rows");
   add_format(tables);
@@ -314,7 +305,7 @@ int CatalogCommand(int argc, char** argv) {
                     "  saleslake catalog describe sales --format json\n"
                     "  saleslake catalog ddl --dialect athena --location s3://my-bucket/lake",
                     argc, argv, [&]() -> Status {
-                      SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
                       SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, false));
                       SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
                       const bool json = format == "json";

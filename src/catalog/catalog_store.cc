@@ -6,7 +6,7 @@
 #include <map>
 
 #include "catalog/catalog_schema.h"
-#include "catalog/lake_layout.h"
+#include "lake/layout.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -18,7 +18,7 @@ std::optional<int64_t> OptionalInt(const SqliteStatement& st, int col) {
 
 std::vector<std::string> KeysOf(const std::string& partition_keys) {
   std::vector<std::string> keys;
-  for (const auto& [k, v] : SplitPartition(partition_keys)) keys.push_back(k);
+  for (const auto& [k, v] : lake::SplitPartition(partition_keys)) keys.push_back(k);
   return keys;
 }
 
@@ -81,7 +81,7 @@ Result<std::vector<TableSummary>> CatalogStore::Tables() {
     t.partitions = st.ColumnInt(8);
     t.problem_files = st.ColumnInt(9);
     t.updated_at = st.ColumnInt(10);
-    t.aliases = AliasesFor(t.name);
+    t.aliases = lake::AliasesFor(t.name);
     out.push_back(std::move(t));
   }
   return out;
@@ -179,7 +179,7 @@ Result<TableDescription> CatalogStore::Describe(const std::string& name) {
   while (true) {
     SL_ASSIGN_OR_RETURN(bool row, parts.Step());
     if (!row) break;
-    values.push_back(SplitPartition(parts.ColumnText(0)));
+    values.push_back(lake::SplitPartition(parts.ColumnText(0)));
   }
   size_t key_index = 0;
   for (ColumnSummary& c : d.columns) {
@@ -193,7 +193,7 @@ Result<TableDescription> CatalogStore::Describe(const std::string& name) {
       return x.size() != y.size() ? x.size() < y.size() : x < y;
     };
     for (const auto& kv : values) {
-      if (key_index >= kv.size() || kv[key_index].second == kHiveDefaultPartition) continue;
+      if (key_index >= kv.size() || kv[key_index].second == lake::kHiveDefaultPartition) continue;
       const std::string& v = kv[key_index].second;
       if (integer &&
           (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)) {
@@ -299,7 +299,7 @@ Result<std::vector<table::LakeTable>> CatalogStore::LakeTables() {
       table::LakeColumn col;
       col.name = c.name;
       col.nullable = c.nullable;
-      if (!ParseLakeTypeName(c.type, &col)) {
+      if (!lake::ParseLakeTypeName(c.type, &col)) {
         return Status::Corruption(fmt::format("catalog {}: column {}.{} has an unknown type '{}'",
                                               path(), t.name, c.name, c.type));
       }
@@ -321,9 +321,9 @@ Result<std::vector<table::LakeTable>> CatalogStore::LakeTables() {
       if (!row) break;
       table::LakeFile f;
       f.path = st.ColumnText(0);
-      f.partition = SplitPartition(st.ColumnText(1));
+      f.partition = lake::SplitPartition(st.ColumnText(1));
       if (f.partition.empty()) {
-        if (std::optional<DataPath> parsed = ParseDataPath(f.path)) {
+        if (std::optional<lake::DataPath> parsed = lake::ParseDataPath(f.path)) {
           f.partition = parsed->partition_values;
         }
       }

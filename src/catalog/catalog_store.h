@@ -32,7 +32,7 @@ struct TableSummary {
 
 struct ColumnSummary {
   std::string name;
-  std::string type;  // LakeTypeName
+  std::string type;  // lake::LakeTypeName
   bool nullable = true;
   bool is_partition_key = false;
   std::optional<int64_t> null_count;  // over the table's files, when every file said

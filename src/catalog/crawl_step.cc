@@ -6,19 +6,19 @@
 
 namespace saleslake::catalog {
 
-pipeline::RunStepFactory CrawlRunStep() {
-  pipeline::RunStepFactory f;
+lake::RunStepFactory CrawlRunStep() {
+  lake::RunStepFactory f;
   f.name = "crawl";
   f.help = "crawl the lake into its catalog";
-  f.make = [](const std::string& lake_uri) -> Result<pipeline::AfterTransformStep> {
+  f.make = [](const std::string& lake_uri) -> Result<lake::AfterTransformStep> {
     SL_ASSIGN_OR_RETURN(std::string path, DefaultCatalogPath(lake_uri, /*create_dirs=*/true));
-    return pipeline::AfterTransformStep(
-        [path](const std::shared_ptr<io::FileSystem>& fs) -> Result<pipeline::RunStepResult> {
+    return lake::AfterTransformStep(
+        [path](const std::shared_ptr<io::FileSystem>& fs) -> Result<lake::RunStepResult> {
           SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/true));
           CrawlOptions options;
           options.lake_uri = fs->root_uri();
           SL_ASSIGN_OR_RETURN(CrawlResult crawl, Crawl(fs, store->db(), options));
-          pipeline::RunStepResult step;
+          lake::RunStepResult step;
           step.name = "crawl";
           step.summary_json = crawl.ToJson();
           return step;

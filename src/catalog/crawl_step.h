@@ -3,10 +3,10 @@
 // and the dashboard see what the run committed.
 #pragma once
 
-#include "pipeline/run_command.h"
+#include "lake/run_steps.h"
 
 namespace saleslake::catalog {
 
-pipeline::RunStepFactory CrawlRunStep();
+lake::RunStepFactory CrawlRunStep();
 
 }  // namespace saleslake::catalog

@@ -14,8 +14,8 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "catalog/file_facts.h"
-#include "catalog/lake_layout.h"
-#include "pipeline/ledger.h"
+#include "lake/layout.h"
+#include "lake/ledger.h"
 
 namespace saleslake::catalog {
 namespace {
@@ -62,7 +62,7 @@ std::string ColumnList(const std::vector<LakeColumn>& columns) {
   std::string out;
   for (const LakeColumn& c : columns) {
     if (!out.empty()) out += ", ";
-    out += c.name + " " + LakeTypeName(c);
+    out += c.name + " " + lake::LakeTypeName(c);
   }
   return out;
 }
@@ -123,7 +123,7 @@ class CrawlWriter {
   // the others are already in the catalog.
   Status UpdateTable(const std::string& location, const std::vector<const CommittedFile*>& all,
                      std::vector<ReadFile*>& read) {
-    const std::string name = TableNameFor(location);
+    const std::string name = lake::TableNameFor(location);
     if (all.empty()) {
       SL_ASSIGN_OR_RETURN(auto st, db_.Prepare("DELETE FROM tables WHERE name = ?1"));
       st.BindText(1, name);
@@ -153,7 +153,7 @@ class CrawlWriter {
     SL_ASSIGN_OR_RETURN(bool has, t.Step());
     if (has) {
       std::vector<std::string> keys;
-      for (const auto& [k, v] : SplitPartition(t.ColumnText(0))) keys.push_back(k);
+      for (const auto& [k, v] : lake::SplitPartition(t.ColumnText(0))) keys.push_back(k);
       partition_keys_ = keys;
       created_at_ = t.ColumnInt(1);
     }
@@ -184,7 +184,7 @@ class CrawlWriter {
       if (number < 1 || number > static_cast<int64_t>(versions_.size())) continue;
       LakeColumn col;
       col.name = c.ColumnText(1);
-      if (!ParseLakeTypeName(c.ColumnText(2), &col)) {
+      if (!lake::ParseLakeTypeName(c.ColumnText(2), &col)) {
         return Status::Corruption(fmt::format("catalog {}: column {}.{} has an unknown type '{}'",
                                               db_.path(), name, col.name, c.ColumnText(2)));
       }
@@ -229,9 +229,10 @@ class CrawlWriter {
         added.back().nullable = true;  // older files do not have it
         continue;
       }
-      if (LakeTypeName(*it) != LakeTypeName(c.column)) {
+      if (lake::LakeTypeName(*it) != lake::LakeTypeName(c.column)) {
         return fmt::format("column {} is {} in the file but {} in the table (version {})",
-                           c.column.name, LakeTypeName(c.column), LakeTypeName(*it), latest.number);
+                           c.column.name, lake::LakeTypeName(c.column), lake::LakeTypeName(*it),
+                           latest.number);
       }
       if (c.column.nullable) it->nullable = true;
     }
@@ -327,7 +328,7 @@ class CrawlWriter {
       col.BindText(1, f.path);
       col.BindInt(2, position++);
       col.BindText(3, c.column.name);
-      col.BindText(4, LakeTypeName(c.column));
+      col.BindText(4, lake::LakeTypeName(c.column));
       col.BindInt(5, c.column.nullable ? 1 : 0);
       if (c.null_count >= 0) {
         col.BindInt(6, c.null_count);
@@ -377,7 +378,7 @@ class CrawlWriter {
     t.BindInt(7, now_);
     SL_RETURN_IF_ERROR(t.Run());
     SL_RETURN_IF_ERROR(Exec1("DELETE FROM table_aliases WHERE table_name = ?1", name));
-    for (const std::string& alias : AliasesFor(name)) {
+    for (const std::string& alias : lake::AliasesFor(name)) {
       SL_ASSIGN_OR_RETURN(auto a, db_.Prepare("INSERT OR REPLACE INTO table_aliases (alias, "
                                               "table_name) VALUES (?1, ?2)"));
       a.BindText(1, alias);
@@ -406,9 +407,9 @@ class CrawlWriter {
     while (true) {
       SL_ASSIGN_OR_RETURN(bool row, p.Step());
       if (!row) break;
-      auto values = SplitPartition(p.ColumnText(0));
+      auto values = lake::SplitPartition(p.ColumnText(0));
       for (size_t i = 0; i < values.size() && i < integer.size(); ++i) {
-        if (!AllDigits(values[i].second) && values[i].second != kHiveDefaultPartition) {
+        if (!AllDigits(values[i].second) && values[i].second != lake::kHiveDefaultPartition) {
           integer[i] = false;
         }
       }
@@ -437,7 +438,7 @@ class CrawlWriter {
         c.BindInt(2, v.number);
         c.BindInt(3, position++);
         c.BindText(4, col.name);
-        c.BindText(5, LakeTypeName(col));
+        c.BindText(5, lake::LakeTypeName(col));
         c.BindInt(6, col.nullable ? 1 : 0);
         c.BindInt(7, key ? 1 : 0);
         return c.Run();
@@ -584,9 +585,10 @@ std::string ProblemKindOfStoredError(const KnownFile& k) {
 // What tells one lake's history from another's: its first commit's run id and time ("" when
 // unknown). A catalog outlives a lake deleted and made again under the same name; only a ledger
 // with the same first commit is the same lake.
-std::string FirstCommitIdentity(const pipeline::Ledger& ledger) {
+std::string FirstCommitIdentity(const lake::Ledger& ledger) {
   if (ledger.state().last_seq == 0) return "";
-  Result<pipeline::LedgerCommit> first = ledger.ReadCommit(1);
+  if (!ledger.state().origin.empty()) return ledger.state().origin;
+  Result<lake::LedgerCommit> first = ledger.ReadCommit(1);
   if (!first.ok()) return "";
   return first->run_id + "@" + std::to_string(first->committed_at_micros);
 }
@@ -594,7 +596,7 @@ std::string FirstCommitIdentity(const pipeline::Ledger& ledger) {
 // A ledger that ends before the last commit this catalog saw, with the same first commit, lost
 // its last commits (a damaged _ledger/): answering from it would silently drop what they
 // committed, so every reader fails naming the missing commit.
-Status CheckLedgerNotShorter(SqliteDb& db, const pipeline::Ledger& ledger) {
+Status CheckLedgerNotShorter(SqliteDb& db, const lake::Ledger& ledger) {
   SL_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT (SELECT value FROM catalog_info WHERE key = "
                                           "'last_ledger_seq'), (SELECT value FROM catalog_info "
                                           "WHERE key = 'first_commit')"));
@@ -622,7 +624,7 @@ Status WriteCrawl(SqliteDb& db, const CrawlOptions& options, int64_t now,
   std::set<std::string> touched;
   for (const std::string& path : dropped) {
     SL_RETURN_IF_ERROR(writer.DropFile(path));
-    auto parsed = ParseDataPath(path);
+    auto parsed = lake::ParseDataPath(path);
     if (parsed) touched.insert(parsed->location);
   }
   std::map<std::string, std::vector<ReadFile*>> read_by_table;
@@ -739,14 +741,14 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
   // (the crawl takes no lock) would make its new files look like orphans, or the files it
   // replaced look missing. So the ledger is checked again after the listing, and the pair retried
   // while a writer moves it on (a few times; after that the report may name such files).
-  std::unique_ptr<pipeline::Ledger> ledger;
+  std::unique_ptr<lake::Ledger> ledger;
   std::map<std::string, io::FileInfo> listed;
   for (int attempt = 0; attempt < 4; ++attempt) {
-    SL_ASSIGN_OR_RETURN(ledger, pipeline::Ledger::Open(fs, /*recover=*/false));
+    SL_ASSIGN_OR_RETURN(ledger, lake::Ledger::Open(fs, /*recover=*/false));
     listed.clear();
     io::ListOptions list_options;
     list_options.include_temporaries = true;
-    for (std::string_view layer : kDataLayers) {
+    for (std::string_view layer : lake::kDataLayers) {
       SL_ASSIGN_OR_RETURN(auto infos, fs->List(layer, list_options));
       for (io::FileInfo& info : infos) {
         if (info.type == io::FileType::kFile) listed.emplace(info.path, std::move(info));
@@ -754,11 +756,11 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
     }
     // No next commit yet: nothing moved (one metadata request, not a second ledger read).
     SL_ASSIGN_OR_RETURN(io::FileInfo next,
-                        fs->GetFileInfo(pipeline::CommitPath(ledger->state().last_seq + 1)));
+                        fs->GetFileInfo(lake::CommitPath(ledger->state().last_seq + 1)));
     if (next.type == io::FileType::kNotFound) break;
   }
   SL_RETURN_IF_ERROR(CheckLedgerNotShorter(db, *ledger));
-  const pipeline::LedgerState& state = ledger->state();
+  const lake::LedgerState& state = ledger->state();
   result.ledger_seq = state.last_seq;
   result.ledger_present = state.last_seq > 0;
 
@@ -768,7 +770,7 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
                            const std::string& table, const std::string& partition) {
     CommittedFile f;
     f.path = path;
-    std::optional<DataPath> parsed = ParseDataPath(path);
+    std::optional<lake::DataPath> parsed = lake::ParseDataPath(path);
     if (parsed) {
       f.location = parsed->location;
       f.partition = parsed->partition;
@@ -776,7 +778,7 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
     } else {
       f.location = table;
       f.partition = partition;
-      f.partition_values = SplitPartition(partition);
+      f.partition_values = lake::SplitPartition(partition);
     }
     f.rows = rows;
     f.bytes = static_cast<int64_t>(info.size);
@@ -787,7 +789,7 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
     for (const auto& [path, file] : state.files) {
       auto it = listed.find(path);
       if (it == listed.end()) {
-        result.problems.push_back({"missing_file", TableNameFor(file.table), path,
+        result.problems.push_back({"missing_file", lake::TableNameFor(file.table), path,
                                    "the ledger names this file but storage does not have it"});
         continue;
       }
@@ -795,15 +797,15 @@ Result<CrawlResult> Crawl(std::shared_ptr<io::FileSystem> fs, SqliteDb& db,
     }
     for (const auto& [path, info] : listed) {
       if (state.files.count(path) != 0) continue;
-      auto parsed = ParseDataPath(path);
-      result.problems.push_back({"orphan", parsed ? TableNameFor(parsed->location) : "", path,
+      auto parsed = lake::ParseDataPath(path);
+      result.problems.push_back({"orphan", parsed ? lake::TableNameFor(parsed->location) : "", path,
                                  "no ledger commit names this file ('saleslake vacuum' removes "
                                  "orphans of crashed writes)"});
       ++result.orphans;
     }
   } else {
     for (const auto& [path, info] : listed) {
-      if (ParseDataPath(path)) {
+      if (lake::ParseDataPath(path)) {
         add_committed(path, info, 0, "", "");
       } else {
         result.problems.push_back({"orphan", "", path, "not a published data file"});

@@ -2,7 +2,7 @@
 // catalog — tables, columns with types, schema versions, partitions with rows, bytes and per-column
 // min/max, and files — reading only Parquet footers.
 //
-// What counts: only files the ledger names (pipeline/ledger.h). Data-layer files no commit names
+// What counts: only files the ledger names (lake/ledger.h). Data-layer files no commit names
 // are reported as orphans; a lake without any ledger commit (written by another tool) counts every
 // published-looking .parquet file (no leading '_' or '.' in its path).
 //

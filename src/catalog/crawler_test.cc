@@ -12,13 +12,13 @@
 #include <utility>
 
 #include "catalog/catalog_store.h"
-#include "catalog/lake_layout.h"
 #include "catalog/lake_tables.h"
 #include "generator/catalog.h"
 #include "io/fault_injecting_file_system.h"
 #include "io/test_temp_dir.h"
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
 #include "parquet/writer/file_writer.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform.h"
 #include "pipeline/transform_io.h"
@@ -33,9 +33,9 @@ using pipeline::testing::LandRawBatch;
 constexpr int64_t kNow = 1'795'000'000'000'000LL;  // 2026-11-18
 
 void Transform(std::shared_ptr<io::FileSystem> fs) {
-  auto lock = pipeline::LakeLock::Acquire(fs, "test transform");
+  auto lock = lake::LakeLock::Acquire(fs, "test transform");
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-  auto ledger = pipeline::Ledger::Open(fs, true);
+  auto ledger = lake::Ledger::Open(fs, true);
   ASSERT_TRUE(ledger.ok());
   static auto reference = generator::BuiltinCatalog();
   pipeline::TransformOptions options;
@@ -45,8 +45,8 @@ void Transform(std::shared_ptr<io::FileSystem> fs) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
 }
 
-pipeline::LedgerState LedgerOf(std::shared_ptr<io::FileSystem> fs) {
-  auto ledger = pipeline::Ledger::Open(fs, false);
+lake::LedgerState LedgerOf(std::shared_ptr<io::FileSystem> fs) {
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
   return (*ledger)->state();
 }
@@ -88,7 +88,7 @@ class CrawlerTest : public ::testing::Test {
 TEST_F(CrawlerTest, PipelineLakeMatchesTheLedger) {
   BuildLake(2, 1);
   CrawlResult r = CrawlNow();
-  pipeline::LedgerState state = LedgerOf(fs_);
+  lake::LedgerState state = LedgerOf(fs_);
   EXPECT_EQ(r.files_committed, static_cast<int64_t>(state.files.size()));
   EXPECT_EQ(r.files_read, r.files_committed);
   EXPECT_EQ(r.files_reused, 0);
@@ -98,10 +98,10 @@ TEST_F(CrawlerTest, PipelineLakeMatchesTheLedger) {
   std::map<std::string, std::pair<int64_t, int64_t>> expected;  // name -> files, rows
   std::map<std::string, std::set<std::string>> partitions;
   for (const auto& [path, f] : state.files) {
-    auto& e = expected[TableNameFor(f.table)];
+    auto& e = expected[lake::TableNameFor(f.table)];
     ++e.first;
     e.second += static_cast<int64_t>(f.rows);
-    partitions[TableNameFor(f.table)].insert(f.partition);
+    partitions[lake::TableNameFor(f.table)].insert(f.partition);
   }
   for (const char* name : {"sales", "daily_sales", "brand_sales", "category_sales",
                            "profit_per_brand", "profit_per_category", "store_sales",
@@ -159,7 +159,7 @@ TEST_F(CrawlerTest, PipelineLakeMatchesTheLedger) {
   ASSERT_TRUE(parts.ok());
   ASSERT_FALSE(parts->empty());
   for (const PartitionSummary& p : *parts) {
-    auto kv = SplitPartition(p.partition);
+    auto kv = lake::SplitPartition(p.partition);
     ASSERT_EQ(kv.size(), 3u);
     std::string day = kv[0].second + "-" + kv[1].second + "-" + kv[2].second;
     bool seen = false;
@@ -340,7 +340,7 @@ TEST_F(CrawlerTest, SchemaEvolutionNewColumnNewVersionIncompatibleFlagged) {
 
 TEST_F(CrawlerTest, CorruptFileAndOrphanReportedOtherTablesCrawled) {
   BuildLake(1, 20);
-  pipeline::LedgerState state = LedgerOf(fs_);
+  lake::LedgerState state = LedgerOf(fs_);
   std::string victim;
   std::string sales_file;
   for (const auto& [path, f] : state.files) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "base/strings.h"
+
 namespace saleslake::catalog {
 namespace {
 
@@ -72,8 +74,7 @@ std::string TypeName(DdlDialect d, const LakeColumn& c) {
       t = "timestamp";
       break;
   }
-  if (upper) std::transform(t.begin(), t.end(), t.begin(), ::toupper);
-  return t;
+  return upper ? Upper(t) : t;
 }
 
 // The lake root without a trailing '/'; DuckDB gets a plain path for file:// roots.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/strings.h"
 #include "compress/codec_internal.h"
 
 namespace saleslake::compress {
@@ -79,8 +80,7 @@ Result<CodecType> CodecTypeFromParquet(int32_t value) {
 }
 
 Result<CodecType> CodecTypeFromName(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = Lower(name);
   if (lower == "none" || lower == "uncompressed") return CodecType::kUncompressed;
   if (lower == "snappy") return CodecType::kSnappy;
   if (lower == "gzip") return CodecType::kGzip;

@@ -180,9 +180,8 @@ int GenerateCommand(int argc, char** argv) {
   app.add_option("--seed", f.seed, "seed: the same seed, --now and options give identical bytes");
   app.add_option("--now", f.now, "the generator's clock, ISO 8601 UTC (default: the wall clock)");
   app.add_option("--days", f.days, "timestamps fall in [now - days, now]")->default_val(100);
-  app.add_option("--format", f.format, "json (one array) or ndjson (one record per line)")
-      ->check(CLI::IsMember({"json", "ndjson"}))
-      ->default_val("json");
+  AddFormatFlag(&app, &f.format, {"json", "ndjson"},
+                "json: one array; ndjson: one record per line");
   app.add_option("--envelope", f.envelope,
                  "none, or lambda: {\"statusCode\":200,\"body\":[...]} like the seed's API")
       ->check(CLI::IsMember({"none", "lambda"}))

@@ -10,6 +10,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/storage_flags.h"
 #include "base/suggest.h"
 #include "io/fs_command_internal.h"
 #include "io/path.h"
@@ -23,12 +24,6 @@ namespace fs_command {
 namespace {
 
 constexpr size_t kCatChunkBytes = 4 << 20;
-
-void AddFormatFlag(CLI::App* app, std::string* format) {
-  app->add_option("--format", *format, "output as text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
-}
 
 void AppendInfoJson(JsonWriter* w, const FileSystem& fs, const FileInfo& info,
                     std::string_view shown_path) {
@@ -62,11 +57,7 @@ void S3Flags::Add(CLI::App* app) {
                 "do not verify TLS certificates (test servers)");
 }
 
-void S3Flags::Apply() const {
-  if (!endpoint.empty()) ::setenv("SALESLAKE_S3_ENDPOINT", endpoint.c_str(), 1);
-  if (!region.empty()) ::setenv("SALESLAKE_S3_REGION", region.c_str(), 1);
-  if (no_verify_tls) ::setenv("SALESLAKE_S3_NO_VERIFY_TLS", "1", 1);
-}
+void S3Flags::Apply() const { SetStorageFlags({endpoint, region, no_verify_tls}); }
 
 Result<UriLocation> Resolve(std::string_view uri) {
   auto loc = ResolveUri(uri);

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "base/json_writer.h"
+#include "lake/lake_lock.h"
 #include "parquet/writer/file_writer.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform_io.h"
@@ -53,16 +53,16 @@ void AppendVector(const parquet::ColumnVector& v, parquet::ColumnBuffer* out) {
 }
 
 // Streams the rows of `inputs` (in order) into one pending file at `path`.
-Result<LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<LedgerFile>& inputs,
-                              const std::string& path, std::string_view table,
-                              const std::vector<parquet::ColumnSpec>& columns) {
+Result<lake::LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<lake::LedgerFile>& inputs,
+                                    const std::string& path, std::string_view table,
+                                    const std::vector<parquet::ColumnSpec>& columns) {
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(table));
-  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(PendingPath(path)));
+  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(path)));
   SL_ASSIGN_OR_RETURN(auto writer,
                       parquet::ParquetFileWriter::Open(std::move(out), columns, options));
   std::vector<std::string> names;
   for (const auto& c : columns) names.push_back(c.name);
-  for (const LedgerFile& in : inputs) {
+  for (const lake::LedgerFile& in : inputs) {
     SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, in.path));
     SL_RETURN_IF_ERROR(CheckSchemaCompatible(*reader, columns));
     SL_ASSIGN_OR_RETURN(std::vector<int> projection, reader->schema().ResolveProjection(names));
@@ -74,7 +74,7 @@ Result<LedgerFile> MergeFiles(io::FileSystem& fs, const std::vector<LedgerFile>&
     }
   }
   SL_RETURN_IF_ERROR(writer->Close());
-  LedgerFile file;
+  lake::LedgerFile file;
   file.path = path;
   file.table = std::string(table);
   file.partition = inputs.front().partition;
@@ -102,8 +102,8 @@ std::string CompactResult::ToJson() const {
 namespace {
 
 // Names, describes and commits a compaction's staged merges (nothing when it staged none).
-Status CommitCompaction(Ledger* ledger, const std::string& table, const std::string& key,
-                        bool tiered, LedgerCommit& commit, CompactResult* result) {
+Status CommitCompaction(lake::Ledger* ledger, const std::string& table, const std::string& key,
+                        bool tiered, lake::LedgerCommit& commit, CompactResult* result) {
   if (commit.added.empty()) return Status::OK();
   commit.run_id =
       "compact-" + PartFileName(key + std::to_string(ledger->state().last_seq)).substr(5, 16);
@@ -124,11 +124,11 @@ Status CommitCompaction(Ledger* ledger, const std::string& table, const std::str
   return Status::OK();
 }
 
-Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                        const CompactOptions& options, LedgerCommit& commit) {
+Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
+                                        const CompactOptions& options, lake::LedgerCommit& commit) {
   SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
-  std::map<std::string, std::vector<LedgerFile>> small;
-  for (LedgerFile& f : ledger->state().FilesOf(options.table)) {
+  std::map<std::string, std::vector<lake::LedgerFile>> small;
+  for (lake::LedgerFile& f : ledger->state().FilesOf(options.table)) {
     if (f.bytes < options.target_file_bytes) small[f.partition].push_back(std::move(f));
   }
   CompactResult result;
@@ -136,26 +136,27 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledg
   std::string key = "compact\n" + options.table;
   for (auto& [partition, files] : small) {
     // The smallest run of files, in path order, whose sizes add up to at most the target.
-    std::vector<LedgerFile> group;
+    std::vector<lake::LedgerFile> group;
     uint64_t bytes = 0;
-    for (LedgerFile& f : files) {
+    for (lake::LedgerFile& f : files) {
       if (!group.empty() && bytes + f.bytes > options.target_file_bytes) break;
       bytes += f.bytes;
       group.push_back(std::move(f));
     }
     if (group.size() < 2) continue;
     std::string names;
-    for (const LedgerFile& f : group) names += f.path + "\n";
+    for (const lake::LedgerFile& f : group) names += f.path + "\n";
     const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
-    SL_ASSIGN_OR_RETURN(LedgerFile merged, MergeFiles(*fs, group, path, options.table, columns));
+    SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
+                        MergeFiles(*fs, group, path, options.table, columns));
     uint64_t rows_in = 0;
-    for (const LedgerFile& f : group) rows_in += f.rows;
+    for (const lake::LedgerFile& f : group) rows_in += f.rows;
     if (merged.rows != rows_in) {
       return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
                               " rows in the ledger but its files hold " +
                               std::to_string(merged.rows));
     }
-    for (const LedgerFile& f : group) commit.removed.push_back(f.path);
+    for (const lake::LedgerFile& f : group) commit.removed.push_back(f.path);
     result.rows += merged.rows;
     commit.added.push_back(std::move(merged));
     ++result.partitions;
@@ -167,9 +168,9 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledg
 
 }  // namespace
 
-Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                  const CompactOptions& options) {
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   Result<CompactResult> r = RunCompactStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
@@ -185,15 +186,16 @@ int TierOf(uint64_t rows, uint64_t fanout) {
 }
 
 // RunTieredCompact's work; `commit` collects what it stages, for the caller to discard on error.
-Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs,
+                                              lake::Ledger* ledger,
                                               const TieredCompactOptions& options,
-                                              LedgerCommit& commit) {
+                                              lake::LedgerCommit& commit) {
   CompactResult result;
   if (options.fanout < 2) return Status::InvalidArgument("compaction fanout must be at least 2");
   SL_ASSIGN_OR_RETURN(std::vector<parquet::ColumnSpec> columns, ColumnsOf(options.table));
-  std::map<std::string, std::vector<LedgerFile>> by_partition;
+  std::map<std::string, std::vector<lake::LedgerFile>> by_partition;
   for (const std::string& p : options.partitions) by_partition[p];
-  for (LedgerFile& f : ledger->state().FilesOf(options.table)) {
+  for (lake::LedgerFile& f : ledger->state().FilesOf(options.table)) {
     auto it = by_partition.find(f.partition);
     if (it != by_partition.end() && f.bytes < options.target_file_bytes) {
       it->second.push_back(std::move(f));
@@ -204,41 +206,42 @@ Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs
   std::set<std::string> merged_partitions;
   for (auto& [partition, files] : by_partition) {
     // Merge the lowest full tier, then see whether the merged file fills the next one.
-    std::map<int, std::vector<LedgerFile>> tiers;
-    for (LedgerFile& f : files) tiers[TierOf(f.rows, options.fanout)].push_back(std::move(f));
+    std::map<int, std::vector<lake::LedgerFile>> tiers;
+    for (lake::LedgerFile& f : files) tiers[TierOf(f.rows, options.fanout)].push_back(std::move(f));
     for (auto it = tiers.begin(); it != tiers.end(); ++it) {
-      std::vector<LedgerFile>& group = it->second;
+      std::vector<lake::LedgerFile>& group = it->second;
       if (group.size() < options.fanout) continue;
-      std::sort(group.begin(), group.end(),
-                [](const LedgerFile& a, const LedgerFile& b) { return a.path < b.path; });
+      std::sort(
+          group.begin(), group.end(),
+          [](const lake::LedgerFile& a, const lake::LedgerFile& b) { return a.path < b.path; });
       std::string names;
       uint64_t rows_in = 0;
-      for (const LedgerFile& f : group) {
+      for (const lake::LedgerFile& f : group) {
         names += f.path + "\n";
         rows_in += f.rows;
       }
       const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
       // A file merged earlier in this commit is still under its pending name.
-      std::vector<LedgerFile> sources = group;
-      for (LedgerFile& f : sources) {
+      std::vector<lake::LedgerFile> sources = group;
+      for (lake::LedgerFile& f : sources) {
         if (std::any_of(commit.added.begin(), commit.added.end(),
-                        [&](const LedgerFile& a) { return a.path == f.path; })) {
-          f.path = PendingPath(f.path);
+                        [&](const lake::LedgerFile& a) { return a.path == f.path; })) {
+          f.path = lake::PendingPath(f.path);
         }
       }
-      SL_ASSIGN_OR_RETURN(LedgerFile merged,
+      SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
                           MergeFiles(*fs, sources, path, options.table, columns));
       if (merged.rows != rows_in) {
         return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
                                 " rows in the ledger but its files hold " +
                                 std::to_string(merged.rows));
       }
-      for (const LedgerFile& f : group) {
+      for (const lake::LedgerFile& f : group) {
         // A file merged earlier in this same commit is replaced before it was ever committed.
         auto added = std::find_if(commit.added.begin(), commit.added.end(),
-                                  [&](const LedgerFile& a) { return a.path == f.path; });
+                                  [&](const lake::LedgerFile& a) { return a.path == f.path; });
         if (added != commit.added.end()) {
-          SL_RETURN_IF_ERROR(fs->Delete(PendingPath(f.path)));
+          SL_RETURN_IF_ERROR(fs->Delete(lake::PendingPath(f.path)));
           commit.added.erase(added);
         } else {
           commit.removed.push_back(f.path);
@@ -261,9 +264,9 @@ Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs
 
 }  // namespace
 
-Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                        const TieredCompactOptions& options) {
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   Result<CompactResult> r = RunTieredCompactStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
@@ -271,8 +274,8 @@ Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, Ledge
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options) {
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake compact"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
   return RunCompact(fs, ledger.get(), options);
 }
 

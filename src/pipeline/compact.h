@@ -12,7 +12,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline {
 
@@ -35,7 +35,7 @@ struct CompactResult {
 };
 
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.
-Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                  const CompactOptions& options);
 
 // Tiered compaction of the partitions a run touched (what transform runs after each commit):
@@ -51,7 +51,7 @@ struct TieredCompactOptions {
 };
 
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.
-Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                        const TieredCompactOptions& options);
 
 Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options);

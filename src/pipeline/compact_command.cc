@@ -1,9 +1,9 @@
 #include <iostream>
 
 #include "base/cli.h"
+#include "lake/lake_root.h"
 #include "pipeline/compact.h"
 #include "pipeline/transform_command.h"
-#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -17,10 +17,10 @@ int CompactCommand(int argc, char** argv) {
   app.add_option("--table", table, "main/sales, main/daily_sales, quarantine/sales or raw/sales");
   app.add_option("--target-file-mb", target_mb, "files at least this large are left alone")
       ->check(CLI::Range(0.001, 65536.0));
-  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(&app, &format);
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
-                      SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
                       CompactOptions options;
                       options.table = table;
                       options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));

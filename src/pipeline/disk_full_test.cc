@@ -6,8 +6,8 @@
 #include "io/fault_injecting_file_system.h"
 #include "io/mem_file_system.h"
 #include "io/path.h"
+#include "lake/lake_lock.h"
 #include "pipeline/compact.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/transform.h"
 #include "pipeline/transform_test_util.h"
 #include "pipeline/vacuum.h"
@@ -32,14 +32,14 @@ std::vector<std::string> PendingFiles(io::FileSystem& fs) {
   EXPECT_TRUE(listed.ok()) << listed.status().ToString();
   if (!listed.ok()) return out;
   for (const io::FileInfo& f : *listed) {
-    if (IsPendingName(io::BaseName(f.path))) out.push_back(f.path);
+    if (lake::IsPendingName(io::BaseName(f.path))) out.push_back(f.path);
   }
   return out;
 }
 
 Result<TransformResult> TransformOn(std::shared_ptr<io::FileSystem> fs) {
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "test transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   return RunTransform(fs, ledger.get(), Options());
 }
 
@@ -89,9 +89,9 @@ TEST(DiskFull, CompactRemovesWhatItStaged) {
   }
   auto full = std::make_shared<io::FaultInjectingFileSystem>(disk);
   {
-    auto lock = LakeLock::Acquire(full, "test compact");
+    auto lock = lake::LakeLock::Acquire(full, "test compact");
     ASSERT_TRUE(lock.ok());
-    auto ledger = Ledger::Open(full, true);
+    auto ledger = lake::Ledger::Open(full, true);
     ASSERT_TRUE(ledger.ok());
     full->FailOperation(2, io::fault::kPublish, io::fault::FailMode::kDiskFull);
     auto r = RunCompact(full, ledger->get(), CompactOptions());
@@ -99,8 +99,8 @@ TEST(DiskFull, CompactRemovesWhatItStaged) {
     EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
     EXPECT_EQ(PendingFiles(*disk), std::vector<std::string>{});
   }
-  auto lock = LakeLock::Acquire(disk, "test compact");
-  auto ledger = Ledger::Open(disk, true);
+  auto lock = lake::LakeLock::Acquire(disk, "test compact");
+  auto ledger = lake::Ledger::Open(disk, true);
   ASSERT_TRUE(ledger.ok());
   auto again = RunCompact(disk, ledger->get(), CompactOptions());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -116,8 +116,8 @@ TEST(DiskFull, VacuumRemovesPendingFilesOfFailedRunsAtOnce) {
                       "staged")
           .ok());
   ASSERT_TRUE(disk->WriteFile("main/sales/year=2026/month=01/day=01/stray.parquet", "x").ok());
-  auto lock = LakeLock::Acquire(disk, "test vacuum");
-  auto ledger = Ledger::Open(disk, true);
+  auto lock = lake::LakeLock::Acquire(disk, "test vacuum");
+  auto ledger = lake::Ledger::Open(disk, true);
   ASSERT_TRUE(ledger.ok());
   auto r = Vacuum(*disk, **ledger, VacuumOptions());
   ASSERT_TRUE(r.ok()) << r.status().ToString();

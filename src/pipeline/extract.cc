@@ -56,11 +56,11 @@ struct ChunkSlot {
 // Steps 3 and 4 of extract, once the batch is known to be new. The splitter cuts the input into
 // chunks of flush_rows records on this thread; the chunks are typed on `options.threads` threads
 // and written in input order, so the file is the same for any number of threads.
-Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
+Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
                       const ExtractOptions& options, ExtractResult* r) {
   const CivilDate date = UtcDateOf(r->ingested_at_micros);
   r->path = RawBatchPath(date, r->batch_id);
-  const std::string pending = PendingPath(r->path);
+  const std::string pending = lake::PendingPath(r->path);
   SL_ASSIGN_OR_RETURN(std::unique_ptr<io::WritableFile> file, fs.OpenForWrite(pending));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<RawBatchWriter> writer,
                       RawBatchWriter::Open(std::move(file)));
@@ -140,11 +140,11 @@ Status WriteAndCommit(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
   r->truncated_rows = counts.truncated_rows;
   r->file_bytes = writer->file_bytes();
 
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   commit.kind = "extract";
   commit.run_id = options.run_id;
-  commit.added.push_back(LedgerFile{r->path, std::string(kRawSalesTable), PartitionName(date),
-                                    r->rows, r->file_bytes});
+  commit.added.push_back(lake::LedgerFile{r->path, std::string(kRawSalesTable), PartitionName(date),
+                                          r->rows, r->file_bytes});
   commit.landed_batches.push_back(r->batch_id);
   r->duration_micros = MonotonicMicros() - r->duration_micros;
   commit.details_json = DetailsJson(*r);
@@ -172,7 +172,7 @@ Result<std::string> ComputeBatchId(BatchInput& input) {
   return FinishBatchHash(&hasher);
 }
 
-Result<ExtractResult> ExtractBatch(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
+Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
                                    const ExtractOptions& options) {
   ExtractResult r;
   r.duration_micros = MonotonicMicros();  // the start, until the end is known
@@ -185,7 +185,7 @@ Result<ExtractResult> ExtractBatch(io::FileSystem& fs, Ledger& ledger, BatchInpu
   if (known != ledger.state().batches.end()) {
     r.already_extracted = true;
     r.commit_seq = known->second.extract_seq;
-    for (const LedgerFile& f : ledger.state().FilesOf(kRawSalesTable)) {
+    for (const lake::LedgerFile& f : ledger.state().FilesOf(kRawSalesTable)) {
       if (f.path.ends_with("/" + BatchFileName(r.batch_id))) {
         r.path = f.path;
         r.rows = f.rows;

@@ -21,8 +21,8 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/ledger.h"
 #include "pipeline/batch_input.h"
-#include "pipeline/ledger.h"
 #include "pipeline/record_splitter.h"
 
 namespace saleslake::pipeline {
@@ -58,7 +58,7 @@ Result<std::string> ComputeBatchId(BatchInput& input);
 
 // Extracts `input` into the lake on `fs`.
 // REQUIRES: the caller holds the lake lock and `ledger` was opened with recover on `fs`.
-Result<ExtractResult> ExtractBatch(io::FileSystem& fs, Ledger& ledger, BatchInput& input,
+Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
                                    const ExtractOptions& options);
 
 // The result as a JSON object (the command's --format json output, one line per batch).

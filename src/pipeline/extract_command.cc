@@ -9,8 +9,8 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "lake/lake_lock.h"
 #include "pipeline/extract.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/run.h"
 
 namespace saleslake::pipeline {
@@ -75,8 +75,10 @@ Status Run(const Flags& flags) {
   http.total_timeout_ms = *timeout / 1000;
 
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake extract"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
+                      lake::LakeLock::Acquire(fs, "saleslake extract"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                      lake::Ledger::Open(fs, /*recover=*/true));
   log::Info("extract.start", {{"run_id", options.run_id}, {"lake", fs->root_uri()}});
 
   const int total = flags.api.empty() ? static_cast<int>(flags.from.size()) : flags.batches;
@@ -124,9 +126,7 @@ int ExtractCommand(int argc, char** argv) {
   app.add_option("--now", flags.now,
                  "the run's clock, ISO 8601 UTC (default: now): _ingested_at and the partition "
                  "date; fix it for reproducible files");
-  app.add_option("--format", flags.format, "output: text or json (one object per batch)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &flags.format, {"text", "json"}, "json: one object per batch");
   app.add_option("--http-attempts", flags.http_attempts,
                  "attempts per request (failures are retried with backoff)")
       ->default_val(4);

@@ -11,11 +11,11 @@
 #include "io/fault_injecting_file_system.h"
 #include "io/mem_file_system.h"
 #include "io/test_temp_dir.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 #include "pipeline/extract_command.h"
 #include "pipeline/extract_test_util.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
-#include "pipeline/ledger.h"
 #include "table/sales_validator.h"
 
 namespace saleslake::pipeline {
@@ -32,8 +32,8 @@ using testing::TestNow;
 
 constexpr int Col(SalesField f) { return static_cast<int>(f); }
 
-std::unique_ptr<Ledger> OpenLedger(std::shared_ptr<io::FileSystem> fs) {
-  auto ledger = Ledger::Open(std::move(fs), /*recover=*/false);
+std::unique_ptr<lake::Ledger> OpenLedger(std::shared_ptr<io::FileSystem> fs) {
+  auto ledger = lake::Ledger::Open(std::move(fs), /*recover=*/false);
   EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
   return ledger.ok() ? std::move(*ledger) : nullptr;
 }
@@ -137,7 +137,7 @@ TEST_P(ExtractFramingTest, LandsEveryRecordTypedWithLineage) {
   auto ledger = OpenLedger(fs);
   ASSERT_NE(ledger, nullptr);
   ASSERT_EQ(ledger->state().files.count(r->path), 1u);
-  const LedgerFile& f = ledger->state().files.at(r->path);
+  const lake::LedgerFile& f = ledger->state().files.at(r->path);
   EXPECT_EQ(f.table, "raw/sales");
   EXPECT_EQ(f.partition, "year=2026/month=11/day=26");
   EXPECT_EQ(f.rows, 3000u);
@@ -269,7 +269,7 @@ TEST(Extract, SameBytesAndClockGiveByteIdenticalFiles) {
 TEST(Extract, RefusesWhileAnotherWriterHoldsTheLock) {
   auto named = io::FileSystemFromUri("mem://extract-lock-test");
   ASSERT_TRUE(named.ok());
-  auto held = LakeLock::Acquire(*named, "saleslake transform");
+  auto held = lake::LakeLock::Acquire(*named, "saleslake transform");
   ASSERT_TRUE(held.ok());
   auto r = ExtractBytes(*named, Generate(10, 1, 0));
   ASSERT_FALSE(r.ok());
@@ -298,9 +298,9 @@ TEST(Extract, LocalLakeFromAFileTwice) {
   auto fs = io::FileSystemFromUri(dir.path() + "/lake");
   ASSERT_TRUE(fs.ok());
   for (int run = 0; run < 2; ++run) {
-    auto lock = LakeLock::Acquire(*fs, "test");
+    auto lock = lake::LakeLock::Acquire(*fs, "test");
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-    auto ledger = Ledger::Open(*fs, true);
+    auto ledger = lake::Ledger::Open(*fs, true);
     ASSERT_TRUE(ledger.ok());
     auto in = OpenFileInput(input);
     ASSERT_TRUE(in.ok());
@@ -348,7 +348,7 @@ TEST(Extract, CrashAtEveryStepThenRerunGivesTheCleanLake) {
   ASSERT_GT(steps, 6u);
   const std::map<std::string, std::string> want = DataFiles(*clean);
   ASSERT_EQ(want.size(), 2u);
-  const LedgerState want_state = OpenLedger(clean)->state();
+  const lake::LedgerState want_state = OpenLedger(clean)->state();
 
   for (uint64_t n = 1; n <= steps; ++n) {
     SCOPED_TRACE("crash before mutating step " + std::to_string(n));

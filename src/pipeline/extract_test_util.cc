@@ -2,9 +2,9 @@
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 #include "parquet/reader/file_reader.h"
-#include "pipeline/lake_lock.h"
-#include "pipeline/ledger.h"
 
 namespace saleslake::pipeline::testing {
 
@@ -37,8 +37,10 @@ std::string EnvelopeWithStringBody(const std::string& array_json) {
 
 Result<ExtractResult> ExtractBytes(std::shared_ptr<io::FileSystem> fs, const std::string& bytes,
                                    const std::string& source, ExtractOptions options) {
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "extract test"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
+                      lake::LakeLock::Acquire(fs, "extract test"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                      lake::Ledger::Open(fs, /*recover=*/true));
   // A small memory limit, so that bigger inputs also exercise the spill file.
   SpooledInput input(source, /*memory_limit=*/64 << 10);
   SL_RETURN_IF_ERROR(input.Append(bytes));

@@ -17,15 +17,24 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "lake/layout.h"
 #include "parquet/writer/column_spec.h"
 #include "parquet/writer/writer_options.h"
 #include "table/sales_record.h"
 
 namespace saleslake::pipeline {
 
-inline constexpr std::string_view kRawSalesTable = "raw/sales";
-inline constexpr std::string_view kQuarantineSalesTable = "quarantine/sales";
-inline constexpr std::string_view kMainSalesTable = "main/sales";
+// Where the tables and their files go is the lake's layout (lake/layout.h); named here too
+// because every pipeline stage uses them.
+using lake::BatchFileName;
+using lake::kMainSalesTable;
+using lake::kQuarantineSalesTable;
+using lake::kRawSalesTable;
+using lake::ParsePartitionName;
+using lake::PartitionName;
+using lake::PartitionPath;
+using lake::RawBatchPath;
+using lake::UtcDateOf;
 
 // Lineage and quarantine column names.
 inline constexpr std::string_view kRawTextColumn = "_raw";
@@ -77,20 +86,6 @@ std::vector<parquet::ColumnSpec> SaleFieldColumns(bool required);
 std::vector<parquet::ColumnSpec> RawSalesColumns();
 std::vector<parquet::ColumnSpec> QuarantineSalesColumns();
 std::vector<parquet::ColumnSpec> MainSalesColumns();
-
-// "year=2026/month=11/day=26" (zero-padded, like the seed).
-std::string PartitionName(CivilDate date);
-// "raw/sales" + 2026-11-26 -> "raw/sales/year=2026/month=11/day=26".
-std::string PartitionPath(std::string_view table, CivilDate date);
-// The partition of a UTC instant ("year=…/month=…/day=…" of its UTC date).
-CivilDate UtcDateOf(int64_t micros);
-// Parses "year=2026/month=11/day=26" (as written by PartitionName) back into a date.
-Result<CivilDate> ParsePartitionName(std::string_view partition);
-
-// "batch-<batch_id>.parquet": the file name of a raw or quarantine batch.
-std::string BatchFileName(std::string_view batch_id);
-// raw/sales/year=…/month=…/day=…/batch-<batch_id>.parquet for a batch ingested on `date`.
-std::string RawBatchPath(CivilDate ingestion_date, std::string_view batch_id);
 
 // Rows per row group in every lake file: small enough to stream a row group at a time, big enough
 // for engines to read efficiently.

@@ -34,7 +34,7 @@ Status CheckReasonName(const std::string& reason) {
 
 // Calls `each(record, ingested_at, source)` for every row of a quarantine file.
 template <typename Fn>
-Status ForEachRecord(io::FileSystem& fs, const LedgerFile& file, Fn&& each) {
+Status ForEachRecord(io::FileSystem& fs, const lake::LedgerFile& file, Fn&& each) {
   SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, file.path));
   std::vector<std::string> names;
   for (const auto& c : QuarantineSalesColumns()) names.push_back(c.name);
@@ -59,11 +59,12 @@ Status ForEachRecord(io::FileSystem& fs, const LedgerFile& file, Fn&& each) {
 
 }  // namespace
 
-Result<std::vector<QuarantinedRecord>> ListQuarantine(io::FileSystem& fs, const LedgerState& state,
+Result<std::vector<QuarantinedRecord>> ListQuarantine(io::FileSystem& fs,
+                                                      const lake::LedgerState& state,
                                                       const std::string& reason, uint64_t limit) {
   SL_RETURN_IF_ERROR(CheckReasonName(reason));
   std::vector<QuarantinedRecord> out;
-  for (const LedgerFile& f : state.FilesOf(kQuarantineSalesTable)) {
+  for (const lake::LedgerFile& f : state.FilesOf(kQuarantineSalesTable)) {
     if (limit != 0 && out.size() >= limit) break;
     SL_RETURN_IF_ERROR(
         ForEachRecord(fs, f, [&](const QuarantinedRecord& r, int64_t, std::string_view) -> Status {
@@ -93,10 +94,10 @@ std::string ReplayResult::ToJson() const {
   return out;
 }
 
-Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                const ReplayOptions& options) {
   SL_RETURN_IF_ERROR(CheckReasonName(options.reason));
-  const LedgerState& state = ledger->state();
+  const lake::LedgerState& state = ledger->state();
   table::ValidationOptions vopts;
   vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
   vopts.reference = options.reference;
@@ -112,7 +113,7 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, Ledger* ledge
   LandingCounts counts;
   SaleRow row;
 
-  for (const LedgerFile& f : state.FilesOf(kQuarantineSalesTable)) {
+  for (const lake::LedgerFile& f : state.FilesOf(kQuarantineSalesTable)) {
     uint64_t moved_here = 0;
     std::string kept_bytes_before;
     Status s = ForEachRecord(
@@ -169,7 +170,7 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, Ledger* ledge
   }
   if (touched.empty()) return result;
 
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   commit.kind = "replay";
   commit.run_id = "replay-" + Sha256Hex(run_key).substr(0, 16);
   result.run_id = commit.run_id;
@@ -199,7 +200,7 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, Ledger* ledge
   result.committed = true;
   result.seq = commit.seq;
   // Per source batch: what moved (main rows carry _batch_id; count them from the commit's files).
-  for (const LedgerFile& f : commit.added) {
+  for (const lake::LedgerFile& f : commit.added) {
     if (f.table != kMainSalesTable) continue;
     SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(*fs, f.path));
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {

@@ -14,7 +14,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 #include "table/reference_catalog.h"
 
 namespace saleslake::pipeline {
@@ -30,7 +30,8 @@ struct QuarantinedRecord {
 
 // Quarantined records whose reasons include `reason` ("" = all), at most `limit` (0 = all),
 // in file order.
-Result<std::vector<QuarantinedRecord>> ListQuarantine(io::FileSystem& fs, const LedgerState& state,
+Result<std::vector<QuarantinedRecord>> ListQuarantine(io::FileSystem& fs,
+                                                      const lake::LedgerState& state,
                                                       const std::string& reason, uint64_t limit);
 
 struct ReplayOptions {
@@ -55,7 +56,7 @@ struct ReplayResult {
 };
 
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.
-Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                const ReplayOptions& options);
 
 }  // namespace saleslake::pipeline

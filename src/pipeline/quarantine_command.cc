@@ -4,11 +4,11 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
+#include "lake/lake_root.h"
 #include "pipeline/quarantine.h"
 #include "pipeline/reference_flags.h"
 #include "pipeline/transform_command.h"
-#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -24,14 +24,14 @@ int QuarantineCommand(int argc, char** argv) {
   CLI::App* list = app.add_subcommand("list", "quarantined records (reason, detail, batch, text)");
   list->add_option("--reason", reason, "only records with this reason code (bad_email, ...)");
   list->add_option("--limit", limit, "at most this many records (0: all)");
-  list->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(list, &format);
   CLI::App* replay = app.add_subcommand(
       "replay", "re-validate quarantined records; move those that now pass into main, once");
   replay->add_option("--reason", reason, "only records with this reason code");
   reference.Add(replay);
   replay->add_option("--business-utc-offset", offset, "the business day's UTC offset");
   replay->add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
-  replay->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(replay, &format);
   return RunCommand(
       app, "quarantine",
       "saleslake quarantine list --reason unknown_store --limit 5\n"
@@ -39,9 +39,9 @@ int QuarantineCommand(int argc, char** argv) {
       "      --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake));
-        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(*fs, lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, lake));
         if (list->parsed()) {
-          SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/false));
+          SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/false));
           SL_ASSIGN_OR_RETURN(auto records, ListQuarantine(*fs, ledger->state(), reason, limit));
           if (format == "json") {
             std::string out;
@@ -75,8 +75,8 @@ int QuarantineCommand(int argc, char** argv) {
         }
         std::string reference_name;
         SL_RETURN_IF_ERROR(reference.Resolve(&options.reference, &reference_name));
-        SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake quarantine replay"));
-        SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+        SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake quarantine replay"));
+        SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
         SL_ASSIGN_OR_RETURN(ReplayResult result, RunReplay(fs, ledger.get(), options));
         if (format == "json") {
           std::cout << result.ToJson() << "\n";

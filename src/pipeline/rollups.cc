@@ -167,7 +167,7 @@ Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<Da
 }
 
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
-                      const std::vector<DailyRow>& rows, LedgerFile* file) {
+                      const std::vector<DailyRow>& rows, lake::LedgerFile* file) {
   std::vector<ColumnSpec> columns = DailySalesColumns();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
   for (const DailyRow& r : rows) {
@@ -214,14 +214,14 @@ std::vector<AggregateTables::Ranked> AggregateTables::RankedProducts() const {
   return ranked;
 }
 
-Status AggregateTables::Write(io::FileSystem& fs, const LedgerState& state, const std::string& key,
-                              LedgerCommit* commit) const {
+Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state,
+                              const std::string& key, lake::LedgerCommit* commit) const {
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
   auto emit = [&](const std::string& table, const std::vector<ColumnSpec>& columns,
                   std::vector<ColumnBuffer>& b) -> Status {
-    for (const LedgerFile& old : state.FilesOf(table)) commit->removed.push_back(old.path);
+    for (const lake::LedgerFile& old : state.FilesOf(table)) commit->removed.push_back(old.path);
     std::string path = table + "/" + PartFileName(key + "\n" + table);
-    SL_ASSIGN_OR_RETURN(LedgerFile file,
+    SL_ASSIGN_OR_RETURN(lake::LedgerFile file,
                         WritePendingFile(fs, path, table, "", columns, options, b));
     commit->added.push_back(std::move(file));
     return Status::OK();

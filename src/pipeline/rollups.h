@@ -17,13 +17,14 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/layout.h"
+#include "lake/ledger.h"
 #include "parquet/writer/column_spec.h"
-#include "pipeline/ledger.h"
 #include "pipeline/transform_rows.h"
 
 namespace saleslake::pipeline {
 
-inline constexpr std::string_view kDailySalesTable = "main/daily_sales";
+using lake::kDailySalesTable;
 
 // One row of main/daily_sales.
 struct DailyRow {
@@ -63,7 +64,7 @@ class DailyRollup {
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
 // Writes rows under PendingPath(path) and describes the file for the ledger.
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
-                      const std::vector<DailyRow>& rows, LedgerFile* file);
+                      const std::vector<DailyRow>& rows, lake::LedgerFile* file);
 
 // The seed's six tables, accumulated from daily rows: its names, grain and columns in its order
 // (money DECIMAL(18,2), averages rounded half away from zero), then columns of ours
@@ -73,8 +74,8 @@ class AggregateTables {
   void Add(const DailyRow& row);
   // Writes main/<table>/part-<key>.parquet for each table (pending), appends them to
   // commit->added, and removes the tables' previous files (from `state`).
-  Status Write(io::FileSystem& fs, const LedgerState& state, const std::string& key,
-               LedgerCommit* commit) const;
+  Status Write(io::FileSystem& fs, const lake::LedgerState& state, const std::string& key,
+               lake::LedgerCommit* commit) const;
 
   static const std::vector<std::string>& TableNames();
 

@@ -9,9 +9,9 @@
 #include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 #include "pipeline/batch_input.h"
-#include "pipeline/lake_lock.h"
-#include "pipeline/ledger.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -39,8 +39,10 @@ Result<std::unique_ptr<BatchInput>> OpenBatch(const RunOptions& options, size_t 
 // The steps of one run, under the lock. Fills `record`; an error fails the run.
 Status RunSteps(const RunOptions& options, const std::shared_ptr<io::FileSystem>& fs,
                 RunRecord* record) {
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake run"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
+                      lake::LakeLock::Acquire(fs, "saleslake run"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                      lake::Ledger::Open(fs, /*recover=*/true));
 
   ExtractOptions extract = options.extract;
   extract.run_id = record->run_id;

@@ -20,19 +20,17 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/layout.h"
+#include "lake/run_steps.h"
 #include "pipeline/extract.h"
 #include "pipeline/http_source.h"
 #include "pipeline/transform.h"
 
 namespace saleslake::pipeline {
 
-inline constexpr std::string_view kRunsDir = "_runs";
+using lake::kRunsDir;
 
-struct RunStepResult {
-  std::string name;  // "crawl", ...
-  std::string summary_json = "{}";
-  int64_t duration_micros = 0;
-};
+using lake::RunStepResult;
 
 struct RunRecord {
   std::string run_id;
@@ -52,8 +50,7 @@ struct RunRecord {
 
 // A step after the transform, e.g. the crawl (registered by a layer above the pipeline). It runs
 // under the run's lock; its error fails the run.
-using AfterTransformStep =
-    std::function<Result<RunStepResult>(const std::shared_ptr<io::FileSystem>& fs)>;
+using lake::AfterTransformStep;
 
 struct RunOptions {
   std::string lake_uri;

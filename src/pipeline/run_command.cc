@@ -105,9 +105,7 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
   if (!steps.empty()) {
     app.add_option("--skip", skip, "skip a step after the transform: " + step_names);
   }
-  app.add_option("--format", format, "output: text or json (one run record per run)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &format, {"text", "json"}, "json: one run record per run");
   app.add_option("--http-attempts", http_attempts, "attempts per request")->default_val(4);
   app.add_option("--http-timeout", http_timeout, "limit for one request, e.g. 30s, 10m")
       ->default_val("10m");

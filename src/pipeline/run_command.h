@@ -13,13 +13,7 @@
 
 namespace saleslake::pipeline {
 
-// A step a higher layer adds after the transform (the crawl): made per lake, skippable with
-// --skip NAME.
-struct RunStepFactory {
-  std::string name;
-  std::string help;
-  std::function<Result<AfterTransformStep>(const std::string& lake_uri)> make;
-};
+using lake::RunStepFactory;  // a step a higher layer adds after the transform (lake/run_steps.h)
 
 // argv[0] is "run".
 int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>& steps);

@@ -8,7 +8,7 @@
 #include <tuple>
 
 #include "io/mem_file_system.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform.h"
@@ -26,13 +26,13 @@ constexpr int64_t kNow = 1'795'000'000'000'000LL;  // 2026-11-18
 
 Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, TransformOptions options) {
   options.now_micros = kNow + 10'000'000;
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "test transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   return RunTransform(fs, ledger.get(), options);
 }
 
-std::vector<LedgerFile> Files(std::shared_ptr<io::FileSystem> fs, std::string_view table) {
-  auto ledger = Ledger::Open(fs, false);
+std::vector<lake::LedgerFile> Files(std::shared_ptr<io::FileSystem> fs, std::string_view table) {
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
   return (*ledger)->state().FilesOf(table);
 }
@@ -42,7 +42,7 @@ std::vector<std::vector<std::string>> ReadTable(std::shared_ptr<io::FileSystem> 
                                                 std::string_view table,
                                                 std::vector<std::string>* header) {
   std::vector<std::vector<std::string>> rows;
-  std::vector<LedgerFile> files = Files(fs, table);
+  std::vector<lake::LedgerFile> files = Files(fs, table);
   EXPECT_EQ(files.size(), 1u) << table;
   if (files.size() != 1) return rows;
   auto reader = OpenLakeFile(*fs, files[0].path);
@@ -187,7 +187,7 @@ TEST(SeedTablesTest, UnknownStoreGoesToQuarantineByDefaultAndNoneTurnsTheCheckOf
       EXPECT_EQ(result->rows_quarantined, 0u);
       EXPECT_EQ(result->reference, "none");
     }
-    auto ledger = Ledger::Open(fs, false);
+    auto ledger = lake::Ledger::Open(fs, false);
     ASSERT_TRUE(ledger.ok());
     auto commit = (*ledger)->ReadCommit((*ledger)->state().last_seq);
     ASSERT_TRUE(commit.ok());
@@ -210,7 +210,7 @@ TEST(SeedTablesTest, RebuildReDerivesEverythingFromRawInOneCommit) {
   ASSERT_TRUE(Transform(fs, unchecked).ok());
   EXPECT_EQ(CommittedRows(fs, kMainSalesTable), 1000u);
   EXPECT_EQ(CommittedRows(fs, kQuarantineSalesTable), 0u);
-  auto before = Ledger::Open(fs, false);
+  auto before = lake::Ledger::Open(fs, false);
   const uint64_t seq_before = (*before)->state().last_seq;
 
   // The reference changes (back to the seed catalog): rebuild from raw.
@@ -224,7 +224,7 @@ TEST(SeedTablesTest, RebuildReDerivesEverythingFromRawInOneCommit) {
   EXPECT_EQ(result->rows_quarantined, 1u);
   EXPECT_EQ(CommittedRows(fs, kMainSalesTable), 999u) << "main replaced, not added to";
   EXPECT_EQ(CommittedRows(fs, kQuarantineSalesTable), 1u);
-  auto after = Ledger::Open(fs, false);
+  auto after = lake::Ledger::Open(fs, false);
   EXPECT_EQ((*after)->state().last_seq, seq_before + 1) << "one commit";
   auto commit = (*after)->ReadCommit(seq_before + 1);
   ASSERT_TRUE(commit.ok());
@@ -252,14 +252,14 @@ TEST(SeedTablesTest, ManySmallRunsKeepABoundedNumberOfFilesPerPartition) {
     auto result = Transform(fs, {});
     ASSERT_TRUE(result.ok()) << "run " << run << ": " << result.status().ToString();
     rows += result->rows_main;
-    for (const LedgerFile& f : Files(fs, kMainSalesTable)) {
+    for (const lake::LedgerFile& f : Files(fs, kMainSalesTable)) {
       auto info = fs->GetFileInfo(f.path);
       ASSERT_TRUE(info.ok() && info->type == io::FileType::kFile)
           << "after run " << run << ": the ledger names " << f.path << " (" << f.rows
           << " rows) but it is not there";
     }
     std::map<std::string, int> per_partition;
-    for (const LedgerFile& f : Files(fs, kMainSalesTable)) ++per_partition[f.partition];
+    for (const lake::LedgerFile& f : Files(fs, kMainSalesTable)) ++per_partition[f.partition];
     for (const auto& [partition, n] : per_partition) {
       EXPECT_LE(n, 6) << "after run " << run << ": " << partition;
     }

@@ -9,14 +9,14 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/json_writer.h"
-#include "table/lake_root.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::pipeline {
 namespace {
 
-uint64_t RowsAdded(const LedgerCommit& c) {
+uint64_t RowsAdded(const lake::LedgerCommit& c) {
   uint64_t rows = 0;
-  for (const LedgerFile& f : c.added) rows += f.rows;
+  for (const lake::LedgerFile& f : c.added) rows += f.rows;
   return rows;
 }
 
@@ -37,7 +37,7 @@ void AddQuarantineCounts(std::string_view details_json, std::map<std::string, in
 }
 
 Result<std::vector<CommittedFileProblem>> CheckCommittedFiles(io::FileSystem& fs,
-                                                              const LedgerState& state) {
+                                                              const lake::LedgerState& state) {
   std::map<std::string, uint64_t> listed;
   std::set<std::string> layers;
   for (const auto& [path, file] : state.files) layers.insert(path.substr(0, path.find('/')));
@@ -60,8 +60,8 @@ Result<std::vector<CommittedFileProblem>> CheckCommittedFiles(io::FileSystem& fs
   return problems;
 }
 
-Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent) {
-  const LedgerState& state = ledger.state();
+Result<LakeStatus> ReadLakeStatus(const lake::Ledger& ledger, std::string lake_uri, size_t recent) {
+  const lake::LedgerState& state = ledger.state();
   LakeStatus s;
   s.lake = std::move(lake_uri);
   s.last_commit = state.last_seq;
@@ -79,8 +79,9 @@ Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, si
     t.bytes += file.bytes;
   }
   for (auto& [name, t] : tables) s.tables.push_back(std::move(t));
-  for (uint64_t seq = 1; seq <= state.last_seq; ++seq) {
-    SL_ASSIGN_OR_RETURN(LedgerCommit c, ledger.ReadCommit(seq));
+  // The history left: `vacuum --older-than` may have expired the oldest commits.
+  for (uint64_t seq = ledger.first_seq(); seq <= state.last_seq; ++seq) {
+    SL_ASSIGN_OR_RETURN(lake::LedgerCommit c, ledger.ReadCommit(seq));
     AddQuarantineCounts(c.details_json, &s.quarantine_by_reason);
   }
   SL_ASSIGN_OR_RETURN(s.recent, ledger.RecentCommits(recent));
@@ -129,7 +130,7 @@ std::string LakeStatusToJson(const LakeStatus& s) {
   w.EndArray();
   w.Key("recent_commits");
   w.BeginArray();
-  for (const LedgerCommit& c : s.recent) {
+  for (const lake::LedgerCommit& c : s.recent) {
     w.BeginObject();
     w.Field("seq", c.seq);
     w.Field("kind", c.kind);
@@ -184,7 +185,7 @@ std::string LakeStatusToText(const LakeStatus& s) {
   }
   if (!s.recent.empty()) {
     out += "recent commits:\n";
-    for (const LedgerCommit& c : s.recent) {
+    for (const lake::LedgerCommit& c : s.recent) {
       std::string batches;
       const std::vector<std::string>& ids =
           c.landed_batches.empty() ? c.consumed_batches : c.landed_batches;
@@ -216,15 +217,14 @@ int StatusCommand(int argc, char** argv) {
       "files, rows and bytes per table, quarantined rows by reason, and the last commits.");
   Flags flags;
   AddLakeFlag(&app, &flags.lake);
-  app.add_option("--format", flags.format, "output: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  AddFormatFlag(&app, &flags.format);
   app.add_option("--recent", flags.recent, "how many recent commits to show")->default_val(10);
   return RunCommand(
       app, "status", "saleslake status --lake ./lake --format json", argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(*fs, flags.lake));
-        SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/false));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*fs, flags.lake));
+        SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                            lake::Ledger::Open(fs, /*recover=*/false));
         SL_ASSIGN_OR_RETURN(LakeStatus s, ReadLakeStatus(*ledger, fs->root_uri(), flags.recent));
         SL_ASSIGN_OR_RETURN(s.problems, CheckCommittedFiles(*fs, ledger->state()));
         const std::string text =

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline {
 
@@ -39,20 +39,21 @@ struct LakeStatus {
   std::vector<std::string> pending_batches;
   std::vector<TableStatus> tables;  // sorted by name
   std::map<std::string, int64_t> quarantine_by_reason;
-  std::vector<LedgerCommit> recent;            // newest first
+  std::vector<lake::LedgerCommit> recent;      // newest first
   std::vector<CommittedFileProblem> problems;  // from CheckCommittedFiles, when it ran
 };
 
 // Lists the data layers once and compares every committed file with what storage holds.
 Result<std::vector<CommittedFileProblem>> CheckCommittedFiles(io::FileSystem& fs,
-                                                              const LedgerState& state);
+                                                              const lake::LedgerState& state);
 
 // Adds a commit's details_json "quarantine_by_reason" counts to *counts, if it has any (details
 // are free-form: anything else adds nothing).
 void AddQuarantineCounts(std::string_view details_json, std::map<std::string, int64_t>* counts);
 
 // Reads the ledger (no lock needed: committed state only).
-Result<LakeStatus> ReadLakeStatus(const Ledger& ledger, std::string lake_uri, size_t recent = 10);
+Result<LakeStatus> ReadLakeStatus(const lake::Ledger& ledger, std::string lake_uri,
+                                  size_t recent = 10);
 
 std::string LakeStatusToJson(const LakeStatus& status);
 std::string LakeStatusToText(const LakeStatus& status);

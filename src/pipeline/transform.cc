@@ -4,8 +4,8 @@
 #include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "lake/lake_lock.h"
 #include "pipeline/compact.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
@@ -52,7 +52,7 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
 }
 
 // Pass 1 over one raw batch: clean rows into `sales` by business day, the rest into `quarantine`.
-Status ReadBatch(io::FileSystem& fs, const LedgerFile& raw_file, uint32_t ordinal,
+Status ReadBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32_t ordinal,
                  const TransformOptions& options, table::SalesValidator& validator,
                  BatchInfo* batch, Spill* sales, Spill* quarantine, TransformResult* result,
                  LandingCounts* counts) {
@@ -157,13 +157,14 @@ std::string TransformResult::ToJson() const {
 
 namespace {
 
-Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
-                                            const TransformOptions& options, LedgerCommit& commit) {
+Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
+                                            lake::Ledger* ledger, const TransformOptions& options,
+                                            lake::LedgerCommit& commit) {
   TransformResult result;
   result.reference = options.reference == nullptr ? "none" : options.reference_name;
   // A rebuild sees the lake without its derived files (main/*, quarantine/*), takes every raw
   // batch, and replaces the derived files in the same commit.
-  LedgerState without_derived;
+  lake::LedgerState without_derived;
   std::vector<std::string> derived;
   if (options.rebuild) {
     without_derived = ledger->state();
@@ -178,12 +179,12 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, 
     }
     for (auto& [id, b] : without_derived.batches) b.transform_seq = 0;
   }
-  const LedgerState& state = options.rebuild ? without_derived : ledger->state();
+  const lake::LedgerState& state = options.rebuild ? without_derived : ledger->state();
   result.batches = state.PendingBatches();
   if (result.batches.empty() && derived.empty()) return result;
 
-  std::map<std::string, LedgerFile> raw_by_name;
-  for (LedgerFile& f : state.FilesOf(kRawSalesTable)) raw_by_name[BaseName(f.path)] = f;
+  std::map<std::string, lake::LedgerFile> raw_by_name;
+  for (lake::LedgerFile& f : state.FilesOf(kRawSalesTable)) raw_by_name[BaseName(f.path)] = f;
 
   table::ValidationOptions vopts;
   vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
@@ -256,7 +257,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, 
   result.seq = commit.seq;
   // Small files merge in tiers, only in the days this run touched (see compact.h).
   TieredCompactOptions tiered;
-  for (const LedgerFile& f : commit.added) {
+  for (const lake::LedgerFile& f : commit.added) {
     if (f.table == kMainSalesTable) tiered.partitions.push_back(f.partition);
   }
   // The transform is committed: a failed merge (a full disk) leaves the small files as they
@@ -280,9 +281,9 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs, 
 
 }  // namespace
 
-Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options) {
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   Result<TransformResult> r = RunTransformStaging(fs, ledger, options, commit);
   if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
   return r;
@@ -291,8 +292,8 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger*
 Result<TransformResult> TransformLake(const std::string& lake_uri,
                                       const TransformOptions& options) {
   SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
   return RunTransform(fs, ledger.get(), options);
 }
 

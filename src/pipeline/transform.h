@@ -20,7 +20,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 #include "table/reference_catalog.h"
 #include "table/seed_catalog.h"
 
@@ -61,7 +61,7 @@ struct TransformResult {
 };
 
 // REQUIRES: the caller holds the lake lock and `ledger` was opened with recover.
-Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, Ledger* ledger,
+Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options);
 
 // Opens the lake, takes the lock and runs the transform (what the command does).

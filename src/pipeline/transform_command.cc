@@ -6,9 +6,9 @@
 
 #include "base/cli.h"
 #include "base/clock.h"
+#include "lake/lake_root.h"
 #include "pipeline/reference_flags.h"
 #include "pipeline/transform.h"
-#include "table/lake_root.h"
 
 namespace saleslake::pipeline {
 
@@ -23,7 +23,7 @@ int TransformCommand(int argc, char** argv) {
   app.add_option("--business-utc-offset", offset, "the business day's UTC offset (+05:30)");
   reference.Add(&app);
   app.add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
-  app.add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddFormatFlag(&app, &format);
   bool rebuild = false;
   app.add_flag("--rebuild", rebuild,
                "re-derive main, quarantine, the rollups and the six tables from all of raw, in "
@@ -33,7 +33,7 @@ int TransformCommand(int argc, char** argv) {
       "saleslake transform --lake ./lake --business-utc-offset +05:30 \\\n"
       "    --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
-        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
         TransformOptions options;
         options.rebuild = rebuild;
         SL_ASSIGN_OR_RETURN(options.business_utc_offset_seconds, ParseUtcOffset(offset));

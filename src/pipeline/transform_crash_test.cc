@@ -8,8 +8,8 @@
 #include "generator/catalog.h"
 #include "io/fault_injecting_file_system.h"
 #include "io/mem_file_system.h"
+#include "lake/lake_lock.h"
 #include "pipeline/compact.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/quarantine.h"
 #include "pipeline/transform.h"
@@ -41,8 +41,8 @@ TransformOptions Options() {
 }
 
 Status TransformOn(std::shared_ptr<io::FileSystem> fs) {
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "test transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   return RunTransform(fs, ledger.get(), Options()).status();
 }
 
@@ -90,15 +90,15 @@ TEST(Compact, MergesSmallFilesKeepingEveryRow) {
   }
   auto before = ReadMainRows(fs);
   auto files_before = CommittedFiles(fs);
-  auto lock = LakeLock::Acquire(fs, "test compact");
+  auto lock = lake::LakeLock::Acquire(fs, "test compact");
   ASSERT_TRUE(lock.ok());
-  auto ledger = Ledger::Open(fs, true);
+  auto ledger = lake::Ledger::Open(fs, true);
   ASSERT_TRUE(ledger.ok());
   const size_t main_files = (*ledger)->state().FilesOf(kMainSalesTable).size();
   auto result = RunCompact(fs, ledger->get(), CompactOptions());
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_TRUE(result->committed);
-  auto after_ledger = Ledger::Open(fs, false);
+  auto after_ledger = lake::Ledger::Open(fs, false);
   ASSERT_TRUE(after_ledger.ok());
   std::map<std::string, int> per_partition;
   for (const auto& f : (*after_ledger)->state().FilesOf(kMainSalesTable))
@@ -137,8 +137,8 @@ TEST(QuarantineReplay, FixedCatalogMovesRowsExactlyOnce) {
   TransformOptions options = Options();
   options.reference = &*partial;
   {
-    auto lock = LakeLock::Acquire(fs, "t");
-    auto ledger = Ledger::Open(fs, true);
+    auto lock = lake::LakeLock::Acquire(fs, "t");
+    auto ledger = lake::Ledger::Open(fs, true);
     auto r = RunTransform(fs, ledger->get(), options);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_GT(r->quarantine_by_reason["unknown_store"], 0u);
@@ -146,8 +146,8 @@ TEST(QuarantineReplay, FixedCatalogMovesRowsExactlyOnce) {
   const uint64_t main_before = CommittedRows(fs, kMainSalesTable);
   const uint64_t quarantined = CommittedRows(fs, kQuarantineSalesTable);
 
-  auto lock = LakeLock::Acquire(fs, "t");
-  auto ledger = Ledger::Open(fs, true);
+  auto lock = lake::LakeLock::Acquire(fs, "t");
+  auto ledger = lake::Ledger::Open(fs, true);
   ASSERT_TRUE(ledger.ok());
   auto listed = ListQuarantine(*fs, (*ledger)->state(), "unknown_store", 0);
   ASSERT_TRUE(listed.ok());

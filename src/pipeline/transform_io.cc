@@ -6,14 +6,14 @@
 
 namespace saleslake::pipeline {
 
-Status DiscardStaged(io::FileSystem& fs, const LedgerCommit& commit, const Status& failure) {
+Status DiscardStaged(io::FileSystem& fs, const lake::LedgerCommit& commit, const Status& failure) {
   if (failure.ok()) return failure;
   if (commit.seq != 0) {
-    Result<io::FileInfo> record = fs.GetFileInfo(CommitPath(commit.seq));
+    Result<io::FileInfo> record = fs.GetFileInfo(lake::CommitPath(commit.seq));
     if (!record.ok() || record->type != io::FileType::kNotFound) return failure;
   }
   std::vector<std::string> staged;
-  for (const LedgerFile& f : commit.added) staged.push_back(PendingPath(f.path));
+  for (const lake::LedgerFile& f : commit.added) staged.push_back(lake::PendingPath(f.path));
   Status removed = staged.empty() ? Status::OK() : fs.DeleteMany(staged);
   if (!failure.Is(StatusCode::kResourceExhausted)) return failure;
   return Status::ResourceExhausted(fmt::format(
@@ -24,30 +24,23 @@ Status DiscardStaged(io::FileSystem& fs, const LedgerCommit& commit, const Statu
       removed.ok() ? "were removed" : "could not be removed (" + removed.message() + ")"));
 }
 
-Result<LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
-                                    std::string_view table, std::string_view partition,
-                                    const std::vector<parquet::ColumnSpec>& columns,
-                                    const parquet::WriterOptions& options,
-                                    std::span<const parquet::ColumnBuffer> batch) {
-  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(PendingPath(final_path)));
+Result<lake::LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
+                                          std::string_view table, std::string_view partition,
+                                          const std::vector<parquet::ColumnSpec>& columns,
+                                          const parquet::WriterOptions& options,
+                                          std::span<const parquet::ColumnBuffer> batch) {
+  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(final_path)));
   SL_ASSIGN_OR_RETURN(auto writer,
                       parquet::ParquetFileWriter::Open(std::move(out), columns, options));
   SL_RETURN_IF_ERROR(writer->Write(batch));
   SL_RETURN_IF_ERROR(writer->Close());
-  LedgerFile file;
+  lake::LedgerFile file;
   file.path = final_path;
   file.table = std::string(table);
   file.partition = std::string(partition);
   file.rows = static_cast<uint64_t>(writer->rows_written());
   file.bytes = static_cast<uint64_t>(writer->file_size());
   return file;
-}
-
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path) {
-  SL_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
-  std::shared_ptr<io::RandomAccessFile> shared = std::move(file);
-  return parquet::ParquetFileReader::Open(std::move(shared), {}, path);
 }
 
 std::vector<parquet::ColumnBuffer> MakeBuffers(const std::vector<parquet::ColumnSpec>& columns) {

@@ -9,11 +9,12 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake_files.h"
+#include "lake/ledger.h"
 #include "parquet/column_buffer.h"
 #include "parquet/reader/file_reader.h"
 #include "parquet/writer/column_spec.h"
 #include "parquet/writer/writer_options.h"
-#include "pipeline/ledger.h"
 
 namespace saleslake::pipeline {
 
@@ -22,17 +23,16 @@ namespace saleslake::pipeline {
 // for `commit`, so that a failure for want of space does not leave the disk fuller and every
 // retry failing the same way. Returns `failure`; when storage was full (ResourceExhausted), with
 // what was removed and how to free space.
-Status DiscardStaged(io::FileSystem& fs, const LedgerCommit& commit, const Status& failure);
+Status DiscardStaged(io::FileSystem& fs, const lake::LedgerCommit& commit, const Status& failure);
 
 // Writes `columns` x `batch` to PendingPath(final_path) and returns the ledger's description.
-Result<LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
-                                    std::string_view table, std::string_view partition,
-                                    const std::vector<parquet::ColumnSpec>& columns,
-                                    const parquet::WriterOptions& options,
-                                    std::span<const parquet::ColumnBuffer> batch);
+Result<lake::LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,
+                                          std::string_view table, std::string_view partition,
+                                          const std::vector<parquet::ColumnSpec>& columns,
+                                          const parquet::WriterOptions& options,
+                                          std::span<const parquet::ColumnBuffer> batch);
 
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path);
+using lake::OpenLakeFile;  // lake/lake_files.h
 
 // Empty buffers, one per column, of the columns' physical types.
 std::vector<parquet::ColumnBuffer> MakeBuffers(const std::vector<parquet::ColumnSpec>& columns);

@@ -55,7 +55,7 @@ QuarantineRow ConflictRow(const SaleRow& row) {
 // Marks candidates that main already holds: identical ones are dropped (`drop`), different ones
 // conflict. Only row groups whose bloom filter may hold an id are read, and of those only
 // transaction_id unless an id is found.
-Status CheckAgainstMain(io::FileSystem& fs, const std::vector<LedgerFile>& files,
+Status CheckAgainstMain(io::FileSystem& fs, const std::vector<lake::LedgerFile>& files,
                         const std::vector<SaleRow*>& candidates, std::vector<int8_t>* verdict) {
   std::unordered_map<std::string_view, size_t> by_id;
   for (size_t i = 0; i < candidates.size(); ++i) by_id.emplace(candidates[i]->id(), i);
@@ -64,7 +64,7 @@ Status CheckAgainstMain(io::FileSystem& fs, const std::vector<LedgerFile>& files
   for (SaleRow* c : candidates) hashes.push_back(parquet::SplitBlockBloomFilter::Hash(c->id()));
   const std::vector<parquet::ColumnSpec> columns = MainSalesColumns();
 
-  for (const LedgerFile& file : files) {
+  for (const lake::LedgerFile& file : files) {
     SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, file.path));
     SL_RETURN_IF_ERROR(CheckSchemaCompatible(*reader, columns));
     SL_ASSIGN_OR_RETURN(int id_col, reader->schema().FindColumn("transaction_id"));
@@ -102,7 +102,7 @@ Status CheckAgainstMain(io::FileSystem& fs, const std::vector<LedgerFile>& files
 
 Status WriteMainFile(io::FileSystem& fs, const std::string& path, const std::string& partition,
                      const std::vector<const SaleRow*>& rows, const std::vector<BatchInfo>& batches,
-                     LedgerFile* file) {
+                     lake::LedgerFile* file) {
   std::vector<parquet::ColumnSpec> columns = MainSalesColumns();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
   for (auto& buffer : b) buffer.Reserve(rows.size());
@@ -155,12 +155,12 @@ int64_t BusinessDay(int64_t micros, int32_t utc_offset_seconds) {
   return day;
 }
 
-Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string& run_key,
+Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::string& run_key,
                  const std::vector<BatchInfo>& batches, Spill* sales, Spill* quarantine,
-                 LandingCounts* counts, LedgerCommit* commit) {
-  std::map<std::string, std::vector<LedgerFile>> main_files, daily_files;
-  for (LedgerFile& f : state.FilesOf(kMainSalesTable)) main_files[f.partition].push_back(f);
-  for (LedgerFile& f : state.FilesOf(kDailySalesTable)) daily_files[f.partition].push_back(f);
+                 LandingCounts* counts, lake::LedgerCommit* commit) {
+  std::map<std::string, std::vector<lake::LedgerFile>> main_files, daily_files;
+  for (lake::LedgerFile& f : state.FilesOf(kMainSalesTable)) main_files[f.partition].push_back(f);
+  for (lake::LedgerFile& f : state.FilesOf(kDailySalesTable)) daily_files[f.partition].push_back(f);
   std::set<std::string> rewritten_daily;
   AggregateTables aggregates;
 
@@ -236,7 +236,7 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
       for (size_t i = 0; i < kept.size(); ++i) kept[i] = by_time[i].second;
     }
     const std::string dir = std::string(kMainSalesTable) + "/" + partition;
-    LedgerFile file;
+    lake::LedgerFile file;
     SL_RETURN_IF_ERROR(WriteMainFile(fs, dir + "/" + PartFileName(run_key + "\n" + partition),
                                      partition, kept, batches, &file));
     commit->added.push_back(std::move(file));
@@ -248,7 +248,7 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
     const int32_t date = static_cast<int32_t>(day);
     for (const SaleRow* r : kept) rollup.AddSale(date, *r);
     if (auto it = daily_files.find(partition); it != daily_files.end()) {
-      for (const LedgerFile& old : it->second) {
+      for (const lake::LedgerFile& old : it->second) {
         std::vector<DailyRow> old_rows;
         SL_RETURN_IF_ERROR(ReadDailyRows(fs, old.path, &old_rows));
         for (const DailyRow& d : old_rows) rollup.AddDaily(d);
@@ -257,7 +257,7 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
     }
     std::vector<DailyRow> daily = rollup.Rows();
     for (const DailyRow& d : daily) aggregates.Add(d);
-    LedgerFile daily_file;
+    lake::LedgerFile daily_file;
     std::string daily_path = std::string(kDailySalesTable) + "/" + partition + "/" +
                              PartFileName(run_key + "\ndaily\n" + partition);
     SL_RETURN_IF_ERROR(WriteDailyRows(fs, daily_path, partition, daily, &daily_file));
@@ -268,7 +268,7 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
   // The untouched days still count in the aggregates over all of main.
   for (const auto& [partition, files] : daily_files) {
     if (rewritten_daily.count(partition)) continue;
-    for (const LedgerFile& f : files) {
+    for (const lake::LedgerFile& f : files) {
       std::vector<DailyRow> rows;
       SL_RETURN_IF_ERROR(ReadDailyRows(fs, f.path, &rows));
       for (const DailyRow& d : rows) aggregates.Add(d);
@@ -279,7 +279,7 @@ Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string
 
 Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& batches,
                             Spill* quarantine, const std::string& name_suffix,
-                            LedgerCommit* commit) {
+                            lake::LedgerCommit* commit) {
   const std::vector<parquet::ColumnSpec> columns = QuarantineSalesColumns();
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kQuarantineSalesTable));
   for (int64_t key : quarantine->Keys()) {
@@ -303,7 +303,7 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
                                            : "batch-" + batch.id + "-" + name_suffix + ".parquet";
     std::string path =
         std::string(kQuarantineSalesTable) + "/" + batch.quarantine_partition + "/" + name;
-    SL_ASSIGN_OR_RETURN(LedgerFile file,
+    SL_ASSIGN_OR_RETURN(lake::LedgerFile file,
                         WritePendingFile(fs, path, kQuarantineSalesTable,
                                          batch.quarantine_partition, columns, options, b));
     commit->added.push_back(std::move(file));

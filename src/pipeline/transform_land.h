@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform_rows.h"
 
@@ -37,16 +37,16 @@ struct LandingCounts {
 // Lands every day bucket of `sales`, appending conflicts to `quarantine` (keyed by batch
 // ordinal), files to commit->added/removed, and rolls all of main up into the aggregates.
 // `run_key` makes the file names (same run key => same names).
-Status LandSales(io::FileSystem& fs, const LedgerState& state, const std::string& run_key,
+Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::string& run_key,
                  const std::vector<BatchInfo>& batches, Spill* sales, Spill* quarantine,
-                 LandingCounts* counts, LedgerCommit* commit);
+                 LandingCounts* counts, lake::LedgerCommit* commit);
 
 // Writes quarantine/sales/<partition>/batch-<id>.parquet for every batch with quarantined rows
 // (rows sorted by record index). A non-empty `name_suffix` gives batch-<id>-<suffix>.parquet
 // (replay rewrites a batch's quarantine file under a new name, so old and new never collide).
 Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& batches,
                             Spill* quarantine, const std::string& name_suffix,
-                            LedgerCommit* commit);
+                            lake::LedgerCommit* commit);
 
 // The day (days since the epoch) of a UTC instant in the business offset.
 int64_t BusinessDay(int64_t micros, int32_t utc_offset_seconds);

@@ -10,7 +10,7 @@
 #include "generator/catalog.h"
 #include "io/mem_file_system.h"
 #include "io/test_temp_dir.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform_io.h"
@@ -28,8 +28,8 @@ using testing::ReadMainRows;
 constexpr int64_t kNow = 1'795'000'000'000'000LL;  // 2026-11-18T...Z
 
 Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, TransformOptions options) {
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "test transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   return RunTransform(fs, ledger.get(), options);
 }
 
@@ -43,9 +43,9 @@ std::string FirstLines(const std::string& text, size_t n) {
 std::map<std::string, int64_t> SumBy(std::shared_ptr<io::FileSystem> fs, std::string_view table,
                                      const std::string& key, const std::string& value) {
   std::map<std::string, int64_t> out;
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
-  for (const LedgerFile& f : (*ledger)->state().FilesOf(table)) {
+  for (const lake::LedgerFile& f : (*ledger)->state().FilesOf(table)) {
     auto reader = OpenLakeFile(*fs, f.path);
     EXPECT_TRUE(reader.ok());
     auto k = (*reader)->schema().FindColumn(key);
@@ -134,10 +134,10 @@ TEST_P(TransformEndToEnd, DirtyBatchesLandInMainAndQuarantineExactlyOnce) {
 
   // Rollups equal a recomputation from main.
   std::map<std::string, int64_t> sales_by_brand, units_by_brand, orders_by_store, by_cat;
-  auto ledger = Ledger::Open(fs_, false);
+  auto ledger = lake::Ledger::Open(fs_, false);
   ASSERT_TRUE(ledger.ok());
   int64_t main_total = 0;
-  for (const LedgerFile& f : (*ledger)->state().FilesOf(kMainSalesTable)) {
+  for (const lake::LedgerFile& f : (*ledger)->state().FilesOf(kMainSalesTable)) {
     auto reader = OpenLakeFile(*fs_, f.path);
     ASSERT_TRUE(reader.ok());
     for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {

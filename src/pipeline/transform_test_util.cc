@@ -67,9 +67,9 @@ void LandRawBatch(std::shared_ptr<io::FileSystem> fs, const std::string& ndjson,
     b[kRawSource].AppendBytes("test:" + batch_id);
     b[kRawTruncated].AppendBool(false);
   }
-  auto lock = LakeLock::Acquire(fs, "test extract");
+  auto lock = lake::LakeLock::Acquire(fs, "test extract");
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-  auto ledger = Ledger::Open(fs, true);
+  auto ledger = lake::Ledger::Open(fs, true);
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   auto options = LakeWriterOptions(kRawSalesTable);
   ASSERT_TRUE(options.ok());
@@ -77,7 +77,7 @@ void LandRawBatch(std::shared_ptr<io::FileSystem> fs, const std::string& ndjson,
   auto file = WritePendingFile(*fs, RawBatchPath(date, batch_id), kRawSalesTable,
                                PartitionName(date), columns, *options, b);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
-  LedgerCommit commit;
+  lake::LedgerCommit commit;
   commit.kind = "extract";
   commit.run_id = "test-" + batch_id;
   commit.added.push_back(*file);
@@ -110,10 +110,10 @@ std::string GenerateNdjson(uint64_t records, uint64_t seed, int64_t now_micros, 
 
 std::vector<MainRow> ReadMainRows(std::shared_ptr<io::FileSystem> fs) {
   std::vector<MainRow> rows;
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
   if (!ledger.ok()) return rows;
-  for (const LedgerFile& f : (*ledger)->state().FilesOf(kMainSalesTable)) {
+  for (const lake::LedgerFile& f : (*ledger)->state().FilesOf(kMainSalesTable)) {
     auto reader = OpenLakeFile(*fs, f.path);
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (!reader.ok()) continue;
@@ -146,10 +146,10 @@ std::vector<MainRow> ReadMainRows(std::shared_ptr<io::FileSystem> fs) {
 }
 
 uint64_t CommittedRows(std::shared_ptr<io::FileSystem> fs, std::string_view table) {
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
   uint64_t n = 0;
-  for (const LedgerFile& f : (*ledger)->state().FilesOf(table)) {
+  for (const lake::LedgerFile& f : (*ledger)->state().FilesOf(table)) {
     auto reader = OpenLakeFile(*fs, f.path);
     EXPECT_TRUE(reader.ok()) << f.path;
     if (reader.ok()) n += static_cast<uint64_t>((*reader)->num_rows());
@@ -159,7 +159,7 @@ uint64_t CommittedRows(std::shared_ptr<io::FileSystem> fs, std::string_view tabl
 
 std::map<std::string, std::string> CommittedFiles(std::shared_ptr<io::FileSystem> fs) {
   std::map<std::string, std::string> out;
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   EXPECT_TRUE(ledger.ok());
   for (const auto& [path, f] : (*ledger)->state().files) {
     auto bytes = fs->ReadFile(path);

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "io/file_system.h"
-#include "pipeline/lake_lock.h"
-#include "pipeline/ledger.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline::testing {
 

@@ -10,12 +10,13 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "io/path.h"
-#include "pipeline/lake_lock.h"
-#include "table/lake_root.h"
+#include "lake/lake.h"
+#include "lake/lake_lock.h"
+#include "lake/lake_root.h"
 
 namespace saleslake::pipeline {
 
-Result<VacuumResult> Vacuum(io::FileSystem& fs, const Ledger& ledger,
+Result<VacuumResult> Vacuum(io::FileSystem& fs, const lake::Ledger& ledger,
                             const VacuumOptions& options) {
   SL_ASSIGN_OR_RETURN(std::vector<std::string> orphans, ledger.FindOrphans());
   VacuumResult result;
@@ -33,7 +34,7 @@ Result<VacuumResult> Vacuum(io::FileSystem& fs, const Ledger& ledger,
     // An unknown age (0) counts as old: the file was there before this listing. A pending file
     // is a saleslake writer's, and every writer holds the lock vacuum holds now: its run failed
     // or crashed, so it goes at once whatever its age (a full disk is freed by one vacuum).
-    const bool pending = IsPendingName(io::BaseName(path));
+    const bool pending = lake::IsPendingName(io::BaseName(path));
     if (!pending && options.min_age_micros > 0 && mtime != 0 &&
         now - mtime < options.min_age_micros) {
       result.kept.push_back(path);
@@ -54,6 +55,7 @@ struct Flags {
   std::string lake;
   bool dry_run = false;
   std::string min_age = "1h";
+  std::string older_than;  // "" keeps every snapshot
   std::string format = "text";
 };
 
@@ -64,11 +66,22 @@ Status Run(const Flags& flags) {
       flags.min_age == "0" ? Result<int64_t>(0) : ParseDurationMicros(flags.min_age);
   if (!min_age.ok()) return min_age.status().WithContext("--min-age");
   options.min_age_micros = *min_age;
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
-  SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(*fs, flags.lake));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<LakeLock> lock, LakeLock::Acquire(fs, "saleslake vacuum"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(fs, /*recover=*/true));
-  SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*fs, *ledger, options));
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(flags.lake));
+  SL_RETURN_IF_ERROR(lake::CheckLakeExists(*opened->fs(), flags.lake));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock, opened->Lock("saleslake vacuum"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened->OpenLog(/*writer=*/true));
+  SL_ASSIGN_OR_RETURN(VacuumResult r, Vacuum(*opened->fs(), *ledger, options));
+  // Old snapshots expire: commit records older than --older-than, behind a checkpoint.
+  int64_t expired = -1;
+  if (!flags.older_than.empty()) {
+    Result<int64_t> older_than = ParseDurationMicros(flags.older_than);
+    if (!older_than.ok()) return older_than.status().WithContext("--older-than");
+    expired = 0;
+    if (!options.dry_run) {
+      SL_ASSIGN_OR_RETURN(uint64_t n, ledger->ExpireSnapshots(NowMicros() - *older_than));
+      expired = static_cast<int64_t>(n);
+    }
+  }
   log::Info("vacuum.done", {{"removed", r.removed.size()},
                             {"kept", r.kept.size()},
                             {"bytes", r.removed_bytes},
@@ -87,6 +100,7 @@ Status Run(const Flags& flags) {
     for (const std::string& p : r.kept) w.String(p);
     w.EndArray();
     w.Field("bytes", r.removed_bytes);
+    if (expired >= 0) w.Field("expired_snapshots", expired);
     w.EndObject();
     std::printf("%s\n", out.c_str());
     return Status::OK();
@@ -100,6 +114,10 @@ Status Run(const Flags& flags) {
   std::printf("%s %zu orphan file(s), %llu bytes%s\n", options.dry_run ? "would remove" : "removed",
               r.removed.size(), static_cast<unsigned long long>(r.removed_bytes),
               r.kept.empty() ? "" : fmt::format("; kept {} younger ones", r.kept.size()).c_str());
+  if (expired >= 0 && !options.dry_run) {
+    std::printf("expired %lld snapshot(s) older than %s\n", static_cast<long long>(expired),
+                flags.older_than.c_str());
+  }
   return Status::OK();
 }
 
@@ -115,9 +133,10 @@ int VacuumCommand(int argc, char** argv) {
   app.add_option("--min-age", flags.min_age,
                  "spare orphans younger than this (e.g. 30m, 1h; 0 removes them all)")
       ->default_val("1h");
-  app.add_option("--format", flags.format, "output: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_val("text");
+  app.add_option("--older-than", flags.older_than,
+                 "also expire snapshots older than this (e.g. 7d, 24h): their commit records "
+                 "go, behind a checkpoint of the current state; the lake reads the same");
+  AddFormatFlag(&app, &flags.format);
   return RunCommand(app, "vacuum", "saleslake vacuum --lake ./lake --dry-run --min-age 0", argc,
                     argv, [&]() { return Run(flags); });
 }

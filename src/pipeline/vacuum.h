@@ -17,7 +17,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline {
 
@@ -34,7 +34,8 @@ struct VacuumResult {
 };
 
 // REQUIRES: the caller holds the lake lock; `ledger` was opened with recover on `fs`.
-Result<VacuumResult> Vacuum(io::FileSystem& fs, const Ledger& ledger, const VacuumOptions& options);
+Result<VacuumResult> Vacuum(io::FileSystem& fs, const lake::Ledger& ledger,
+                            const VacuumOptions& options);
 
 // argv[0] is "vacuum".
 int VacuumCommand(int argc, char** argv);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/strings.h"
 #include "sql/aggregate_plan.h"
 #include "sql/sql_functions.h"
 
@@ -17,12 +18,6 @@ struct Token {
   std::string text;  // identifiers lower-cased; strings unescaped; punctuation as written
   size_t begin = 0, end = 0;
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // False on anything outside the small grammar (comments, blobs, exponents, parameters, ...).
 bool Tokenize(const std::string& sql, std::vector<Token>* out) {

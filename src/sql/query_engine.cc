@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "sql/aggregate_query.h"
 #include "sql/dialect/trino_functions.h"
 #include "sql/lake_vtab.h"
@@ -19,12 +20,6 @@
 
 namespace saleslake::sql {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string QuoteIdentifier(std::string_view name) {
   std::string out = "\"";

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "base/strings.h"
 
 namespace saleslake::table {
 namespace {
@@ -42,12 +43,6 @@ struct KeyPattern {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // A JSON number token in the plainest form: -?(0|[1-9][0-9]*)(.[0-9]{1,2})?, scaled by 10^scale.
 // At most 13 integer digits with a fraction (so it is an exact double the validator would

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "base/decimal.h"
+#include "base/strings.h"
 
 namespace saleslake::table {
 namespace {
@@ -40,14 +41,6 @@ class EntryErrors {
  private:
   std::string_view source_;
 };
-
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 std::string_view JsonTypeName(od::json_type t) {
   switch (t) {

@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "base/decimal.h"
+#include "base/strings.h"
 
 namespace saleslake::table {
 namespace {
@@ -56,14 +57,6 @@ struct KeyPattern {
     return ((a ^ lo) & mask_lo) == 0 && ((b ^ hi) & mask_hi) == 0;
   }
 };
-
-std::string_view TrimRight(std::string_view raw) {
-  while (!raw.empty() &&
-         (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r')) {
-    raw.remove_suffix(1);
-  }
-  return raw;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 

@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/decimal.h"
+#include "base/strings.h"
 
 namespace saleslake::table {
 namespace {
@@ -17,18 +18,6 @@ constexpr std::array<std::string_view, kReasonCount> kReasonNames = {
     "extra_field",      "repeated_field", "duplicate_conflict"};
 
 constexpr uint32_t Bit(SalesField f) { return 1u << static_cast<int>(f); }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool IsEmailLocalChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||

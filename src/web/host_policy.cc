@@ -4,16 +4,10 @@
 
 #include <charconv>
 
+#include "base/strings.h"
+
 namespace saleslake::web {
 namespace {
-
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Splits "host", "host:port", "[v6]" or "[v6]:port". Port -1 when absent (or empty, as RFC 3986
 // allows). False when malformed.
@@ -22,7 +16,7 @@ bool SplitAuthority(std::string_view authority, std::string* host, int* port) {
   if (authority.starts_with('[')) {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) return false;
-    *host = Lowered(authority.substr(1, close - 1));
+    *host = Lower(authority.substr(1, close - 1));
     std::string_view rest = authority.substr(close + 1);
     if (!rest.empty() && rest.front() != ':') return false;
     if (!rest.empty()) port_text = rest.substr(1);
@@ -30,7 +24,7 @@ bool SplitAuthority(std::string_view authority, std::string* host, int* port) {
     if (inet_pton(AF_INET6, host->c_str(), &v6) != 1) return false;
   } else {
     const size_t colon = authority.find(':');
-    *host = Lowered(authority.substr(0, colon));
+    *host = Lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
     // reg-name characters (RFC 3986): letters, digits, and a few marks; no '@', '/', space.
     for (char c : *host) {
@@ -62,7 +56,7 @@ bool IsIpLiteral(const std::string& host) {
 }  // namespace
 
 HostPolicy::HostPolicy(std::string listen_host, int port, const std::vector<std::string>& allowed)
-    : listen_host_(Lowered(listen_host)), port_(port) {
+    : listen_host_(Lower(listen_host)), port_(port) {
   wildcard_listen_ = listen_host_ == "0.0.0.0" || listen_host_ == "::" || listen_host_.empty();
   for (const std::string& value : allowed) {
     if (value == "*") {
@@ -106,7 +100,7 @@ bool HostPolicy::AllowsHost(std::string_view authority) const { return Allows(au
 
 bool HostPolicy::IsOwnOrigin(std::string_view origin) const {
   if (any_host_ && origin != "null") return true;
-  const std::string lowered = Lowered(origin.substr(0, 8));
+  const std::string lowered = Lower(origin.substr(0, 8));
   if (lowered.starts_with("http://")) return Allows(origin.substr(7), 80);
   if (lowered.starts_with("https://")) return Allows(origin.substr(8), 443);
   return false;

@@ -1,9 +1,9 @@
 #include "web/http_request.h"
 
+#include "base/strings.h"
+
 namespace saleslake::web {
 namespace {
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -13,14 +13,6 @@ int HexValue(char c) {
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/strings.h"  // EqualsIgnoreCase, for header names and tokens
+
 namespace saleslake::web {
 
 // Decoded query parameters, sorted by name; a name given twice appears twice.
@@ -33,9 +35,6 @@ struct HttpRequest {
   std::string Header(std::string_view name) const;
   bool HasHeader(std::string_view name) const;
 };
-
-// ASCII case-insensitive equality, for header names and tokens.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Percent-decodes `text`; with `plus_is_space` ('+' -> ' ') as in query strings.
 std::string PercentDecode(std::string_view text, bool plus_is_space);

@@ -8,14 +8,14 @@
 
 #include "catalog/catalog_store.h"
 #include "catalog/crawler.h"
-#include "catalog/lake_layout.h"
 #include "catalog/lake_tables.h"
 #include "generator/catalog.h"
 #include "io/fault_injecting_file_system.h"
 #include "io/s3/s3_factory.h"
 #include "io/s3/s3_test_server.h"
 #include "io/test_temp_dir.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
 #include "pipeline/transform.h"
 #include "pipeline/transform_test_util.h"
 
@@ -39,9 +39,9 @@ TEST(CrawlS3, LakeOnS3CatalogOnLocalDisk) {
   pipeline::testing::LandRawBatch(
       fs, pipeline::testing::GenerateNdjson(2000, 5, kNow, 0.02, nullptr, 10), "b1", kNow + 1);
   {
-    auto lock = pipeline::LakeLock::Acquire(fs, "test transform");
+    auto lock = lake::LakeLock::Acquire(fs, "test transform");
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-    auto ledger = pipeline::Ledger::Open(fs, true);
+    auto ledger = lake::Ledger::Open(fs, true);
     ASSERT_TRUE(ledger.ok());
     auto reference = generator::BuiltinCatalog();
     pipeline::TransformOptions options;
@@ -65,7 +65,7 @@ TEST(CrawlS3, LakeOnS3CatalogOnLocalDisk) {
   auto first = Crawl(counting, (*store)->db(), options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(first->problems.empty()) << first->ToText();
-  auto ledger = pipeline::Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   ASSERT_TRUE(ledger.ok());
   const auto& files = (*ledger)->state().files;
   EXPECT_EQ(first->files_read, static_cast<int64_t>(files.size()));
@@ -73,7 +73,8 @@ TEST(CrawlS3, LakeOnS3CatalogOnLocalDisk) {
   EXPECT_LE(counting->OperationCount(io::fault::kRead), 3 * files.size());
 
   std::map<std::string, int64_t> rows;
-  for (const auto& [p, f] : files) rows[TableNameFor(f.table)] += static_cast<int64_t>(f.rows);
+  for (const auto& [p, f] : files)
+    rows[lake::TableNameFor(f.table)] += static_cast<int64_t>(f.rows);
   auto tables = (*store)->Tables();
   ASSERT_TRUE(tables.ok());
   EXPECT_EQ(tables->size(), rows.size());

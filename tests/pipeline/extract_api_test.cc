@@ -6,11 +6,11 @@
 
 #include "io/mem_file_system.h"
 #include "io/test_temp_dir.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 #include "pipeline/extract.h"
 #include "pipeline/extract_test_util.h"
-#include "pipeline/lake_lock.h"
 #include "pipeline/lake_schemas.h"
-#include "pipeline/ledger.h"
 #include "web/http_server.h"
 #include "web/sales_api.h"
 
@@ -46,8 +46,8 @@ class ApiServer {
 // Extracts `batches` GETs of `url` into the lake on `fs`, as the extract command does.
 Result<std::vector<ExtractResult>> ExtractFromApi(std::shared_ptr<io::FileSystem> fs,
                                                   const std::string& url, int batches) {
-  SL_ASSIGN_OR_RETURN(auto lock, LakeLock::Acquire(fs, "saleslake extract"));
-  SL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake extract"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
   std::vector<ExtractResult> out;
   for (int i = 0; i < batches; ++i) {
     SL_ASSIGN_OR_RETURN(std::unique_ptr<BatchInput> input, FetchInput(url, HttpFetchOptions{}));
@@ -88,10 +88,10 @@ void CheckLake(std::shared_ptr<io::FileSystem> fs, const std::string& url) {
   EXPECT_NE((*fresh)[0].batch_id, (*fresh)[1].batch_id);
   EXPECT_EQ((*fresh)[1].framing, Framing::kNdjson);
 
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   ASSERT_TRUE(ledger.ok());
   uint64_t rows = 0;
-  for (const LedgerFile& f : (*ledger)->state().FilesOf(kRawSalesTable)) {
+  for (const lake::LedgerFile& f : (*ledger)->state().FilesOf(kRawSalesTable)) {
     auto columns = testing::ReadAllColumns(*fs, f.path);
     ASSERT_TRUE(columns.ok()) << columns.status().ToString();
     EXPECT_EQ(static_cast<uint64_t>((*columns)[0].length), f.rows);
@@ -125,7 +125,7 @@ TEST(ExtractFromApi, ServerErrorsCommitNothing) {
   auto r = ExtractFromApi(fs, api.url() + "/v1/sales?records=-1", 1);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("400"), std::string::npos) << r.status().ToString();
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   ASSERT_TRUE(ledger.ok());
   EXPECT_EQ((*ledger)->state().last_seq, 0u);
 }

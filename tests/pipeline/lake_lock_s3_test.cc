@@ -11,8 +11,8 @@
 #include "base/clock.h"
 #include "io/s3/s3_factory.h"
 #include "io/s3/s3_test_server.h"
-#include "pipeline/lake_lock.h"
-#include "pipeline/ledger.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -23,7 +23,7 @@ std::string Lease(int64_t pid, const std::string& host, const std::string& boot)
   return fmt::format(
       R"({{"token":"old","expires_micros":{},"pid":{},"host":"{}","boot_id":"{}",)"
       R"("start_time":"","purpose":"saleslake extract","since":"2026-11-26T10:00:00.000Z"}})",
-      NowMicros() + LakeLock::kLeaseMicros, pid, host, boot);
+      NowMicros() + lake::LakeLock::kLeaseMicros, pid, host, boot);
 }
 
 TEST(LakeLockS3, DeadHolderTakenOverOthersRefusedUnlockRecorded) {
@@ -46,32 +46,32 @@ TEST(LakeLockS3, DeadHolderTakenOverOthersRefusedUnlockRecorded) {
   waitpid(child, &status, 0);
 
   // kill -9 of an extract on this host: its lease is taken over at once.
-  ASSERT_TRUE(fs->WriteFile(LeasePath(), Lease(child, host, boot)).ok());
+  ASSERT_TRUE(fs->WriteFile(lake::LeasePath(), Lease(child, host, boot)).ok());
   {
-    auto lock = LakeLock::Acquire(fs, "saleslake extract");
+    auto lock = lake::LakeLock::Acquire(fs, "saleslake extract");
     ASSERT_TRUE(lock.ok()) << lock.status().ToString();
     EXPECT_NE((*lock)->took_over_from().find(std::to_string(child)), std::string::npos);
   }
-  EXPECT_TRUE(fs->ReadFile(LeasePath()).status().IsNotFound());  // released
+  EXPECT_TRUE(fs->ReadFile(lake::LeasePath()).status().IsNotFound());  // released
 
   // A holder on another machine: refused with the way out, then broken by hand.
-  ASSERT_TRUE(fs->WriteFile(LeasePath(), Lease(child, "other-host", boot)).ok());
-  auto refused = LakeLock::Acquire(fs, "saleslake extract");
+  ASSERT_TRUE(fs->WriteFile(lake::LeasePath(), Lease(child, "other-host", boot)).ok());
+  auto refused = lake::LakeLock::Acquire(fs, "saleslake extract");
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("lease expires at"), std::string::npos);
   EXPECT_NE(
       refused.status().message().find("saleslake unlock --lake s3://" + bucket + "/lake --force"),
       std::string::npos)
       << refused.status().ToString();
-  auto broken = UnlockLake(fs, true);
+  auto broken = lake::UnlockLake(fs, true);
   ASSERT_TRUE(broken.ok()) << broken.status().ToString();
-  auto ledger = Ledger::Open(fs, false);
+  auto ledger = lake::Ledger::Open(fs, false);
   ASSERT_TRUE(ledger.ok());
   auto commit = (*ledger)->ReadCommit((*ledger)->state().last_seq);
   ASSERT_TRUE(commit.ok()) << commit.status().ToString();
   EXPECT_EQ(commit->kind, "unlock");
   EXPECT_NE(commit->details_json.find("other-host"), std::string::npos);
-  EXPECT_TRUE(LakeLock::Acquire(fs, "saleslake extract").ok());
+  EXPECT_TRUE(lake::LakeLock::Acquire(fs, "saleslake extract").ok());
 }
 
 }  // namespace

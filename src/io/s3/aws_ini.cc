@@ -2,27 +2,10 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
+
 namespace saleslake::io::s3 {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<IniSections> ParseAwsIni(std::string_view text, std::string_view origin) {
   IniSections sections;

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "base/strings.h"
+
 namespace saleslake::io::s3::testing {
 namespace {
 
@@ -46,12 +48,6 @@ bool ReadAtLeast(int fd, std::string* buffer, size_t size) {
     buffer->append(chunk, static_cast<size_t>(n));
   }
   return true;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return s;
 }
 
 // The value of header `name` (lower-case) in an HTTP head, or "".

@@ -71,7 +71,9 @@ RequestTarget MakeRequestTarget(const S3Config& config, std::string_view bucket,
 S3Client::S3Client(S3Config config)
     : config_(std::move(config)),
       http_(HttpClientOptions{config_.connect_timeout_ms, config_.request_timeout_ms,
-                              config_.verify_tls, config_.ca_bundle}),
+                              config_.verify_tls, config_.ca_bundle,
+                              "for a test endpoint with a self-signed certificate use "
+                              "--s3-no-verify-tls, or point AWS_CA_BUNDLE at its CA"}),
       rng_(std::random_device{}()) {}
 
 S3Client::~S3Client() = default;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "io/s3/curl_http_client.h"
+#include "io/http_client.h"
 #include "io/s3/s3_config.h"
 
 namespace saleslake::io::s3 {
@@ -120,7 +120,7 @@ class S3Client {
   Status Redact(const Status& status) const;
 
   S3Config config_;
-  CurlHttpClient http_;
+  HttpClient http_;
   std::mutex rng_mu_;
   std::mt19937_64 rng_;
 };

@@ -7,17 +7,12 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "base/storage_flags.h"
+#include "base/strings.h"
 #include "io/s3/aws_ini.h"
 
 namespace saleslake::io::s3 {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return out;
-}
 
 // Non-empty environment value, else nullopt.
 std::optional<std::string> Env(const ConfigSources& src, const char* name) {
@@ -178,6 +173,11 @@ Result<bool> ParseConfigBool(std::string_view name, std::string_view value) {
 ConfigSources ProcessConfigSources() {
   ConfigSources s;
   s.getenv = [](const std::string& name) -> std::optional<std::string> {
+    // The command's --s3-* flags come first (base/storage_flags.h), as their variables would.
+    const StorageFlags flags = GetStorageFlags();
+    if (name == "SALESLAKE_S3_ENDPOINT" && !flags.s3_endpoint.empty()) return flags.s3_endpoint;
+    if (name == "SALESLAKE_S3_REGION" && !flags.s3_region.empty()) return flags.s3_region;
+    if (name == "SALESLAKE_S3_NO_VERIFY_TLS" && flags.s3_no_verify_tls) return std::string("1");
     const char* v = std::getenv(name.c_str());
     if (v == nullptr) return std::nullopt;
     return std::string(v);

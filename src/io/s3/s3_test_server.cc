@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "io/s3/curl_http_client.h"
+#include "io/http_client.h"
 #include "io/s3/s3_client.h"
 #include "io/s3/xml.h"
 
@@ -212,7 +212,7 @@ Status S3TestServer::WaitReady() {
 }
 
 Status S3TestServer::MakeIamUser() {
-  CurlHttpClient http({2000, 30000, true, ""});
+  HttpClient http({2000, 30000, true, "", ""});
   AwsCredentials bootstrap{"bootstrap", "bootstrap", "", "bootstrap"};
   auto call = [&](const std::string& form) -> Result<XmlElement> {
     HttpRequest r;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "base/clock.h"
+#include "base/strings.h"
 
 namespace saleslake::io::s3 {
 namespace {
@@ -15,8 +16,6 @@ bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
 }
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // A header value as SigV4 canonicalises it: leading and trailing spaces removed, and every run of
 // spaces inside collapsed to one.
@@ -43,7 +42,7 @@ std::vector<std::pair<std::string, std::string>> CanonicalHeaders(
   sorted.reserve(headers.size());
   for (const HttpHeader& h : headers) {
     std::string name(h.name.size(), '\0');
-    std::transform(h.name.begin(), h.name.end(), name.begin(), LowerAscii);
+    std::transform(h.name.begin(), h.name.end(), name.begin(), AsciiLower);
     sorted.emplace_back(std::move(name), CanonicalHeaderValue(h.value));
   }
   std::stable_sort(sorted.begin(), sorted.end(),

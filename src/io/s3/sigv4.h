@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/hash.h"
+#include "io/http_client.h"
 
 namespace saleslake::io::s3 {
 
@@ -24,11 +25,6 @@ struct AwsCredentials {
   // Where they came from ("environment", "profile 'dev' in ~/.aws/credentials"): error messages
   // name the source instead of any part of a key.
   std::string source;
-};
-
-struct HttpHeader {
-  std::string name;
-  std::string value;
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

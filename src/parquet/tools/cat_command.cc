@@ -98,9 +98,7 @@ int ParquetCatCommand(int argc, char** argv) {
       ->required();
   app.add_option("--columns", columns, "comma-separated column names to print (default: all)");
   app.add_option("--limit", limit, "print at most this many rows")->check(CLI::NonNegativeNumber);
-  app.add_option("--format", format, "ndjson or csv")
-      ->check(CLI::IsMember({"ndjson", "csv"}))
-      ->default_val("ndjson");
+  AddFormatFlag(&app, &format, {"ndjson", "csv"});
   return RunCommand(
       app, "parquet cat",
       "saleslake parquet cat lake/main/sales/year=2026/month=11/day=26/part-0.parquet "

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "sql/dialect/dialect_internal.h"
 #include "sql/sql_functions.h"
 
@@ -342,11 +343,7 @@ void DivideOrModulo(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 // --- dates -------------------------------------------------------------------------------------
 
-std::string LowerText(sqlite3_value* v) {
-  std::string s(Text(v));
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string LowerText(sqlite3_value* v) { return Lower(Text(v)); }
 
 int64_t UnitMicros(const std::string& unit) {
   if (unit == "millisecond") return 1000;

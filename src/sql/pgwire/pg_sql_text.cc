@@ -3,6 +3,7 @@
 #include <cctype>
 #include <optional>
 
+#include "base/strings.h"
 #include "sql/dialect/dialect.h"
 
 namespace saleslake::sql::pgwire {
@@ -15,12 +16,6 @@ bool IsWordChar(char c) {
   return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
 }
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Is(const SqlToken& t, std::string_view word) {
   return t.kind == SqlToken::kWord && Lower(t.text) == word;

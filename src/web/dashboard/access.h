@@ -32,7 +32,6 @@ using auth::NewApiKey;
 using auth::ParseRole;
 using auth::Role;
 using auth::RoleName;
-using auth::Sha256Hex;
 using auth::VerifyPassword;
 
 struct Principal {

@@ -13,9 +13,9 @@
 #include "base/logging.h"
 #include "catalog/lake_tables.h"
 #include "parquet/reader/file_reader.h"
-#include "pipeline/quarantine.h"
 #include "web/dashboard/dashboard_queries.h"
 #include "web/dashboard/openapi_dashboard.h"
+#include "web/dashboard/pipeline_port.h"
 
 namespace saleslake::web {
 namespace {
@@ -480,13 +480,13 @@ void DashboardApi::Quarantine(const Request& req, Response* res) {
   w.Key("samples");
   w.BeginArray();
   if (*samples > 0) {
-    Result<std::unique_ptr<pipeline::Ledger>> ledger =
-        pipeline::Ledger::Open(store_->fs(), /*recover=*/false);
+    Result<std::unique_ptr<lake::Ledger>> ledger =
+        lake::Ledger::Open(store_->fs(), /*recover=*/false);
     if (!ledger.ok()) return res->SetError(500, ledger.status().ToString());
-    Result<std::vector<pipeline::QuarantinedRecord>> records =
-        pipeline::ListQuarantine(*store_->fs(), (*ledger)->state(), *reason, *samples);
+    Result<std::vector<QuarantineSample>> records =
+        Pipeline().quarantine_samples(*store_->fs(), (*ledger)->state(), *reason, *samples);
     if (!records.ok()) return res->SetError(500, records.status().ToString());
-    for (const pipeline::QuarantinedRecord& r : *records) {
+    for (const QuarantineSample& r : *records) {
       w.BeginObject();
       w.Field("reason", r.reason);
       w.Field("detail", r.detail);
@@ -530,11 +530,11 @@ void DashboardApi::Catalog(const Request& req, Response* res, const Principal& w
     return res->SetJson(200, *json);
   }
   // The ledger's view: tables, files and partitions; columns from the first file's footer.
-  Result<std::unique_ptr<pipeline::Ledger>> ledger =
-      pipeline::Ledger::Open(store_->fs(), /*recover=*/false);
+  Result<std::unique_ptr<lake::Ledger>> ledger =
+      lake::Ledger::Open(store_->fs(), /*recover=*/false);
   if (!ledger.ok()) return res->SetError(500, ledger.status().ToString());
-  const pipeline::LedgerState& state = (*ledger)->state();
-  std::map<std::string, std::vector<const pipeline::LedgerFile*>> tables;
+  const lake::LedgerState& state = (*ledger)->state();
+  std::map<std::string, std::vector<const lake::LedgerFile*>> tables;
   for (const auto& [path, f] : state.files) tables[f.table].push_back(&f);
   std::string out;
   JsonWriter w(&out);
@@ -547,7 +547,7 @@ void DashboardApi::Catalog(const Request& req, Response* res, const Principal& w
     if (!table->empty() && name != *table) continue;
     uint64_t rows = 0, bytes = 0;
     std::map<std::string, std::pair<uint64_t, uint64_t>> partitions;  // files, rows
-    for (const pipeline::LedgerFile* f : files) {
+    for (const lake::LedgerFile* f : files) {
       rows += f->rows;
       bytes += f->bytes;
       auto& p = partitions[f->partition];
@@ -595,7 +595,7 @@ void DashboardApi::Catalog(const Request& req, Response* res, const Principal& w
     if (detail) {
       w.Key("file_list");
       w.BeginArray();
-      for (const pipeline::LedgerFile* f : files) {
+      for (const lake::LedgerFile* f : files) {
         w.BeginObject();
         w.Field("path", f->path);
         w.Field("rows", f->rows);

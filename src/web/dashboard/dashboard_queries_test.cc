@@ -3,9 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "dashboard_pipeline.h"
 #include "io/file_system.h"
-#include "pipeline/lake_lock.h"
-#include "pipeline/ledger.h"
+#include "lake/lake_lock.h"
+#include "lake/ledger.h"
 #include "pipeline/rollups.h"
 #include "pipeline/transform.h"
 #include "pipeline/transform_test_util.h"
@@ -39,8 +40,8 @@ pipeline::DailyRow Row(int32_t date, const std::string& store, const std::string
 std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
                                          const std::vector<std::vector<pipeline::DailyRow>>& days) {
   auto fs = io::FileSystemFromUri("mem://" + name).value();
-  auto ledger = pipeline::Ledger::Open(fs, true).value();
-  pipeline::LedgerCommit c;
+  auto ledger = lake::Ledger::Open(fs, true).value();
+  lake::LedgerCommit c;
   c.kind = "transform";
   c.run_id = "r1";
   c.details_json = R"({"rows_main":10,"quarantine_by_reason":{"bad_email":2}})";
@@ -49,7 +50,7 @@ std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
     char part[40];
     std::snprintf(part, sizeof(part), "year=%04d/month=%02d/day=%02d", d.year, d.month, d.day);
     const std::string path = std::string("main/daily_sales/") + part + "/part-x.parquet";
-    pipeline::LedgerFile f;
+    lake::LedgerFile f;
     EXPECT_TRUE(pipeline::WriteDailyRows(*fs, path, part, rows, &f).ok());
     c.added.push_back(f);
   }
@@ -60,6 +61,7 @@ std::shared_ptr<io::FileSystem> LakeWith(const std::string& name,
 class DashboardQueriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    InstallDashboardPipeline();  // the snapshot reads main/daily_sales through the port
     // March 1..3 and February 1..2 of 2026.
     fs_ = LakeWith("dashboard-queries",
                    {{Row(Day(2026, 2, 1), "S1", "P1", "Apple", 1, 10000, 2000)},
@@ -171,6 +173,7 @@ TEST(DashboardFormatTest, MoneyAndRatiosAreExact) {
 }
 
 TEST(LakeSnapshotLoaderTest, AnEmptyLakeGivesAnEmptySnapshot) {
+  InstallDashboardPipeline();
   auto fs = io::FileSystemFromUri("mem://dashboard-empty").value();
   LakeSnapshotLoader loader(fs);
   auto snap = loader.Load().value();
@@ -189,8 +192,8 @@ TEST(DashboardSameInstantTest, PreviousPeriodEndsAtTheSameTimeOfDay) {
   pipeline::testing::LandRawBatch(fs, pipeline::testing::GenerateNdjson(4000, 7, data_now, 0.0),
                                   "batch0001", data_now);
   {
-    auto lock = pipeline::LakeLock::Acquire(fs, "test transform").value();
-    auto ledger = pipeline::Ledger::Open(fs, true).value();
+    auto lock = lake::LakeLock::Acquire(fs, "test transform").value();
+    auto ledger = lake::Ledger::Open(fs, true).value();
     pipeline::TransformOptions options;
     options.business_utc_offset_seconds = 5 * 3600 + 30 * 60;
     options.now_micros = data_now;

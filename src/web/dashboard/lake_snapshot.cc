@@ -9,15 +9,13 @@
 
 #include "base/clock.h"
 #include "base/logging.h"
-#include "pipeline/lake_schemas.h"
-#include "pipeline/rollups.h"
-#include "pipeline/run.h"
-#include "pipeline/status_command.h"
+#include "lake/layout.h"
+#include "web/dashboard/pipeline_port.h"
 
 namespace saleslake::web {
 namespace {
 
-CommitSummary Summarise(const pipeline::LedgerCommit& c) {
+CommitSummary Summarise(const lake::LedgerCommit& c) {
   CommitSummary s;
   s.seq = c.seq;
   s.kind = c.kind;
@@ -25,13 +23,13 @@ CommitSummary Summarise(const pipeline::LedgerCommit& c) {
   s.committed_at_micros = c.committed_at_micros;
   s.files_added = c.added.size();
   s.files_removed = c.removed.size();
-  for (const pipeline::LedgerFile& f : c.added) {
+  for (const lake::LedgerFile& f : c.added) {
     s.rows_added += f.rows;
     s.bytes_added += f.bytes;
   }
   s.landed_batches = c.landed_batches;
   s.consumed_batches = c.consumed_batches;
-  pipeline::AddQuarantineCounts(c.details_json, &s.quarantine_by_reason);
+  Pipeline().add_quarantine_counts(c.details_json, &s.quarantine_by_reason);
   s.details_json = c.details_json.empty() ? "{}" : c.details_json;
   return s;
 }
@@ -124,12 +122,12 @@ std::pair<size_t, size_t> LakeSnapshot::DayRange(int32_t from, int32_t to) const
 }
 
 Result<bool> LakeSnapshotLoader::HasCommitAfter(uint64_t seq) {
-  SL_ASSIGN_OR_RETURN(io::FileInfo info, fs_->GetFileInfo(pipeline::CommitPath(seq + 1)));
+  SL_ASSIGN_OR_RETURN(io::FileInfo info, fs_->GetFileInfo(lake::CommitPath(seq + 1)));
   return info.type == io::FileType::kFile;
 }
 
 Result<size_t> LakeSnapshotLoader::CountRunRecords() {
-  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, fs_->List(pipeline::kRunsDir));
+  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> files, fs_->List(lake::kRunsDir));
   return files.size();
 }
 
@@ -144,9 +142,9 @@ std::string LakeSnapshot::DegradedReason() const {
 }
 
 Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::Ledger> ledger,
-                      pipeline::Ledger::Open(fs_, /*recover=*/false));
-  const pipeline::LedgerState& state = ledger->state();
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
+                      lake::Ledger::Open(fs_, /*recover=*/false));
+  const lake::LedgerState& state = ledger->state();
   auto snap = std::make_shared<LakeSnapshot>();
   snap->lake_uri = fs_->root_uri();
   snap->last_seq = state.last_seq;
@@ -154,9 +152,10 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
 
   // History: only the commits not read before (commits never change).
   if (!commits_.empty() && commits_.back().seq > state.last_seq) commits_.clear();  // a new lake
-  for (uint64_t seq = commits_.empty() ? 1 : commits_.back().seq + 1; seq <= state.last_seq;
-       ++seq) {
-    SL_ASSIGN_OR_RETURN(pipeline::LedgerCommit c, ledger->ReadCommit(seq));
+  for (uint64_t seq = commits_.empty() ? ledger->first_seq()
+                                       : std::max(commits_.back().seq + 1, ledger->first_seq());
+       seq <= state.last_seq; ++seq) {
+    SL_ASSIGN_OR_RETURN(lake::LedgerCommit c, ledger->ReadCommit(seq));
     commits_.push_back(Summarise(c));
   }
   snap->commits = commits_;
@@ -171,7 +170,7 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
   }
   snap->batches_pending = snap->batches_extracted - snap->batches_transformed;
   SL_ASSIGN_OR_RETURN(snap->run_record_files, CountRunRecords());
-  SL_ASSIGN_OR_RETURN(snap->run_records, pipeline::ReadRecentRunRecords(*fs_, 500));
+  SL_ASSIGN_OR_RETURN(snap->run_records, Pipeline().recent_run_records(*fs_, 500));
 
   std::map<std::string, TableStats> tables;
   std::map<std::string, std::set<std::string>> partitions;
@@ -188,28 +187,28 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     snap->tables.push_back(t);
   }
   snap->fs = fs_;
-  for (const pipeline::LedgerFile& f : state.FilesOf(pipeline::kMainSalesTable)) {
+  for (const lake::LedgerFile& f : state.FilesOf(lake::kMainSalesTable)) {
     if (Result<int32_t> day = DayOfPartition(f.partition); day.ok()) {
       snap->sales_files[*day].push_back(f.path);
     }
   }
 
   // daily_sales: read new files, drop the ones no longer committed.
-  std::vector<pipeline::LedgerFile> files = state.FilesOf(pipeline::kDailySalesTable);
+  std::vector<lake::LedgerFile> files = state.FilesOf(lake::kDailySalesTable);
   std::map<std::string, std::shared_ptr<const DailyFile>> live;
-  for (const pipeline::LedgerFile& f : files) {
+  for (const lake::LedgerFile& f : files) {
     auto cached = daily_files_.find(f.path);
     if (cached != daily_files_.end()) {
       live.emplace(f.path, cached->second);
       continue;
     }
-    std::vector<pipeline::DailyRow> rows;
-    Status read = pipeline::ReadDailyRows(*fs_, f.path, &rows);
+    std::vector<DailySalesRow> rows;
+    Status read = Pipeline().read_daily_rows(*fs_, f.path, &rows);
     if (read.code() == StatusCode::kNotFound) {
       // The commit is written, its files not yet moved from their pending names (the writer is
       // between steps 2 and 3 of publishing): the pending file is the committed content.
       rows.clear();
-      read = pipeline::ReadDailyRows(*fs_, pipeline::PendingPath(f.path), &rows);
+      read = Pipeline().read_daily_rows(*fs_, lake::PendingPath(f.path), &rows);
       if (read.code() == StatusCode::kNotFound) {
         read = Status::NotFound(f.path + ": the ledger names it but storage does not have it");
       }
@@ -223,7 +222,7 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
       continue;
     }
     auto df = std::make_shared<DailyFile>();
-    for (const pipeline::DailyRow& r : rows) {
+    for (const DailySalesRow& r : rows) {
       df->date.push_back(r.date);
       df->store.push_back(dims_->stores.Id(r.store_id, {r.store_name, r.store_location}));
       df->product.push_back(

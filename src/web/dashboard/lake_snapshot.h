@@ -17,7 +17,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 namespace saleslake::web {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/ledger.h"
-#include "pipeline/transform_io.h"
+#include "lake/lake_files.h"
+#include "lake/ledger.h"
 
 namespace saleslake::web {
 namespace {
@@ -38,11 +38,8 @@ Result<RollupTotals> SumDayBefore(const LakeSnapshot& snap, const DashboardFilte
                                           "brand",     "category",     "quantity",
                                           "total",     "retail_price", "mrp"};
   for (const std::string& path : files->second) {
-    auto reader = pipeline::OpenLakeFile(*snap.fs, path);
-    if (reader.status().code() == StatusCode::kNotFound) {
-      // Committed, not yet moved from its pending name: the pending file is the content.
-      reader = pipeline::OpenLakeFile(*snap.fs, pipeline::PendingPath(path));
-    }
+    // Committed, maybe not yet moved from its pending name (whose content it then is).
+    auto reader = lake::OpenCommittedFile(*snap.fs, path);
     if (!reader.ok()) return reader.status();
     SL_ASSIGN_OR_RETURN(std::vector<int> projection, (*reader)->schema().ResolveProjection(names));
     for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {

@@ -12,9 +12,9 @@
 #include "base/logging.h"
 #include "io/file_system.h"
 #include "sql/pgwire/pg_server.h"
-#include "table/lake_root.h"
+#include "lake/lake_root.h"
 #include "web/dashboard/lake_services.h"
-#include "web/dashboard/pipeline_once.h"
+#include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/static_assets.h"
 #include "web/http_server.h"
 #include "web/shutdown_signals.h"
@@ -196,7 +196,7 @@ int ServeCommand(int argc, char** argv) {
           std::printf("key:        %s\nkey_sha256: %s\n", key.c_str(), hash.c_str());
           return Status::OK();
         }
-        SL_RETURN_IF_ERROR(saleslake::table::CheckLakeExists(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
         DashboardServerOptions options;
         SL_ASSIGN_OR_RETURN(options.listen, ParseListenAddress(listen));
         SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));

@@ -15,8 +15,8 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
-#include "table/lake_root.h"
-#include "web/dashboard/pipeline_once.h"
+#include "lake/lake_root.h"
+#include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/serve_command.h"
 #include "web/http_server.h"
 #include "web/sales_api.h"
@@ -100,7 +100,7 @@ Status Up(const UpFlags& flags) {
   SL_ASSIGN_OR_RETURN(int64_t every_micros, ParseDurationMicros(flags.every));
   SL_RETURN_IF_ERROR(CheckPortFree(listen));
   // A lake that is already there is resumed: served as it is, with the later runs adding to it.
-  const bool resume = saleslake::table::CheckLakeExists(flags.lake).ok();
+  const bool resume = saleslake::lake::CheckLakeExists(flags.lake).ok();
   Stopper stopper;
   // Before any thread starts: every thread inherits the blocked signals.
   ShutdownSignals signals([&](int) { stopper.Stop(); });

@@ -6,11 +6,11 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 
 std::string StateToJson(const LedgerState& state);
 Result<LedgerState> StateFromJson(std::string_view json, std::string_view where);
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

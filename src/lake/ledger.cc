@@ -1,4 +1,4 @@
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 #include <fmt/format.h>
 
@@ -6,29 +6,24 @@
 #include <charconv>
 
 #include "base/clock.h"
+#include "base/logging.h"
 #include "io/path.h"
-#include "pipeline/ledger_json.h"
+#include "lake/ledger_json.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 namespace {
 
-constexpr uint64_t kCheckpointEvery = 64;
-constexpr std::string_view kCheckpointName = "_checkpoint.json";
-constexpr std::string_view kPendingPrefix = "_pending-";
-constexpr std::string_view kPendingSuffix = ".pending";
-
-// "00000000000000000042.json" -> 42; anything else -> 0.
-uint64_t SeqFromName(std::string_view name) {
-  if (name.size() != 25 || name.substr(20) != ".json") return 0;
-  uint64_t seq = 0;
-  auto [ptr, ec] = std::from_chars(name.data(), name.data() + 20, seq);
-  if (ec != std::errc() || ptr != name.data() + 20) return 0;
-  return seq;
-}
-
 void Apply(const LedgerCommit& c, LedgerState* state) {
-  for (const std::string& path : c.removed) state->files.erase(path);
-  for (const LedgerFile& f : c.added) state->files[f.path] = f;
+  for (const std::string& path : c.removed) {
+    auto it = state->files.find(path);
+    if (it == state->files.end()) continue;
+    state->table_versions[it->second.table] = c.seq;
+    state->files.erase(it);
+  }
+  for (const LedgerFile& f : c.added) {
+    state->files[f.path] = f;
+    state->table_versions[f.table] = c.seq;
+  }
   for (const std::string& id : c.landed_batches) {
     BatchRecord& b = state->batches[id];
     b.id = id;
@@ -38,13 +33,8 @@ void Apply(const LedgerCommit& c, LedgerState* state) {
     auto it = state->batches.find(id);
     if (it != state->batches.end()) it->second.transform_seq = c.seq;
   }
+  if (c.seq == 1) state->origin = c.run_id + "@" + std::to_string(c.committed_at_micros);
   state->last_seq = c.seq;
-}
-
-// The lake's data layers: the only places where the ledger owns every file.
-bool IsInDataLayer(std::string_view path) {
-  return io::IsInside(path, "raw") || io::IsInside(path, "quarantine") ||
-         io::IsInside(path, "main");
 }
 
 }  // namespace
@@ -70,28 +60,20 @@ std::vector<std::string> LedgerState::PendingBatches() const {
   return out;
 }
 
-std::string PendingPath(std::string_view final_path) {
-  std::string_view dir = io::ParentPath(final_path);
-  std::string base(kPendingPrefix);
-  base += io::BaseName(final_path);
-  base += kPendingSuffix;
-  return io::JoinPath(dir, base);
-}
-
-bool IsPendingName(std::string_view base) {
-  return base.size() > kPendingPrefix.size() + kPendingSuffix.size() &&
-         base.substr(0, kPendingPrefix.size()) == kPendingPrefix &&
-         base.substr(base.size() - kPendingSuffix.size()) == kPendingSuffix;
-}
-
-std::string CommitPath(uint64_t seq) { return fmt::format("{}/{:020}.json", kLedgerDir, seq); }
-
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::shared_ptr<io::FileSystem> fs, bool recover) {
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(fs)));
   SL_RETURN_IF_ERROR(ledger->Load());
   if (recover && ledger->state_.last_seq > 0) {
     SL_ASSIGN_OR_RETURN(LedgerCommit last, ledger->ReadCommit(ledger->state_.last_seq));
     SL_RETURN_IF_ERROR(ledger->Finish(last).WithContext("recovering the last commit"));
+  }
+  if (recover && ledger->format_ < kLedgerFormat) {
+    const uint32_t from = ledger->format_;
+    SL_RETURN_IF_ERROR(ledger->WriteCheckpoint().WithContext("migrating the ledger"));
+    log::Info("ledger.migrate", {{"lake", ledger->fs_->root_uri()},
+                                 {"from_format", static_cast<int64_t>(from)},
+                                 {"to_format", static_cast<int64_t>(kLedgerFormat)},
+                                 {"seq", ledger->state_.last_seq}});
   }
   return ledger;
 }
@@ -103,15 +85,25 @@ Status Ledger::Load() {
   bool has_checkpoint = false;
   for (const io::FileInfo& e : entries) {
     std::string_view base = io::BaseName(e.path);
-    if (base == kCheckpointName) has_checkpoint = true;
-    if (uint64_t seq = SeqFromName(base); seq > 0) seqs.push_back(seq);
+    if (base == io::BaseName(CheckpointPath())) has_checkpoint = true;
+    if (uint64_t seq = SeqFromCommitName(base); seq > 0) seqs.push_back(seq);
   }
   std::sort(seqs.begin(), seqs.end());
   state_ = LedgerState{};
+  format_ = kLedgerFormat;
+  commits_read_ = 0;
+  checkpoint_seq_ = 0;
   if (has_checkpoint) {
-    std::string path = io::JoinPath(kLedgerDir, kCheckpointName);
+    std::string path = CheckpointPath();
     SL_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
     SL_ASSIGN_OR_RETURN(state_, StateFromJson(text, path));
+    format_ = state_.format;
+    checkpoint_seq_ = state_.last_seq;
+  }
+  first_seq_ = seqs.empty() ? state_.last_seq + 1 : std::min(seqs.front(), state_.last_seq + 1);
+  if (state_.origin.empty() && !seqs.empty() && seqs.front() == 1 && state_.last_seq >= 1) {
+    SL_ASSIGN_OR_RETURN(LedgerCommit first, ReadCommit(1));  // a format-1 checkpoint
+    state_.origin = first.run_id + "@" + std::to_string(first.committed_at_micros);
   }
   uint64_t expected = state_.last_seq + 1;
   for (uint64_t seq : seqs) {
@@ -124,6 +116,8 @@ Status Ledger::Load() {
     }
     SL_ASSIGN_OR_RETURN(LedgerCommit c, ReadCommit(seq));
     Apply(c, &state_);
+    format_ = c.format;
+    ++commits_read_;
     ++expected;
   }
   return Status::OK();
@@ -187,7 +181,36 @@ Status Ledger::Finish(const LedgerCommit& commit) {
 }
 
 Status Ledger::WriteCheckpoint() {
-  return fs_->WriteFile(io::JoinPath(kLedgerDir, kCheckpointName), StateToJson(state_));
+  LedgerState current = state_;
+  current.format = kLedgerFormat;
+  SL_RETURN_IF_ERROR(fs_->WriteFile(CheckpointPath(), StateToJson(current)));
+  state_.format = kLedgerFormat;
+  format_ = kLedgerFormat;
+  checkpoint_seq_ = state_.last_seq;
+  return Status::OK();
+}
+
+Result<uint64_t> Ledger::ExpireSnapshots(int64_t before_micros) {
+  if (state_.last_seq <= 1) return uint64_t{0};
+  if (checkpoint_seq_ != state_.last_seq) SL_RETURN_IF_ERROR(WriteCheckpoint());
+  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries,
+                      fs_->List(kLedgerDir, io::ListOptions{.recursive = false}));
+  std::vector<uint64_t> seqs;
+  for (const io::FileInfo& e : entries) {
+    const uint64_t seq = SeqFromCommitName(io::BaseName(e.path));
+    if (seq > 0 && seq < state_.last_seq) seqs.push_back(seq);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  // Oldest first, stopping at the first one young enough to keep: history stays contiguous.
+  std::vector<std::string> drop;
+  for (uint64_t seq : seqs) {
+    SL_ASSIGN_OR_RETURN(LedgerCommit c, ReadCommit(seq));
+    if (c.committed_at_micros >= before_micros) break;
+    drop.push_back(CommitPath(seq));
+  }
+  if (!drop.empty()) SL_RETURN_IF_ERROR(fs_->DeleteMany(drop));
+  if (!drop.empty()) first_seq_ = seqs[drop.size() - 1] + 1;
+  return static_cast<uint64_t>(drop.size());
 }
 
 Result<std::vector<std::string>> Ledger::FindOrphans() const {
@@ -209,4 +232,4 @@ Result<std::vector<std::string>> Ledger::FindOrphans() const {
   return orphans;
 }
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

@@ -1,11 +1,32 @@
-#include "catalog/lake_layout.h"
+#include "lake/layout.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
 
-namespace saleslake::catalog {
+#include "io/path.h"
+
+namespace saleslake::lake {
 namespace {
+
+constexpr std::string_view kCheckpointName = "_checkpoint.json";
+constexpr std::string_view kPendingPrefix = "_pending-";
+constexpr std::string_view kPendingSuffix = ".pending";
+
+Result<int> ParseKeyValue(std::string_view part, std::string_view key, size_t digits) {
+  if (part.size() != key.size() + 1 + digits || part.substr(0, key.size()) != key ||
+      part[key.size()] != '=') {
+    return Status::InvalidArgument(
+        fmt::format("expected {}=<{} digits>, got '{}'", key, digits, part));
+  }
+  int value = 0;
+  std::string_view num = part.substr(key.size() + 1);
+  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
+  if (ec != std::errc() || ptr != num.data() + num.size()) {
+    return Status::InvalidArgument(fmt::format("'{}' is not a number in '{}'", num, part));
+  }
+  return value;
+}
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -30,6 +51,80 @@ bool ParseInt(std::string_view text, int32_t* out) {
 }
 
 }  // namespace
+
+std::string PartitionName(CivilDate date) {
+  return fmt::format("year={:04d}/month={:02d}/day={:02d}", date.year, date.month, date.day);
+}
+
+std::string PartitionPath(std::string_view table, CivilDate date) {
+  return io::JoinPath(table, PartitionName(date));
+}
+
+CivilDate UtcDateOf(int64_t micros) {
+  constexpr int64_t kMicrosPerDay = 86'400LL * 1'000'000;
+  int64_t days = micros / kMicrosPerDay;
+  if (micros % kMicrosPerDay < 0) --days;  // floor, for instants before 1970
+  return CivilFromDays(days);
+}
+
+Result<CivilDate> ParsePartitionName(std::string_view partition) {
+  const size_t a = partition.find('/');
+  const size_t b = a == std::string_view::npos ? a : partition.find('/', a + 1);
+  if (b == std::string_view::npos) {
+    return Status::InvalidArgument(
+        fmt::format("partition '{}' is not year=YYYY/month=MM/day=DD", partition));
+  }
+  SL_ASSIGN_OR_RETURN(int year, ParseKeyValue(partition.substr(0, a), "year", 4));
+  SL_ASSIGN_OR_RETURN(int month, ParseKeyValue(partition.substr(a + 1, b - a - 1), "month", 2));
+  SL_ASSIGN_OR_RETURN(int day, ParseKeyValue(partition.substr(b + 1), "day", 2));
+  CivilDate date{year, month, day};
+  const CivilDate round_trip = CivilFromDays(DaysFromCivil(date));
+  if (round_trip.year != year || round_trip.month != month || round_trip.day != day) {
+    return Status::InvalidArgument(fmt::format("partition '{}' is not a real date", partition));
+  }
+  return date;
+}
+
+std::string BatchFileName(std::string_view batch_id) {
+  return fmt::format("batch-{}.parquet", batch_id);
+}
+
+std::string RawBatchPath(CivilDate ingestion_date, std::string_view batch_id) {
+  return io::JoinPath(PartitionPath(kRawSalesTable, ingestion_date), BatchFileName(batch_id));
+}
+
+std::string PendingPath(std::string_view final_path) {
+  std::string_view dir = io::ParentPath(final_path);
+  std::string base(kPendingPrefix);
+  base += io::BaseName(final_path);
+  base += kPendingSuffix;
+  return io::JoinPath(dir, base);
+}
+
+bool IsPendingName(std::string_view base) {
+  return base.size() > kPendingPrefix.size() + kPendingSuffix.size() &&
+         base.substr(0, kPendingPrefix.size()) == kPendingPrefix &&
+         base.substr(base.size() - kPendingSuffix.size()) == kPendingSuffix;
+}
+
+std::string CommitPath(uint64_t seq) { return fmt::format("{}/{:020}.json", kLedgerDir, seq); }
+
+uint64_t SeqFromCommitName(std::string_view name) {
+  if (name.size() != 25 || name.substr(20) != ".json") return 0;
+  uint64_t seq = 0;
+  auto [ptr, ec] = std::from_chars(name.data(), name.data() + 20, seq);
+  if (ec != std::errc() || ptr != name.data() + 20) return 0;
+  return seq;
+}
+
+std::string CheckpointPath() { return io::JoinPath(kLedgerDir, kCheckpointName); }
+
+bool IsInDataLayer(std::string_view path) {
+  for (std::string_view layer : kDataLayers) {
+    if (io::IsInside(path, layer)) return true;
+  }
+  return false;
+}
 
 std::optional<DataPath> ParseDataPath(std::string_view path) {
   std::vector<std::string_view> parts = SplitPath(path);
@@ -143,4 +238,4 @@ std::vector<std::pair<std::string, std::string>> SplitPartition(std::string_view
   return out;
 }
 
-}  // namespace saleslake::catalog
+}  // namespace saleslake::lake

@@ -1,4 +1,4 @@
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@
 #include "base/clock.h"
 #include "io/file_system.h"
 #include "io/mem_file_system.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 namespace {
 
 void ExpectLockedBy(const Result<std::unique_ptr<LakeLock>>& r, std::string_view who) {
@@ -209,4 +209,4 @@ TEST(LakeLockTest, UnlockOnALocalLake) {
 }
 
 }  // namespace
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

@@ -1,14 +1,12 @@
-#include "pipeline/ledger_json.h"
+#include "lake/ledger_json.h"
 
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "base/json_writer.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 namespace {
-
-constexpr int kFormat = 1;
 
 void WriteFile(JsonWriter* w, const LedgerFile& f) {
   w->BeginObject();
@@ -81,8 +79,8 @@ class Doc {
     }
     return Status::OK();
   }
-  Status Root(simdjson::dom::parser* parser, std::string_view json,
-              simdjson::dom::object* out) const {
+  Status Root(simdjson::dom::parser* parser, std::string_view json, simdjson::dom::object* out,
+              uint32_t* format_out) const {
     simdjson::padded_string padded(json);
     simdjson::dom::element root;
     if (auto err = parser->parse(padded).get(root); err) {
@@ -91,11 +89,13 @@ class Doc {
     if (root.get_object().get(*out)) return Bad("not a JSON object");
     uint64_t format = 0;
     SL_RETURN_IF_ERROR(Uint(*out, "format", &format));
-    if (format != kFormat) {
+    if (format < kOldestLedgerFormat || format > kLedgerFormat) {
       return Status::NotSupported(fmt::format(
-          "{}: ledger format {} is newer than this saleslake understands ({}); upgrade saleslake",
-          where_, format, kFormat));
+          "{}: ledger format {} is not one this saleslake understands ({} to {}); upgrade "
+          "saleslake",
+          where_, format, kOldestLedgerFormat, kLedgerFormat));
     }
+    *format_out = static_cast<uint32_t>(format);
     return Status::OK();
   }
 
@@ -109,7 +109,7 @@ std::string CommitToJson(const LedgerCommit& c) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  w.Field("format", kFormat);
+  w.Field("format", static_cast<uint64_t>(kLedgerFormat));
   w.Field("seq", c.seq);
   w.Field("kind", c.kind);
   w.Field("run_id", c.run_id);
@@ -132,8 +132,8 @@ Result<LedgerCommit> CommitFromJson(std::string_view json, std::string_view wher
   Doc doc(where);
   simdjson::dom::parser parser;
   simdjson::dom::object o;
-  SL_RETURN_IF_ERROR(doc.Root(&parser, json, &o));
   LedgerCommit c;
+  SL_RETURN_IF_ERROR(doc.Root(&parser, json, &o, &c.format));
   SL_RETURN_IF_ERROR(doc.Uint(o, "seq", &c.seq));
   SL_RETURN_IF_ERROR(doc.String(o, "kind", &c.kind));
   SL_RETURN_IF_ERROR(doc.String(o, "run_id", &c.run_id));
@@ -152,7 +152,7 @@ std::string StateToJson(const LedgerState& state) {
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
-  w.Field("format", kFormat);
+  w.Field("format", static_cast<uint64_t>(kLedgerFormat));
   w.Field("seq", state.last_seq);
   w.Key("files");
   w.BeginArray();
@@ -168,6 +168,16 @@ std::string StateToJson(const LedgerState& state) {
     w.EndObject();
   }
   w.EndArray();
+  w.Field("origin", state.origin);
+  w.Key("table_versions");
+  w.BeginArray();
+  for (const auto& [table, version] : state.table_versions) {
+    w.BeginObject();
+    w.Field("table", table);
+    w.Field("version", version);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   out.push_back('\n');
   return out;
@@ -177,8 +187,8 @@ Result<LedgerState> StateFromJson(std::string_view json, std::string_view where)
   Doc doc(where);
   simdjson::dom::parser parser;
   simdjson::dom::object o;
-  SL_RETURN_IF_ERROR(doc.Root(&parser, json, &o));
   LedgerState state;
+  SL_RETURN_IF_ERROR(doc.Root(&parser, json, &o, &state.format));
   SL_RETURN_IF_ERROR(doc.Uint(o, "seq", &state.last_seq));
   std::vector<LedgerFile> files;
   SL_RETURN_IF_ERROR(doc.Files(o, "files", &files));
@@ -194,7 +204,26 @@ Result<LedgerState> StateFromJson(std::string_view json, std::string_view where)
     SL_RETURN_IF_ERROR(doc.Uint(b, "transform_seq", &r.transform_seq));
     state.batches[r.id] = std::move(r);
   }
+  if (state.format >= 2) {
+    SL_RETURN_IF_ERROR(doc.String(o, "origin", &state.origin));
+    simdjson::dom::array versions;
+    if (o["table_versions"].get_array().get(versions)) {
+      return doc.Bad("field 'table_versions' is not an array");
+    }
+    for (simdjson::dom::element e : versions) {
+      simdjson::dom::object v;
+      if (e.get_object().get(v)) return doc.Bad("a table version is not an object");
+      std::string table;
+      uint64_t version = 0;
+      SL_RETURN_IF_ERROR(doc.String(v, "table", &table));
+      SL_RETURN_IF_ERROR(doc.Uint(v, "version", &version));
+      state.table_versions[table] = version;
+    }
+  } else {
+    // Format 1 did not record versions: the checkpoint's commit is the newest one known.
+    for (const auto& [path, f] : state.files) state.table_versions[f.table] = state.last_seq;
+  }
   return state;
 }
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

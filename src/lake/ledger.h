@@ -31,10 +31,16 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/layout.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 
-inline constexpr std::string_view kLedgerDir = "_ledger";
+// The format of commit records and checkpoints. 1: the first; 2: checkpoints record each
+// table's version. A lake is read in any format from kOldestLedgerFormat on (never misread: a
+// newer one is refused); the first writer to open an older lake migrates it (Ledger::Open), by
+// writing a checkpoint of the current format in one atomic write.
+inline constexpr uint32_t kLedgerFormat = 2;
+inline constexpr uint32_t kOldestLedgerFormat = 1;
 
 struct LedgerFile {
   std::string path;       // final path: "raw/sales/year=2026/month=11/day=26/batch-ab12.parquet"
@@ -47,8 +53,9 @@ struct LedgerFile {
 };
 
 struct LedgerCommit {
-  uint64_t seq = 0;  // assigned by Commit()
-  std::string kind;  // "extract", "transform", "compact", "replay", ...
+  uint32_t format = kLedgerFormat;  // as read; always written in kLedgerFormat
+  uint64_t seq = 0;                 // assigned by Commit()
+  std::string kind;                 // "extract", "transform", "compact", "replay", ...
   std::string run_id;
   int64_t committed_at_micros = 0;  // assigned by Commit() from the ledger's clock
   std::vector<LedgerFile> added;
@@ -68,7 +75,13 @@ struct BatchRecord {
 
 // The lake's state after replaying every commit.
 struct LedgerState {
+  uint32_t format = kLedgerFormat;  // of the checkpoint it was read from
   uint64_t last_seq = 0;
+  // What tells this lake's history from another's: "<run_id>@<committed_at>" of commit 1 (kept
+  // in checkpoints from format 2, so it outlives the expiry of commit 1).
+  std::string origin;
+  // A table's version: the last commit that added or removed one of its files.
+  std::map<std::string, uint64_t> table_versions;
   std::map<std::string, LedgerFile> files;     // live files by final path
   std::map<std::string, BatchRecord> batches;  // raw batches by id
 
@@ -78,17 +91,33 @@ struct LedgerState {
   std::vector<std::string> PendingBatches() const;
 };
 
-// "<dir>/_pending-<base>.pending" for "<dir>/<base>".
-std::string PendingPath(std::string_view final_path);
-bool IsPendingName(std::string_view base_name);
-
 class Ledger {
  public:
   // Reads the ledger of the lake on `fs` (an empty lake has an empty ledger). When `recover` is
   // set (writers, under the lake lock), an unfinished last commit is completed first.
+  // A writer's open (`recover`) also migrates a lake written in an older format.
   static Result<std::unique_ptr<Ledger>> Open(std::shared_ptr<io::FileSystem> fs, bool recover);
 
   const LedgerState& state() const { return state_; }
+  // The format of the newest record read: kLedgerFormat for an empty lake or a current one.
+  uint32_t format() const { return format_; }
+  // How many commit records the last open read (a checkpoint bounds it, whatever the log's
+  // length: at most kCheckpointEvery).
+  uint64_t commits_read_on_open() const { return commits_read_; }
+  // The oldest commit record still stored (1 unless old snapshots expired); last_seq + 1 when
+  // none is. History (ReadCommit) exists from here to state().last_seq.
+  uint64_t first_seq() const { return first_seq_; }
+
+  // Writes a checkpoint of the current state in kLedgerFormat, in one atomic write (what a
+  // migration does). REQUIRES: the lake lock.
+  Status WriteCheckpoint();
+
+  // Deletes the commit records, at or before the checkpoint (writing one at the last commit
+  // first), committed before `before_micros`: old snapshots expire, and the log opens the same.
+  // The newest commit is always kept. Returns how many records were deleted. REQUIRES: the lock.
+  Result<uint64_t> ExpireSnapshots(int64_t before_micros);
+
+  static constexpr uint64_t kCheckpointEvery = 64;
 
   // Writes the commit record, then publishes its pending files and deletes what it removes.
   // REQUIRES: the caller holds the lake lock; every added file was written to PendingPath(path).
@@ -112,16 +141,18 @@ class Ledger {
   explicit Ledger(std::shared_ptr<io::FileSystem> fs) : fs_(std::move(fs)) {}
   Status Load();
   Status Finish(const LedgerCommit& commit);
-  Status WriteCheckpoint();
 
   std::shared_ptr<io::FileSystem> fs_;
   LedgerState state_;
+  uint32_t format_ = kLedgerFormat;
+  uint64_t commits_read_ = 0;
+  uint64_t first_seq_ = 1;
+  uint64_t checkpoint_seq_ = 0;
   int64_t (*now_)() = nullptr;
 };
 
 // Serialisation of commit records and checkpoints (exposed for tests and tools).
 std::string CommitToJson(const LedgerCommit& commit);
 Result<LedgerCommit> CommitFromJson(std::string_view json, std::string_view where);
-std::string CommitPath(uint64_t seq);
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

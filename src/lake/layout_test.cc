@@ -1,8 +1,8 @@
-#include "catalog/lake_layout.h"
+#include "lake/layout.h"
 
 #include <gtest/gtest.h>
 
-namespace saleslake::catalog {
+namespace saleslake::lake {
 namespace {
 
 TEST(LakeLayout, ParsesPartitionedAndFlatTables) {
@@ -59,4 +59,4 @@ TEST(LakeLayout, TypeNamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace saleslake::catalog
+}  // namespace saleslake::lake

@@ -1,8 +1,8 @@
-#include "table/lake_root.h"
+#include "lake/lake_root.h"
 
 #include <fmt/format.h>
 
-namespace saleslake::table {
+namespace saleslake::lake {
 namespace {
 
 Status NoLake(std::string_view uri, std::string_view why) {
@@ -36,4 +36,4 @@ Status CheckLakeExists(std::string_view uri) {
   return CheckLakeExists(**fs, uri);
 }
 
-}  // namespace saleslake::table
+}  // namespace saleslake::lake

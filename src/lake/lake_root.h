@@ -10,11 +10,12 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/layout.h"
 
-namespace saleslake::table {
+namespace saleslake::lake {
 
-// The folder whose entries mark a lake: the commit log (pipeline/ledger.h).
-inline constexpr std::string_view kLakeMarkerDir = "_ledger";
+// The folder whose entries mark a lake: the commit log (lake/ledger.h).
+inline constexpr std::string_view kLakeMarkerDir = kLedgerDir;
 
 // OK when `fs` (rooted at the lake `uri`, as the user wrote it) holds a lake; NotFound with the
 // message above otherwise. Reads only.
@@ -23,4 +24,4 @@ Status CheckLakeExists(io::FileSystem& fs, std::string_view uri);
 // Opens the file system of `uri` and checks it (what a command runs before its work).
 Status CheckLakeExists(std::string_view uri);
 
-}  // namespace saleslake::table
+}  // namespace saleslake::lake

@@ -1,4 +1,4 @@
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include "io/mem_file_system.h"
 #include "io/path.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 namespace {
 
 LedgerFile File(std::string path, uint64_t rows) {
@@ -207,4 +207,4 @@ TEST(LedgerTest, CrashAtEveryStepRecovers) {
 }
 
 }  // namespace
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

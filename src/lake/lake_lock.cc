@@ -1,4 +1,4 @@
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -21,9 +21,9 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "io/path.h"
-#include "pipeline/ledger.h"
+#include "lake/ledger.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 namespace {
 
 std::string HostName() {
@@ -273,9 +273,9 @@ Result<std::unique_ptr<LakeLock>> LakeLock::Acquire(std::shared_ptr<io::FileSyst
   return AcquireLease(std::move(fs), purpose);
 }
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 
 Result<std::string> UnlockLake(std::shared_ptr<io::FileSystem> fs, bool force) {
   const std::string root = fs->root_uri();
@@ -327,4 +327,4 @@ Result<std::string> UnlockLake(std::shared_ptr<io::FileSystem> fs, bool force) {
                      holder.Describe(), commit.seq);
 }
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

@@ -1,11 +1,13 @@
-#include "io/s3/curl_http_client.h"
+#include "io/http_client.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <array>
 
-namespace saleslake::io::s3 {
+#include "base/strings.h"
+
+namespace saleslake::io {
 namespace {
 
 constexpr size_t kMaxIdleHandles = 16;
@@ -18,28 +20,44 @@ void GlobalInitOnce() {
   (void)done;
 }
 
+constexpr size_t kErrorBodyBytes = 512;
+
 struct Exchange {
-  const HttpRequest* request;
-  HttpResponse* response;
+  const HttpRequest* request = nullptr;
+  HttpResponse* response = nullptr;
+  CURL* curl = nullptr;
   bool too_large = false;
+  Status sink_status;
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
-  size_t n = size * count;
-  if (ex->response->body.size() + n > ex->request->max_response_bytes) {
+  const size_t n = size * count;
+  HttpResponse* r = ex->response;
+  if (ex->request->sink) {
+    if (r->status == 0) curl_easy_getinfo(ex->curl, CURLINFO_RESPONSE_CODE, &r->status);
+    if (r->status < 200 || r->status >= 300) {
+      // Only the start of an error answer is kept: enough to quote it.
+      if (r->body.size() < kErrorBodyBytes) {
+        r->body.append(data, std::min(n, kErrorBodyBytes - r->body.size()));
+      }
+      return n;
+    }
+    if (r->sink_bytes + n > ex->request->max_response_bytes) {
+      ex->too_large = true;
+      return 0;
+    }
+    ex->sink_status = ex->request->sink(std::string_view(data, n));
+    if (!ex->sink_status.ok()) return 0;
+    r->sink_bytes += n;
+    return n;
+  }
+  if (r->body.size() + n > ex->request->max_response_bytes) {
     ex->too_large = true;
     return 0;  // makes curl stop with CURLE_WRITE_ERROR
   }
-  ex->response->body.append(data, n);
+  r->body.append(data, n);
   return n;
-}
-
-std::string_view TrimLine(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' '))
-    s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return s;
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -53,10 +71,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(TrimLine(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  ex->response->headers.push_back({std::move(name), std::string(TrimLine(line.substr(colon + 1)))});
+  ex->response->headers.push_back(
+      {Lower(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
   return n;
 }
 
@@ -75,6 +91,9 @@ TransportFailure Classify(CURLcode code) {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return TransportFailure::kBroken;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return TransportFailure::kBadUrl;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
@@ -96,7 +115,7 @@ std::string Origin(std::string_view url) {
 
 }  // namespace
 
-struct CurlHttpClient::Shared {
+struct HttpClient::Shared {
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
 
@@ -115,7 +134,7 @@ const std::string* HttpResponse::Header(std::string_view lower_name) const {
   return nullptr;
 }
 
-CurlHttpClient::CurlHttpClient(HttpClientOptions options)
+HttpClient::HttpClient(HttpClientOptions options)
     : options_(std::move(options)), shared_(std::make_unique<Shared>()) {
   GlobalInitOnce();
   shared_->share = curl_share_init();
@@ -127,12 +146,12 @@ CurlHttpClient::CurlHttpClient(HttpClientOptions options)
   curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 }
 
-CurlHttpClient::~CurlHttpClient() {
+HttpClient::~HttpClient() {
   for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
   curl_share_cleanup(shared_->share);
 }
 
-void* CurlHttpClient::AcquireHandle() {
+void* HttpClient::AcquireHandle() {
   {
     std::lock_guard lock(pool_mu_);
     if (!idle_.empty()) {
@@ -144,7 +163,7 @@ void* CurlHttpClient::AcquireHandle() {
   return curl_easy_init();
 }
 
-void CurlHttpClient::ReleaseHandle(void* handle) {
+void HttpClient::ReleaseHandle(void* handle) {
   auto* curl = static_cast<CURL*>(handle);
   curl_easy_reset(curl);
   std::lock_guard lock(pool_mu_);
@@ -155,7 +174,8 @@ void CurlHttpClient::ReleaseHandle(void* handle) {
   }
 }
 
-Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportFailure* failure) {
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request, TransportFailure* failure,
+                                      HttpResponse* partial) {
   *failure = TransportFailure::kNone;
   CURL* curl = static_cast<CURL*>(AcquireHandle());
   if (curl == nullptr) {
@@ -166,7 +186,10 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportF
   if (request.expected_response_bytes > 0) {
     response.body.reserve(std::min(request.expected_response_bytes, request.max_response_bytes));
   }
-  Exchange ex{&request, &response};
+  Exchange ex;
+  ex.request = &request;
+  ex.response = &response;
+  ex.curl = curl;
 
   curl_slist* header_list = nullptr;
   for (const HttpHeader& h : request.headers) {
@@ -183,10 +206,22 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportF
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // keys are never normalised
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+  if (request.follow_redirects) curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  if (request.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  if (!request.user_agent.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, request.user_agent.c_str());
+  }
+  if (request.stall_timeout_ms > 0) {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                     std::max(1L, static_cast<long>(request.stall_timeout_ms / 1000)));
+  }
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 256L * 1024);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout_ms));
+  curl_easy_setopt(
+      curl, CURLOPT_TIMEOUT_MS,
+      static_cast<long>(request.timeout_ms > 0 ? request.timeout_ms : options_.request_timeout_ms));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
   if (!options_.ca_bundle.empty())
@@ -219,6 +254,14 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportF
   ReleaseHandle(curl);
 
   if (code == CURLE_OK) return response;
+  if (partial != nullptr) {
+    partial->status = response.status;
+    partial->sink_bytes = response.sink_bytes;
+  }
+  if (!ex.sink_status.ok()) {
+    *failure = TransportFailure::kSink;
+    return ex.sink_status;
+  }
   std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
   std::string where = request.method.empty()
                           ? Origin(request.url)
@@ -238,12 +281,13 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request, TransportF
     case TransportFailure::kBroken:
       return Status::IOError(where + ": the connection broke (" + detail + ")");
     case TransportFailure::kTls:
-      return Status::IOError(where + ": TLS failed (" + detail +
-                             "); for a test endpoint with a self-signed certificate use "
-                             "--s3-no-verify-tls, or point AWS_CA_BUNDLE at its CA");
+      return Status::IOError(where + ": TLS failed (" + detail + ")" +
+                             (options_.tls_hint.empty() ? "" : "; " + options_.tls_hint));
+    case TransportFailure::kBadUrl:
+      return Status::InvalidArgument(where + ": " + detail);
     default:
       return Status::IOError(where + ": " + detail);
   }
 }
 
-}  // namespace saleslake::io::s3
+}  // namespace saleslake::io

@@ -26,7 +26,7 @@
 #include "base/status.h"
 #include "io/file_system.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 
 class LakeLock {
  public:
@@ -79,4 +79,4 @@ Result<std::string> UnlockLake(std::shared_ptr<io::FileSystem> fs, bool force);
 // argv[0] is "unlock".
 int UnlockCommand(int argc, char** argv);
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

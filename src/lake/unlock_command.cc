@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "base/cli.h"
-#include "pipeline/lake_lock.h"
+#include "lake/lake_lock.h"
 
-namespace saleslake::pipeline {
+namespace saleslake::lake {
 
 int UnlockCommand(int argc, char** argv) {
   CLI::App app(
@@ -28,4 +28,4 @@ int UnlockCommand(int argc, char** argv) {
                     });
 }
 
-}  // namespace saleslake::pipeline
+}  // namespace saleslake::lake

@@ -1,0 +1,25 @@
+#include "lake/lake.h"
+
+#include "io/file_system.h"
+
+namespace saleslake::lake {
+
+Result<std::shared_ptr<Lake>> Lake::Open(std::string_view uri) {
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(uri));
+  return std::shared_ptr<Lake>(new Lake(std::string(uri), std::move(fs)));
+}
+
+std::shared_ptr<Lake> Lake::OnFileSystem(std::shared_ptr<io::FileSystem> fs) {
+  std::string uri = fs->root_uri();
+  return std::shared_ptr<Lake>(new Lake(std::move(uri), std::move(fs)));
+}
+
+Result<std::unique_ptr<Ledger>> Lake::OpenLog(bool writer) const {
+  return Ledger::Open(fs_, /*recover=*/writer);
+}
+
+Result<std::unique_ptr<LakeLock>> Lake::Lock(std::string_view purpose) const {
+  return LakeLock::Acquire(fs_, purpose);
+}
+
+}  // namespace saleslake::lake
