@@ -187,6 +187,7 @@ TEST(LakeSnapshotLoaderTest, AnEmptyLakeGivesAnEmptySnapshot) {
 // Month to date at 13:20 (business offset +05:30) against last month up to 13:20 of the 20th:
 // the previous period's figures are the sales of main/sales before that instant.
 TEST(DashboardSameInstantTest, PreviousPeriodEndsAtTheSameTimeOfDay) {
+  InstallDashboardPipeline();  // the snapshot reads main/daily_sales through the port
   const int64_t data_now = ParseIso8601Micros("2026-03-20T08:00:00Z").value();  // 13:30 IST
   auto fs = io::FileSystemFromUri("mem://dashboard-same-instant").value();
   pipeline::testing::LandRawBatch(fs, pipeline::testing::GenerateNdjson(4000, 7, data_now, 0.0),
