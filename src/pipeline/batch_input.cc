@@ -43,7 +43,27 @@ class FileInput final : public BatchInput {
   std::string buffer_;
 };
 
+constexpr size_t kBatchIdHexDigits = 32;
+
 }  // namespace
+
+BatchIdHasher::BatchIdHasher(std::string_view source) {
+  sha_.Update(source);
+  sha_.Update(std::string_view("\0", 1));
+}
+
+std::string BatchIdHasher::Finish() {
+  return HexEncode(sha_.Finish()).substr(0, kBatchIdHexDigits);
+}
+
+Result<std::string> BatchInput::BatchId() {
+  BatchIdHasher hasher(source());
+  SL_RETURN_IF_ERROR(Read([&hasher](std::string_view bytes) {
+    hasher.Update(bytes);
+    return Status::OK();
+  }));
+  return hasher.Finish();
+}
 
 Result<std::unique_ptr<BatchInput>> OpenFileInput(const std::string& path) {
   std::error_code ec;
@@ -71,6 +91,17 @@ SpooledInput::~SpooledInput() {
 }
 
 Status SpooledInput::Append(std::string_view bytes) {
+  if (hasher_ == nullptr || !batch_id_.empty()) {
+    // The first bytes, or more after the id was taken: (re)start the running hash from byte 0
+    // when there is nothing before these bytes; otherwise the id needs a full pass.
+    batch_id_.clear();
+    hasher_.reset();
+    if (size_ == 0) {
+      hashed_source_ = source();
+      hasher_ = std::make_unique<BatchIdHasher>(hashed_source_);
+    }
+  }
+  if (hasher_ != nullptr) hasher_->Update(bytes);
   size_ += bytes.size();
   if (file_ == nullptr && memory_.size() + bytes.size() <= memory_limit_) {
     memory_.append(bytes);
@@ -94,6 +125,8 @@ Status SpooledInput::Append(std::string_view bytes) {
 }
 
 void SpooledInput::Reset() {
+  hasher_.reset();
+  batch_id_.clear();
   memory_.clear();
   if (file_ != nullptr) std::fclose(file_);
   file_ = nullptr;
@@ -125,6 +158,18 @@ Status SpooledInput::Read(const ByteSink& sink) {
     return Status::IOError(fmt::format("cannot reposition the spooled input: {}", ErrnoText()));
   }
   return Status::OK();
+}
+
+Result<std::string> SpooledInput::BatchId() {
+  if (!batch_id_.empty() && hashed_source_ == source()) return batch_id_;
+  if (size_ == 0 || hasher_ == nullptr || hashed_source_ != source()) {
+    // Nothing appended yet, appended after an earlier id, or relabelled since: hash it all.
+    SL_ASSIGN_OR_RETURN(std::string id, BatchInput::BatchId());
+    return id;
+  }
+  batch_id_ = hasher_->Finish();
+  hasher_.reset();
+  return batch_id_;
 }
 
 Result<std::unique_ptr<BatchInput>> ReadStdinInput() {

@@ -1,10 +1,11 @@
 // BatchInput: the bytes of one batch (an API response, a file, stdin), readable twice.
 //
-// Every raw row carries its batch id, and the id is a hash of all the batch's bytes, so extract
-// reads a batch twice: once to hash it, once to parse it. A file is simply read twice; a stream
-// that cannot be re-read (an HTTP body, stdin) is spooled as it arrives — in memory up to a limit,
-// then in an anonymous temporary file that the operating system deletes with the process — so
-// memory stays bounded whatever the size.
+// Every raw row carries its batch id, and the id is a hash of all the batch's bytes, so the id
+// must be known before the first row is parsed. A stream that cannot be re-read (an HTTP body,
+// stdin) is spooled as it arrives — in memory up to a limit, then in an anonymous temporary file
+// that the operating system deletes with the process — so memory stays bounded whatever the
+// size, and it is hashed as it arrives, so its id costs no second pass. A file is read twice
+// (hash, then parse), straight from the page cache through a mapping, with no copy.
 #pragma once
 
 #include <cstdint>
@@ -14,12 +15,26 @@
 #include <string>
 #include <string_view>
 
+#include "base/hash.h"
 #include "base/status.h"
 #include "pipeline/http_source.h"
 
 namespace saleslake::pipeline {
 
 using ByteSink = std::function<Status(std::string_view)>;
+
+// The batch id: the first 32 hex digits of SHA-256(source, 0x00, bytes). SHA-256 is a streaming
+// hash, so any cutting of the bytes into Update calls gives the same id.
+class BatchIdHasher {
+ public:
+  explicit BatchIdHasher(std::string_view source);
+
+  void Update(std::string_view bytes) { sha_.Update(bytes); }
+  std::string Finish();  // REQUIRES: called once
+
+ private:
+  Sha256Hasher sha_;
+};
 
 class BatchInput {
  public:
@@ -33,6 +48,8 @@ class BatchInput {
   // Streams every byte of the batch to `sink` from the start, in chunks of at most kChunkBytes.
   virtual Status Read(const ByteSink& sink) = 0;
   virtual uint64_t size() const = 0;
+  // The batch id of every byte: by default one Read pass through a BatchIdHasher.
+  virtual Result<std::string> BatchId();
 
  protected:
   explicit BatchInput(std::string source) : source_(std::move(source)) {}
@@ -57,9 +74,14 @@ class SpooledInput final : public BatchInput {
   void Reset();
   Status Read(const ByteSink& sink) override;
   uint64_t size() const override { return size_; }
+  // The id hashed while the bytes were appended (a full pass only if the source changed since).
+  Result<std::string> BatchId() override;
 
  private:
   size_t memory_limit_;
+  std::string hashed_source_;              // the source the running hash started with
+  std::unique_ptr<BatchIdHasher> hasher_;  // the bytes appended so far
+  std::string batch_id_;                   // once finished; Append or Reset forget it
   std::string memory_;
   std::FILE* file_ = nullptr;  // the spill, once memory_limit_ is passed
   uint64_t size_ = 0;

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "base/ordered_pipeline.h"
@@ -16,17 +15,6 @@
 
 namespace saleslake::pipeline {
 namespace {
-
-constexpr size_t kBatchIdHexDigits = 32;
-
-void StartBatchHash(Sha256Hasher* hasher, std::string_view source) {
-  hasher->Update(source);
-  hasher->Update(std::string_view("\0", 1));
-}
-
-std::string FinishBatchHash(Sha256Hasher* hasher) {
-  return HexEncode(hasher->Finish()).substr(0, kBatchIdHexDigits);
-}
 
 // The commit's details: what a person or `status` wants to know about the batch.
 std::string DetailsJson(const ExtractResult& r) {
@@ -156,21 +144,12 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
 }  // namespace
 
 std::string BatchIdOf(std::string_view source, std::string_view bytes) {
-  Sha256Hasher hasher;
-  StartBatchHash(&hasher, source);
+  BatchIdHasher hasher(source);
   hasher.Update(bytes);
-  return FinishBatchHash(&hasher);
+  return hasher.Finish();
 }
 
-Result<std::string> ComputeBatchId(BatchInput& input) {
-  Sha256Hasher hasher;
-  StartBatchHash(&hasher, input.source());
-  SL_RETURN_IF_ERROR(input.Read([&hasher](std::string_view bytes) {
-    hasher.Update(bytes);
-    return Status::OK();
-  }));
-  return FinishBatchHash(&hasher);
-}
+Result<std::string> ComputeBatchId(BatchInput& input) { return input.BatchId(); }
 
 Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
                                    const ExtractOptions& options) {

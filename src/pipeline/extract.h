@@ -53,7 +53,8 @@ struct ExtractResult {
 
 // The batch id of `bytes` from `source` (for tests and tools; ExtractBatch hashes streaming).
 std::string BatchIdOf(std::string_view source, std::string_view bytes);
-// Hashes every byte of `input`.
+// The batch id of every byte of `input` (BatchInput::BatchId: a spooled input hashed its bytes as
+// they arrived).
 Result<std::string> ComputeBatchId(BatchInput& input);
 
 // Extracts `input` into the lake on `fs`.
