@@ -9,6 +9,7 @@
 #include "base/json_writer.h"
 #include "base/logging.h"
 #include "base/ordered_pipeline.h"
+#include "base/parallel_for.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/raw_batch_parser.h"
 #include "pipeline/raw_batch_writer.h"
@@ -49,11 +50,19 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   const CivilDate date = UtcDateOf(r->ingested_at_micros);
   r->path = RawBatchPath(date, r->batch_id);
   const std::string pending = lake::PendingPath(r->path);
+  const int threads = std::max(1, options.threads);
+  // With more than one thread, the serial stage (the Parquet writer) encodes and compresses the
+  // columns of each batch at once, so that it does not hold the parsing threads back.
+  ParallelFor column_pool(threads);
   SL_ASSIGN_OR_RETURN(std::unique_ptr<io::WritableFile> file, fs.OpenForWrite(pending));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<RawBatchWriter> writer,
                       RawBatchWriter::Open(std::move(file)));
+  if (threads > 1) {
+    writer->set_column_runner([&column_pool](size_t n, const std::function<void(size_t)>& task) {
+      column_pool.Run(n, task);
+    });
+  }
   const RawLineage lineage{r->batch_id, r->ingested_at_micros, r->source};
-  const int threads = std::max(1, options.threads);
   const size_t flush_rows = std::max<size_t>(1, options.flush_rows);
   std::vector<std::unique_ptr<RawBatchParser>> parsers;
   for (int i = 0; i < threads; ++i) parsers.push_back(std::make_unique<RawBatchParser>(lineage));

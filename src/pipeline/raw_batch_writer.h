@@ -25,6 +25,10 @@ class RawBatchWriter {
   static Result<std::unique_ptr<RawBatchWriter>> Open(std::unique_ptr<io::WritableFile> file);
   ~RawBatchWriter();
 
+  // Lets `runner` encode and compress the columns at once (the file's bytes do not change).
+  void set_column_runner(parquet::ColumnRunner runner) {
+    writer_->set_column_runner(std::move(runner));
+  }
   // Appends the batch's rows. REQUIRES: the raw/sales schema.
   Status Write(const table::ColumnBatch& batch);
   // Writes the footer and publishes the file.

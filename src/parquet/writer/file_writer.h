@@ -41,6 +41,9 @@ class ParquetFileWriter {
   // Appends a batch: one vector per column, in schema order, all the same length. A batch that
   // does not fit the schema is refused whole (nothing of it is written) and fails the writer.
   Status Write(std::span<const ColumnBuffer> batch);
+  // Lets `runner` write the columns of each batch and row group at once (e.g. on a thread pool);
+  // the file's bytes do not change.
+  void set_column_runner(ColumnRunner runner) { row_group_->set_column_runner(std::move(runner)); }
   // Ends the current row group now, if it has rows.
   Status FlushRowGroup();
   // Finishes and publishes the file.

@@ -31,10 +31,20 @@ Status RowGroupWriter::CheckBatch(std::span<const ColumnBuffer> batch, size_t ro
   return Status::OK();
 }
 
-Status RowGroupWriter::Write(std::span<const ColumnBuffer> batch, size_t offset, size_t count) {
-  for (size_t i = 0; i < writers_.size(); ++i) {
-    SL_RETURN_IF_ERROR(writers_[i]->Write(batch[i], offset, count));
+Status RowGroupWriter::ForEachColumn(const std::function<Status(size_t)>& task) {
+  if (!runner_) {
+    for (size_t i = 0; i < writers_.size(); ++i) SL_RETURN_IF_ERROR(task(i));
+    return Status::OK();
   }
+  std::vector<Status> results(writers_.size());
+  runner_(writers_.size(), [&](size_t i) { results[i] = task(i); });
+  for (Status& s : results) SL_RETURN_IF_ERROR(s);
+  return Status::OK();
+}
+
+Status RowGroupWriter::Write(std::span<const ColumnBuffer> batch, size_t offset, size_t count) {
+  SL_RETURN_IF_ERROR(
+      ForEachColumn([&](size_t i) { return writers_[i]->Write(batch[i], offset, count); }));
   num_rows_ += static_cast<int64_t>(count);
   return Status::OK();
 }
@@ -52,9 +62,13 @@ Status RowGroupWriter::Flush(OutputSink* sink, int16_t ordinal, FlushedRowGroup*
   group.ordinal = ordinal;
   group.file_offset = sink->position();
   int64_t compressed = 0;
-  for (auto& writer : writers_) {
-    FinishedColumnChunk chunk;
-    SL_RETURN_IF_ERROR(writer->FinishChunk(&chunk));
+  // Closing the last pages and the dictionaries may run in parallel; the chunks are then written
+  // one after the other, in column order.
+  std::vector<FinishedColumnChunk> chunks(writers_.size());
+  SL_RETURN_IF_ERROR(ForEachColumn([&](size_t i) { return writers_[i]->FinishChunk(&chunks[i]); }));
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    ColumnWriter* writer = writers_[i].get();
+    FinishedColumnChunk& chunk = chunks[i];
     const PageWriter& pages = writer->pages();
     const int64_t start = sink->position();
     SL_RETURN_IF_ERROR(sink->Append(pages.dictionary_page()));

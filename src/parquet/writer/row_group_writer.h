@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -40,6 +41,11 @@ struct FlushedRowGroup {
   std::vector<std::optional<SplitBlockBloomFilter>> bloom_filters;
 };
 
+// Runs task(0) ... task(count - 1), in any order, possibly several at once on other threads, and
+// returns when all have finished. Column writers share nothing, so the columns of a row group can
+// be encoded and compressed at once; the bytes written are the same whatever the order.
+using ColumnRunner = std::function<void(size_t count, const std::function<void(size_t)>& task)>;
+
 class RowGroupWriter {
  public:
   static Result<std::unique_ptr<RowGroupWriter>> Make(const std::vector<ColumnSpec>& columns,
@@ -50,6 +56,9 @@ class RowGroupWriter {
   // Appends rows [offset, offset + count) of every column. REQUIRES: CheckBatch passed.
   Status Write(std::span<const ColumnBuffer> batch, size_t offset, size_t count);
 
+  // Columns are written one after the other on the calling thread unless a runner is set.
+  void set_column_runner(ColumnRunner runner) { runner_ = std::move(runner); }
+
   int64_t num_rows() const { return num_rows_; }
   int64_t EstimatedBytes() const;
 
@@ -59,8 +68,11 @@ class RowGroupWriter {
  private:
   explicit RowGroupWriter(std::vector<std::unique_ptr<ColumnWriter>> writers)
       : writers_(std::move(writers)) {}
+  // Runs task(i) for every column i; the first error in column order.
+  Status ForEachColumn(const std::function<Status(size_t)>& task);
 
   std::vector<std::unique_ptr<ColumnWriter>> writers_;
+  ColumnRunner runner_;
   int64_t num_rows_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "base/parallel_for.h"
 #include "parquet/bloom_filter.h"
 #include "parquet/writer/file_writer.h"
 #include "parquet/writer/writer_test_util.h"
@@ -108,13 +109,14 @@ std::vector<TestColumn> AllTypes(size_t rows, int cardinality) {
 }
 
 std::string WriteFile(std::vector<TestColumn>& cols, const WriterOptions& options,
-                      size_t batch_rows = 1000) {
+                      size_t batch_rows = 1000, ColumnRunner runner = {}) {
   std::string bytes;
   std::vector<ColumnSpec> specs;
   for (const TestColumn& c : cols) specs.push_back(c.spec);
   auto writer = ParquetFileWriter::Open(std::make_unique<StringFile>(&bytes), specs, options);
   EXPECT_TRUE(writer.ok()) << writer.status().ToString();
   if (!writer.ok()) return bytes;
+  if (runner) (*writer)->set_column_runner(std::move(runner));
   // Re-slice the prepared columns into batches to exercise batch boundaries.
   const size_t rows = cols[0].buffer.size();
   for (size_t start = 0; start < rows; start += batch_rows) {
@@ -513,6 +515,25 @@ TEST(WriterTest, OutputIsDeterministic) {
   std::vector<TestColumn> b = AllTypes(3000, 40);
   auto options = WriterOptions::Builder().BloomFilter("s").Build();
   EXPECT_EQ(WriteFile(a, *options), WriteFile(b, *options));
+}
+
+TEST(WriterTest, ColumnsWrittenAtOnceGiveTheSameBytes) {
+  std::vector<TestColumn> cols = AllTypes(5000, 40);
+  // Small row groups, so that chunks are finished (and flushed) through the runner too.
+  auto options = WriterOptions::Builder().BloomFilter("s").RowGroupRows(1200).Build();
+  ASSERT_TRUE(options.ok());
+  const std::string serial = WriteFile(cols, *options, 700);
+  ParallelFor pool(3);
+  const std::string parallel =
+      WriteFile(cols, *options, 700,
+                [&pool](size_t n, const std::function<void(size_t)>& task) { pool.Run(n, task); });
+  const std::string reversed =
+      WriteFile(cols, *options, 700, [](size_t n, const std::function<void(size_t)>& task) {
+        for (size_t i = n; i-- > 0;) task(i);
+      });
+  EXPECT_EQ(parallel, serial);
+  EXPECT_EQ(reversed, serial);
+  ExpectValues(parallel, cols);
 }
 
 }  // namespace
