@@ -1,69 +1,7 @@
 #!/usr/bin/env bash
-# `saleslake extract --from FILE` of 10M NDJSON sale records at --threads 1 and 2 against DuckDB's
-# COPY (SELECT * FROM read_json(...)) TO ... (FORMAT parquet, snappy) at threads=1 and 2
-# (bench/peers/duckdb_extract.mjs), with simdjson On-Demand alone over the same file as the floor
-# of parsing (bench/simdjson_floor.cc, one thread). Rows/s by wall time: ours for the whole
-# command (hash the batch, split, type, write raw Parquet, commit; a fresh lake each run),
-# DuckDB's for the COPY statement alone, the floor for its parse loop alone. Peak RSS of each
-# process (/usr/bin/time -v; DuckDB's includes its node host). Best of RUNS runs (default 2).
-# Prints TSV rows: benchmark, metric, unit, saleslake value, peer name, peer value.
+# `saleslake extract --from FILE` of 10M NDJSON records at --threads 1 and 2 beside DuckDB's
+# read_json COPY to Parquet at threads=1 and 2, rows/s and peak RSS, with simdjson alone as the
+# floor of parsing (see bench/extract_compare.sh).
 #   RECORDS (10000000), RUNS (2).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-bin=${SALESLAKE_BIN:-build/app/saleslake}
-floor_bin=${SIMDJSON_FLOOR_BIN:-$(dirname "$bin")/../bench/simdjson_floor}
-out=${BENCH_OUT:-bench/out}
-records=${RECORDS:-10000000}
-runs=${RUNS:-2}
-mkdir -p "$out"
-[[ -x /usr/bin/time ]] || { echo "extract_10m.sh: needs /usr/bin/time (scripts/install-deps.sh --bench)" >&2; exit 1; }
-
-name=$(python3 -c "n=$records; print(f'{n//1000000}m' if n % 1000000 == 0 else f'{n//1000}k')")
-input="$out/extract-$records.ndjson"
-if [[ ! -s $input ]]; then
-  "$bin" generate --records "$records" --seed 7 --now 2026-11-26T09:00:00 --format ndjson >"$input.tmp"
-  mv "$input.tmp" "$input"
-fi
-cat "$input" >/dev/null  # in the page cache for every contender alike
-rss_of() { awk '/Maximum resident set size/ {print $NF}' "$1"; }
-wall_of() { awk '/Elapsed \(wall clock\)/ {print $NF}' "$1" |
-  python3 -c 'import sys; p=sys.stdin.read().strip().split(":"); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))'; }
-# best "seconds rss" of several "seconds rss" lines: the fastest run, and its RSS.
-best() { sort -g | head -1; }
-
-lake="$out/extract-lake"
-declare -A ours peer
-for threads in 1 2; do
-  ours[$threads]=$(for _ in $(seq "$runs"); do
-    rm -rf "$lake"
-    /usr/bin/time -v "$bin" extract --from "$input" --lake "$lake" --threads "$threads" \
-      --now 2026-11-26T10:00:00Z --log-level warn >/dev/null 2>"$out/extract-time.txt"
-    echo "$(wall_of "$out/extract-time.txt") $(rss_of "$out/extract-time.txt")"
-  done | best)
-  rm -rf "$lake"
-  peer[$threads]=$(for _ in $(seq "$runs"); do
-    seconds=$(/usr/bin/time -v node bench/peers/duckdb_extract.mjs "$input" \
-      "$out/extract-duckdb.parquet" ndjson "$threads" 2>"$out/extract-time.txt" |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
-    echo "$seconds $(rss_of "$out/extract-time.txt")"
-  done | best)
-  rm -f "$out/extract-duckdb.parquet"
-done
-floor=$("$floor_bin" "$input" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
-rm -f "$out/extract-time.txt"
-
-rate() { python3 -c "print(round($records / $1))"; }
-for threads in 1 2; do
-  read -r s rss <<<"${ours[$threads]}"
-  read -r ps prss <<<"${peer[$threads]}"
-  printf 'extract_ndjson_%s_threads%s\trows_per_second\trows/s\t%s\tduckdb_threads%s\t%s\n' \
-    "$name" "$threads" "$(rate "$s")" "$threads" "$(rate "$ps")"
-  printf 'extract_ndjson_%s_threads%s\tpeak_rss\tKiB\t%s\tduckdb_threads%s\t%s\n' \
-    "$name" "$threads" "$rss" "$threads" "$prss"
-done
-read -r s1 _ <<<"${ours[1]}"
-read -r ps1 _ <<<"${peer[1]}"
-printf 'extract_ndjson_%s_threads2\trows_per_second\trows/s\t%s\tsaleslake_threads1\t%s\n' \
-  "$name" "$(rate "$(echo "${ours[2]}" | cut -d' ' -f1)")" "$(rate "$s1")"
-printf 'extract_ndjson_%s_threads1\trows_per_second\trows/s\t%s\tsimdjson_alone\t%s\n' \
-  "$name" "$(rate "$s1")" "$(rate "$floor")"
+exec "$(dirname "$0")/../extract_compare.sh" "${RECORDS:-10000000}" "${RUNS:-2}" ndjson
