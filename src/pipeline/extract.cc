@@ -90,10 +90,12 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   };
   // A response none of whose records even names a transaction_id (an error page, /healthz) holds
   // no sales: it lands nothing.
-  uint64_t sales_like = 0;
+  bool sales_like = false;
   RecordSplitter splitter(
       [&](const SplitRecord& record) {
-        if (record.text.find("\"transaction_id\"") != std::string_view::npos) ++sales_like;
+        if (!sales_like) {  // one record is enough to know
+          sales_like = record.text.find("\"transaction_id\"") != std::string_view::npos;
+        }
         if (filling == nullptr) {
           SL_ASSIGN_OR_RETURN(filling_slot, pipeline.Acquire());
           filling = &slots[filling_slot];
@@ -116,7 +118,7 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   if (st.ok() && splitter.framing() == Framing::kUnknown) {
     st = Status::InvalidArgument("the input is empty: there are no records to extract");
   }
-  if (st.ok() && sales_like == 0) {
+  if (st.ok() && !sales_like) {
     st = Status::InvalidArgument(
         fmt::format("{} holds no sales records ({}, {} record(s), none with a transaction_id): "
                     "nothing landed",
