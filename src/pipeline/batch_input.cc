@@ -1,5 +1,6 @@
 #include "pipeline/batch_input.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -7,10 +8,22 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/parallel_for.h"
+
 namespace saleslake::pipeline {
 namespace {
 
 std::string ErrnoText() { return std::strerror(errno); }
+
+struct ScopedFd {
+  explicit ScopedFd(int f) : fd(f) {}
+  ~ScopedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int fd;
+};
 
 class FileInput final : public BatchInput {
  public:
@@ -37,7 +50,50 @@ class FileInput final : public BatchInput {
   }
   uint64_t size() const override { return size_; }
 
+  Result<std::string> BatchId(int threads) override {
+    if (threads < 2) return BatchInput::BatchId(threads);
+    const ScopedFd file(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.fd < 0) return Status::IOError(fmt::format("cannot open {}: {}", path_, ErrnoText()));
+    const int fd = file.fd;
+    // Two buffers: each round hashes one while the other is filled with the next bytes.
+    std::string buffers[2] = {std::string(kHashChunkBytes, '\0'),
+                              std::string(kHashChunkBytes, '\0')};
+    size_t filled[2] = {0, 0};
+    int read_errno = 0;
+    auto fill = [&](int b) {
+      filled[b] = 0;
+      while (filled[b] < buffers[b].size()) {
+        const ssize_t n = ::read(fd, buffers[b].data() + filled[b], buffers[b].size() - filled[b]);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) read_errno = errno;
+        if (n <= 0) return;
+        filled[b] += static_cast<size_t>(n);
+      }
+    };
+    BatchIdHasher hasher(source());
+    ParallelFor pair(2);
+    int current = 0;
+    fill(current);
+    while (read_errno == 0 && filled[current] > 0) {
+      const int next = 1 - current;
+      pair.Run(2, [&](size_t task) {
+        if (task == 0) {
+          hasher.Update(std::string_view(buffers[current].data(), filled[current]));
+        } else {
+          fill(next);
+        }
+      });
+      current = next;
+    }
+    if (read_errno != 0) {
+      return Status::IOError(fmt::format("cannot read {}: {}", path_, std::strerror(read_errno)));
+    }
+    return hasher.Finish();
+  }
+
  private:
+  static constexpr size_t kHashChunkBytes = 4 << 20;
+
   std::string path_;
   uint64_t size_;
   std::string buffer_;
@@ -56,7 +112,7 @@ std::string BatchIdHasher::Finish() {
   return HexEncode(sha_.Finish()).substr(0, kBatchIdHexDigits);
 }
 
-Result<std::string> BatchInput::BatchId() {
+Result<std::string> BatchInput::BatchId(int /*threads*/) {
   BatchIdHasher hasher(source());
   SL_RETURN_IF_ERROR(Read([&hasher](std::string_view bytes) {
     hasher.Update(bytes);
@@ -160,11 +216,11 @@ Status SpooledInput::Read(const ByteSink& sink) {
   return Status::OK();
 }
 
-Result<std::string> SpooledInput::BatchId() {
+Result<std::string> SpooledInput::BatchId(int threads) {
   if (!batch_id_.empty() && hashed_source_ == source()) return batch_id_;
   if (size_ == 0 || hasher_ == nullptr || hashed_source_ != source()) {
     // Nothing appended yet, appended after an earlier id, or relabelled since: hash it all.
-    SL_ASSIGN_OR_RETURN(std::string id, BatchInput::BatchId());
+    SL_ASSIGN_OR_RETURN(std::string id, BatchInput::BatchId(threads));
     return id;
   }
   batch_id_ = hasher_->Finish();

@@ -48,8 +48,9 @@ class BatchInput {
   // Streams every byte of the batch to `sink` from the start, in chunks of at most kChunkBytes.
   virtual Status Read(const ByteSink& sink) = 0;
   virtual uint64_t size() const = 0;
-  // The batch id of every byte: by default one Read pass through a BatchIdHasher.
-  virtual Result<std::string> BatchId();
+  // The batch id of every byte: by default one Read pass through a BatchIdHasher. With
+  // threads > 1 an input may read ahead on another thread while it hashes.
+  virtual Result<std::string> BatchId(int threads = 1);
 
  protected:
   explicit BatchInput(std::string source) : source_(std::move(source)) {}
@@ -58,7 +59,8 @@ class BatchInput {
   std::string source_;
 };
 
-// A local file; source "file:<absolute path>".
+// A local file; source "file:<absolute path>". Its BatchId(threads > 1) reads the next chunk on a
+// second thread while it hashes the last, so the read's copy is off the hash's path.
 Result<std::unique_ptr<BatchInput>> OpenFileInput(const std::string& path);
 
 // Bytes held in memory up to `memory_limit`, then in an anonymous temporary file.
@@ -75,7 +77,7 @@ class SpooledInput final : public BatchInput {
   Status Read(const ByteSink& sink) override;
   uint64_t size() const override { return size_; }
   // The id hashed while the bytes were appended (a full pass only if the source changed since).
-  Result<std::string> BatchId() override;
+  Result<std::string> BatchId(int threads = 1) override;
 
  private:
   size_t memory_limit_;

@@ -160,7 +160,9 @@ std::string BatchIdOf(std::string_view source, std::string_view bytes) {
   return hasher.Finish();
 }
 
-Result<std::string> ComputeBatchId(BatchInput& input) { return input.BatchId(); }
+Result<std::string> ComputeBatchId(BatchInput& input, int threads) {
+  return input.BatchId(threads);
+}
 
 Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
                                    const ExtractOptions& options) {
@@ -169,7 +171,7 @@ Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, Bat
   r.source = input.source();
   r.ingested_at_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
   r.bytes_in = input.size();
-  SL_ASSIGN_OR_RETURN(r.batch_id, ComputeBatchId(input));
+  SL_ASSIGN_OR_RETURN(r.batch_id, ComputeBatchId(input, options.threads));
 
   auto known = ledger.state().batches.find(r.batch_id);
   if (known != ledger.state().batches.end()) {

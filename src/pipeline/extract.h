@@ -55,7 +55,7 @@ struct ExtractResult {
 std::string BatchIdOf(std::string_view source, std::string_view bytes);
 // The batch id of every byte of `input` (BatchInput::BatchId: a spooled input hashed its bytes as
 // they arrived).
-Result<std::string> ComputeBatchId(BatchInput& input);
+Result<std::string> ComputeBatchId(BatchInput& input, int threads = 1);
 
 // Extracts `input` into the lake on `fs`.
 // REQUIRES: the caller holds the lake lock and `ledger` was opened with recover on `fs`.
