@@ -245,35 +245,55 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
     }
     return;
   }
-  dense_.assign(space, -1);
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t r = row_of(i);
-    uint64_t code = 0;
-    for (size_t k = 0; k < width; ++k) {
-      const KeyColumn& c = keys[k];
-      uint64_t part = 0;
-      switch (c.form) {
-        case KeyColumn::Form::kDictionary:
-          if (RowValid(c.valid, r)) part = static_cast<uint64_t>(c.indices[r]) + 1;
-          if (part > c.dictionary.size()) part = 0;
+  // Codes column at a time (tight loops per form), then one lookup per row.
+  codes_.assign(n, 0);
+  uint64_t* code = codes_.data();
+  for (size_t k = 0; k < width; ++k) {
+    const KeyColumn& c = keys[k];
+    const uint64_t mul = codes[k].space;
+    if (mul == 1) continue;
+    switch (c.form) {
+      case KeyColumn::Form::kDictionary: {
+        const uint64_t limit = c.dictionary.size();
+        if (rows.empty() && c.valid == nullptr) {  // the common case, without a branch per row
+          for (size_t i = 0; i < n; ++i) {
+            const uint64_t part = static_cast<uint64_t>(c.indices[i]) + 1;
+            code[i] = code[i] * mul + (part > limit ? 0 : part);
+          }
           break;
-        case KeyColumn::Form::kInt64:
-          if (RowValid(c.valid, r)) part = static_cast<uint64_t>(c.int64s[r] - codes[k].base) + 1;
-          break;
-        case KeyColumn::Form::kInt32:
-          if (RowValid(c.valid, r)) part = static_cast<uint64_t>(c.int32s[r] - codes[k].base) + 1;
-          break;
-        default:
-          break;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          const uint32_t r = row_of(i);
+          uint64_t part = static_cast<uint64_t>(c.indices[r]) + 1;
+          if (part > limit || !RowValid(c.valid, r)) part = 0;
+          code[i] = code[i] * mul + part;
+        }
+        break;
       }
-      code = code * codes[k].space + part;
+      case KeyColumn::Form::kInt64:
+      case KeyColumn::Form::kInt32: {
+        const int64_t base = codes[k].base;
+        for (size_t i = 0; i < n; ++i) {
+          const uint32_t r = row_of(i);
+          const int64_t v = c.form == KeyColumn::Form::kInt64 ? c.int64s[r] : c.int32s[r];
+          const uint64_t part = RowValid(c.valid, r) ? static_cast<uint64_t>(v - base) + 1 : 0;
+          code[i] = code[i] * mul + part;
+        }
+        break;
+      }
+      default:
+        break;
     }
-    int32_t& g = dense_[code];
+  }
+  dense_.assign(space, -1);
+  uint32_t* out = groups->data();
+  for (size_t i = 0; i < n; ++i) {
+    int32_t& g = dense_[code[i]];
     if (g < 0) {
-      const uint64_t nulls = build(r);
+      const uint64_t nulls = build(row_of(i));
       g = static_cast<int32_t>(FindOrAdd(key_scratch_.data(), nulls));
     }
-    (*groups)[i] = static_cast<uint32_t>(g);
+    out[i] = static_cast<uint32_t>(g);
   }
 }
 

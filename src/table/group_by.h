@@ -170,6 +170,7 @@ class GroupByKernel {
   std::vector<std::vector<std::string>> texts_;
   // Scratch of FindGroups.
   std::vector<int32_t> dense_;
+  std::vector<uint64_t> codes_;
   std::vector<std::vector<int64_t>> dict_ids_;
   std::vector<int64_t> key_scratch_;
 };
