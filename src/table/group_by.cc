@@ -245,6 +245,24 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
     }
     return;
   }
+  if (width == 1 && keys[0].form == KeyColumn::Form::kDictionary && rows.empty() &&
+      keys[0].valid == nullptr) {
+    // One dictionary key without NULLs (GROUP BY brand): the entry is the code.
+    const KeyColumn& c = keys[0];
+    const uint32_t limit = static_cast<uint32_t>(c.dictionary.size());
+    dense_.assign(space, -1);
+    uint32_t* out = groups->data();
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t code = c.indices[i] < limit ? c.indices[i] + 1 : 0;
+      int32_t g = dense_[code];
+      if (g < 0) {
+        const uint64_t nulls = build(static_cast<uint32_t>(i));
+        g = dense_[code] = static_cast<int32_t>(FindOrAdd(key_scratch_.data(), nulls));
+      }
+      out[i] = static_cast<uint32_t>(g);
+    }
+    return;
+  }
   // Codes column at a time (tight loops per form), then one lookup per row.
   codes_.assign(n, 0);
   uint64_t* code = codes_.data();
