@@ -6,34 +6,65 @@
 
 namespace saleslake::sql {
 
-// A one-column key read from a dictionary: each entry looked up once per row group.
+// Keys read from dictionaries (ON columns of the scanned side that are dictionary-encoded in
+// this row group, the usual case): each entry's key bytes are made once, and each combination of
+// entries met is looked up once, so a row costs an array lookup.
 void AggregateScan::StartProbe() {
-  probe_slot_ = -1;
-  if (!plan_.join || plan_.join->on.size() != 1) return;
-  const int c = plan_.join->on[0].first;
-  if (c >= ncols_) return;
-  const int s = slot_[static_cast<size_t>(c)];
-  if (s < 0 || desc_[static_cast<size_t>(c)]->kind != parquet::ColumnKind::kString) return;
-  const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(s)];
-  if (!v.is_dictionary()) return;
-  probe_dict_.assign(v.dictionary->binaries.size(), -1);
-  for (size_t i = 0; i < probe_dict_.size(); ++i) {
-    probe_key_.clear();
-    AppendKey(std::string(v.dictionary->binaries[i]), &probe_key_);
-    if (auto it = ctx_.join->list_of.find(probe_key_); it != ctx_.join->list_of.end()) {
-      probe_dict_[i] = it->second;
+  probe_slots_.clear();
+  probe_dict_.clear();
+  if (!plan_.join) return;
+  uint64_t space = 1;
+  probe_parts_.clear();
+  for (const auto& on : plan_.join->on) {
+    const int c = on.first;
+    const int s = c < ncols_ ? slot_[static_cast<size_t>(c)] : -1;
+    if (s < 0 || desc_[static_cast<size_t>(c)]->kind != parquet::ColumnKind::kString ||
+        !batch_.columns[static_cast<size_t>(s)].is_dictionary()) {
+      probe_slots_.clear();  // the row's values, key by key (ProbeList)
+      return;
     }
+    const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(s)];
+    const size_t entries = v.dictionary->binaries.size();
+    if (entries == 0 || space > (uint64_t{1} << 20) / entries) {
+      probe_slots_.clear();
+      return;
+    }
+    space *= entries;
+    std::vector<std::string>& parts = probe_parts_.emplace_back(entries);
+    for (size_t i = 0; i < entries; ++i) {
+      AppendKey(std::string(v.dictionary->binaries[i]), &parts[i]);
+    }
+    probe_slots_.push_back(s);
   }
-  probe_slot_ = s;
+  probe_dict_.assign(space, -2);  // -2: not looked up yet
 }
 
 // The list of joined rows whose key equals the row's, -1 when none (a NULL key matches nothing).
 int32_t AggregateScan::ProbeList(int64_t row) {
-  if (probe_slot_ >= 0) {
-    const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(probe_slot_)];
-    if (v.IsNull(row)) return -1;
-    const uint32_t i = v.indices[static_cast<size_t>(row)];
-    return i < probe_dict_.size() ? probe_dict_[i] : -1;
+  const auto r = static_cast<size_t>(row);
+  if (!probe_slots_.empty()) {
+    uint64_t code = 0;
+    for (size_t k = 0; k < probe_slots_.size(); ++k) {
+      const parquet::ColumnVector& v = batch_.columns[static_cast<size_t>(probe_slots_[k])];
+      if (v.IsNull(row)) return -1;
+      const uint32_t i = v.indices[r];
+      if (i >= probe_parts_[k].size()) return -1;
+      code = code * probe_parts_[k].size() + i;
+    }
+    int32_t& list = probe_dict_[code];
+    if (list == -2) {
+      probe_key_.clear();
+      uint64_t rest = code;
+      std::vector<uint32_t> index(probe_slots_.size());
+      for (size_t k = probe_slots_.size(); k-- > 0;) {
+        index[k] = static_cast<uint32_t>(rest % probe_parts_[k].size());
+        rest /= probe_parts_[k].size();
+      }
+      for (size_t k = 0; k < probe_slots_.size(); ++k) probe_key_ += probe_parts_[k][index[k]];
+      auto it = ctx_.join->list_of.find(probe_key_);
+      list = it == ctx_.join->list_of.end() ? -1 : it->second;
+    }
+    return list;
   }
   probe_key_.clear();
   for (const auto& on : plan_.join->on) {

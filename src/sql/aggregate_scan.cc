@@ -243,6 +243,19 @@ bool AggregateScan::KeyText(const AggExpr& e, int64_t row, std::string_view* out
   return true;
 }
 
+std::vector<std::string_view>& AggregateScan::JoinTexts(const AggExpr& e, Scratch* s) {
+  if (s->join_texts.empty() && ctx_.join->rows > 0) {
+    const auto rows = static_cast<size_t>(ctx_.join->rows);
+    s->join_texts.resize(rows);
+    s->join_valid.resize(rows);
+    for (size_t j = 0; j < rows; ++j) {
+      cur_ = static_cast<uint32_t>(j);
+      s->join_valid[j] = KeyText(e, 0, &s->join_texts[j]) ? 1 : 0;
+    }
+  }
+  return s->join_texts;
+}
+
 bool AggregateScan::Passes(int64_t row) const {
   for (const PlanConstraint& c : plan_.where) {
     if (c.column >= ncols_) continue;  // checked per file
@@ -551,7 +564,21 @@ void AggregateScan::BatchRowWise(std::span<const uint32_t> rows) {
     const AggExpr& e = *plan_.items[static_cast<size_t>(plan_.keys[k])].expr;
     Scratch& s = key_scratch_[k];
     s.valid.resize(n);
-    if (ctx_.key_kinds[k] == table::KeyKind::kString) {
+    if (ctx_.key_kinds[k] == table::KeyKind::kString && e.side == 1) {
+      // The joined row's number is its index into the column's values.
+      std::vector<std::string_view>& dict = JoinTexts(e, &s);
+      for (size_t i = 0; i < n; ++i) s.valid[i] = s.join_valid[pair_curs_[i]];
+      keys_.push_back(KeyColumn::Dictionary(pair_curs_.data(), dict, s.valid.data()));
+    } else if (const parquet::ColumnVector* v = e.side == 0 ? Vector(e.column) : nullptr;
+               ctx_.key_kinds[k] == table::KeyKind::kString && v != nullptr && v->is_dictionary()) {
+      s.indices.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        s.indices[i] = v->indices[pair_rows_[i]];
+        s.valid[i] = v->IsNull(pair_rows_[i]) ? 0 : 1;
+      }
+      keys_.push_back(
+          KeyColumn::Dictionary(s.indices.data(), v->dictionary->binaries, s.valid.data()));
+    } else if (ctx_.key_kinds[k] == table::KeyKind::kString) {
       s.texts.resize(n);
       for (size_t i = 0; i < n; ++i) {
         cur_ = pair_curs_[i];

@@ -107,9 +107,12 @@ class AggregateScan {
   parquet::ScanBatch batch_;
   std::vector<int> slot_;  // vtab data column -> batch column, -1 when absent
   std::vector<const parquet::ColumnDescriptor*> desc_;
-  uint32_t cur_ = 0;                 // the joined row being looked at
-  std::vector<int32_t> probe_dict_;  // per dictionary entry of the key: its list, -1 for none
-  int probe_slot_ = -1;              // the batch column probe_dict_ is for, -1 when none
+  uint32_t cur_ = 0;  // the joined row being looked at
+  // Probing by dictionary entries (StartProbe): the batch columns of the ON keys, per column the
+  // key bytes of each entry, and per combination of entries its list (-1 none, -2 not yet known).
+  std::vector<int> probe_slots_;
+  std::vector<std::vector<std::string>> probe_parts_;
+  std::vector<int32_t> probe_dict_;
   std::string probe_key_;
 
   // Scratch, kept between batches.
@@ -118,7 +121,12 @@ class AggregateScan {
     std::vector<int64_t> ints;
     std::vector<uint8_t> valid;
     std::vector<std::string_view> texts;
+    std::vector<uint32_t> indices;
+    // A string key of the joined table: its value (and whether it has one) per joined row.
+    std::vector<std::string_view> join_texts;
+    std::vector<uint8_t> join_valid;
   };
+  std::vector<std::string_view>& JoinTexts(const AggExpr& e, Scratch* s);
   std::vector<Scratch> key_scratch_, agg_scratch_;
   std::vector<table::KeyColumn> keys_;
 };

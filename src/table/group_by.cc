@@ -1,6 +1,7 @@
 #include "table/group_by.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace saleslake::table {
@@ -74,23 +75,15 @@ KeyColumn KeyColumn::Null() {
 GroupByKernel::GroupByKernel(std::vector<KeyKind> keys, std::vector<AggSpec> aggs)
     : kinds_(std::move(keys)),
       aggs_(std::move(aggs)),
-      strings_(kinds_.size()),
+      key_texts_(kinds_.size()),
       counts_(aggs_.size()),
       sums_(aggs_.size()),
       extremes_(aggs_.size()),
       texts_(aggs_.size()),
-      dict_ids_(kinds_.size()),
-      key_scratch_(kinds_.size()) {
+      cand_ints_(kinds_.size()),
+      cand_texts_(kinds_.size()),
+      code_of_(kinds_.size()) {
   table_.assign(64, -1);
-}
-
-uint32_t GroupByKernel::Intern(size_t key, std::string_view text) {
-  StringTable& t = strings_[key];
-  if (auto it = t.ids.find(text); it != t.ids.end()) return it->second;
-  const auto id = static_cast<uint32_t>(t.texts.size());
-  t.texts.push_back(std::make_unique<std::string>(text));
-  t.ids.emplace(*t.texts.back(), id);
-  return id;
 }
 
 void GroupByKernel::Grow() {
@@ -103,9 +96,80 @@ void GroupByKernel::Grow() {
   }
 }
 
-void GroupByKernel::AddGroup(const int64_t* key, uint64_t nulls) {
-  keys_.insert(keys_.end(), key, key + kinds_.size());
-  nulls_.push_back(nulls);
+void GroupByKernel::BuildKey(std::span<const KeyColumn> keys, uint32_t r) {
+  uint64_t nulls = 0;
+  uint64_t h = 0x51ed27;
+  for (size_t k = 0; k < kinds_.size(); ++k) {
+    const KeyColumn& c = keys[k];
+    int64_t v = 0;
+    std::string_view text;
+    bool null = false;
+    switch (c.form) {
+      case KeyColumn::Form::kInt64:
+        null = !RowValid(c.valid, r);
+        if (!null) v = c.int64s[r];
+        break;
+      case KeyColumn::Form::kInt32:
+        null = !RowValid(c.valid, r);
+        if (!null) v = c.int32s[r];
+        break;
+      case KeyColumn::Form::kDictionary:
+        null = !RowValid(c.valid, r) || c.indices[r] >= c.dictionary.size();
+        if (!null) text = c.dictionary[c.indices[r]];
+        break;
+      case KeyColumn::Form::kStrings:
+        null = !RowValid(c.valid, r);
+        if (!null) text = c.strings[r];
+        break;
+      case KeyColumn::Form::kConstant:
+        null = c.constant_null;
+        if (!null) {
+          v = c.constant_int;
+          text = c.constant_text;
+        }
+        break;
+    }
+    if (null) {
+      nulls |= uint64_t{1} << k;
+      v = 0;
+      text = {};
+    } else if (kinds_[k] == KeyKind::kString) {
+      v = 0;
+      h = Mix(h, std::hash<std::string_view>()(text));
+    } else {
+      h = Mix(h, static_cast<uint64_t>(v));
+    }
+    cand_ints_[k] = v;
+    cand_texts_[k] = text;
+  }
+  cand_nulls_ = nulls;
+  cand_hash_ = Mix(h, nulls);
+}
+
+uint32_t GroupByKernel::FindOrAdd() {
+  const size_t width = kinds_.size();
+  const size_t mask = table_.size() - 1;
+  size_t i = cand_hash_ & mask;
+  while (table_[i] >= 0) {
+    const auto g = static_cast<size_t>(table_[i]);
+    if (hashes_[g] == cand_hash_ && nulls_[g] == cand_nulls_) {
+      bool same = true;
+      for (size_t k = 0; k < width && same; ++k) {
+        same = kinds_[k] == KeyKind::kString ? key_texts_[k][g] == cand_texts_[k]
+                                             : keys_[g * width + k] == cand_ints_[k];
+      }
+      if (same) return static_cast<uint32_t>(g);
+    }
+    i = (i + 1) & mask;
+  }
+  const auto g = static_cast<uint32_t>(num_groups_);
+  table_[i] = static_cast<int32_t>(g);
+  hashes_.push_back(cand_hash_);
+  keys_.insert(keys_.end(), cand_ints_.begin(), cand_ints_.end());
+  nulls_.push_back(cand_nulls_);
+  for (size_t k = 0; k < width; ++k) {
+    if (kinds_[k] == KeyKind::kString) key_texts_[k].emplace_back(cand_texts_[k]);
+  }
   for (size_t a = 0; a < aggs_.size(); ++a) {
     counts_[a].push_back(0);
     if (NeedsSum(aggs_[a].op)) sums_[a].push_back(0);
@@ -113,26 +177,6 @@ void GroupByKernel::AddGroup(const int64_t* key, uint64_t nulls) {
     if (NeedsText(aggs_[a].op)) texts_[a].emplace_back();
   }
   ++num_groups_;
-}
-
-uint32_t GroupByKernel::FindOrAdd(const int64_t* key, uint64_t nulls) {
-  const size_t width = kinds_.size();
-  uint64_t h = Mix(0x51ed27, nulls);
-  for (size_t k = 0; k < width; ++k) h = Mix(h, static_cast<uint64_t>(key[k]));
-  const size_t mask = table_.size() - 1;
-  size_t i = h & mask;
-  while (table_[i] >= 0) {
-    const auto g = static_cast<size_t>(table_[i]);
-    if (hashes_[g] == h && nulls_[g] == nulls &&
-        std::equal(key, key + width, keys_.begin() + static_cast<std::ptrdiff_t>(g * width))) {
-      return static_cast<uint32_t>(g);
-    }
-    i = (i + 1) & mask;
-  }
-  const auto g = static_cast<uint32_t>(num_groups_);
-  table_[i] = static_cast<int32_t>(g);
-  hashes_.push_back(h);
-  AddGroup(key, nulls);
   if (num_groups_ * 2 > table_.size()) Grow();
   return g;
 }
@@ -144,68 +188,20 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
   auto row_of = [&](size_t i) { return rows.empty() ? static_cast<uint32_t>(i) : rows[i]; };
   const size_t width = kinds_.size();
   if (width == 0) {
-    if (num_groups_ == 0) FindOrAdd(nullptr, 0);
+    if (num_groups_ == 0) {
+      BuildKey(keys, 0);
+      FindOrAdd();
+    }
     std::fill(groups->begin(), groups->end(), 0);
     return;
   }
-  for (size_t k = 0; k < width; ++k) {
-    if (keys[k].form == KeyColumn::Form::kDictionary) {
-      dict_ids_[k].assign(keys[k].dictionary.size(), -1);
-    }
-  }
-  // The key of row `r` into key_scratch_; returns its NULL bits.
-  auto build = [&](uint32_t r) -> uint64_t {
-    uint64_t nulls = 0;
-    for (size_t k = 0; k < width; ++k) {
-      const KeyColumn& c = keys[k];
-      int64_t v = 0;
-      bool null = false;
-      switch (c.form) {
-        case KeyColumn::Form::kInt64:
-          null = !RowValid(c.valid, r);
-          v = null ? 0 : c.int64s[r];
-          break;
-        case KeyColumn::Form::kInt32:
-          null = !RowValid(c.valid, r);
-          v = null ? 0 : c.int32s[r];
-          break;
-        case KeyColumn::Form::kDictionary: {
-          null = !RowValid(c.valid, r) || c.indices[r] >= c.dictionary.size();
-          if (!null) {
-            int64_t& id = dict_ids_[k][c.indices[r]];
-            if (id < 0) id = Intern(k, c.dictionary[c.indices[r]]);
-            v = id;
-          }
-          break;
-        }
-        case KeyColumn::Form::kStrings:
-          null = !RowValid(c.valid, r);
-          v = null ? 0 : Intern(k, c.strings[r]);
-          break;
-        case KeyColumn::Form::kConstant:
-          null = c.constant_null;
-          v = null                            ? 0
-              : kinds_[k] == KeyKind::kString ? Intern(k, c.constant_text)
-                                              : c.constant_int;
-          break;
-      }
-      key_scratch_[k] = v;
-      if (null) nulls |= uint64_t{1} << k;
-    }
-    return nulls;
-  };
-
   // Dense codes: each key column's code in [0, space), 0 for NULL.
-  struct Code {
-    int64_t base = 0;
-    uint64_t space = 1;
-  };
-  std::vector<Code> codes(width);
   uint64_t space = 1;
   bool dense = true;
   for (size_t k = 0; k < width && dense; ++k) {
     const KeyColumn& c = keys[k];
-    Code& code = codes[k];
+    Code& code = code_of_[k];
+    code = Code();
     switch (c.form) {
       case KeyColumn::Form::kDictionary:
         code.space = c.dictionary.size() + 1;
@@ -236,12 +232,12 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
         break;
     }
     if (dense && space > kMaxDenseCodes / code.space) dense = false;
-    space *= code.space;
+    if (dense) space *= code.space;
   }
   if (!dense || space > std::max<uint64_t>(1024, 4 * n)) {
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t nulls = build(row_of(i));
-      (*groups)[i] = FindOrAdd(key_scratch_.data(), nulls);
+      BuildKey(keys, row_of(i));
+      (*groups)[i] = FindOrAdd();
     }
     return;
   }
@@ -249,15 +245,15 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
       keys[0].valid == nullptr) {
     // One dictionary key without NULLs (GROUP BY brand): the entry is the code.
     const KeyColumn& c = keys[0];
-    const uint32_t limit = static_cast<uint32_t>(c.dictionary.size());
+    const auto limit = static_cast<uint32_t>(c.dictionary.size());
     dense_.assign(space, -1);
     uint32_t* out = groups->data();
     for (size_t i = 0; i < n; ++i) {
       const uint32_t code = c.indices[i] < limit ? c.indices[i] + 1 : 0;
       int32_t g = dense_[code];
       if (g < 0) {
-        const uint64_t nulls = build(static_cast<uint32_t>(i));
-        g = dense_[code] = static_cast<int32_t>(FindOrAdd(key_scratch_.data(), nulls));
+        BuildKey(keys, static_cast<uint32_t>(i));
+        g = dense_[code] = static_cast<int32_t>(FindOrAdd());
       }
       out[i] = static_cast<uint32_t>(g);
     }
@@ -268,7 +264,7 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
   uint64_t* code = codes_.data();
   for (size_t k = 0; k < width; ++k) {
     const KeyColumn& c = keys[k];
-    const uint64_t mul = codes[k].space;
+    const uint64_t mul = code_of_[k].space;
     if (mul == 1) continue;
     switch (c.form) {
       case KeyColumn::Form::kDictionary: {
@@ -290,7 +286,7 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
       }
       case KeyColumn::Form::kInt64:
       case KeyColumn::Form::kInt32: {
-        const int64_t base = codes[k].base;
+        const int64_t base = code_of_[k].base;
         for (size_t i = 0; i < n; ++i) {
           const uint32_t r = row_of(i);
           const int64_t v = c.form == KeyColumn::Form::kInt64 ? c.int64s[r] : c.int32s[r];
@@ -308,8 +304,8 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
   for (size_t i = 0; i < n; ++i) {
     int32_t& g = dense_[code[i]];
     if (g < 0) {
-      const uint64_t nulls = build(row_of(i));
-      g = static_cast<int32_t>(FindOrAdd(key_scratch_.data(), nulls));
+      BuildKey(keys, row_of(i));
+      g = static_cast<int32_t>(FindOrAdd());
     }
     out[i] = static_cast<uint32_t>(g);
   }
@@ -387,17 +383,15 @@ void GroupByKernel::Update(size_t agg, std::span<const uint32_t> groups,
 
 void GroupByKernel::Merge(const GroupByKernel& other) {
   const size_t width = kinds_.size();
-  std::vector<int64_t> key(width);
   for (size_t og = 0; og < other.num_groups_; ++og) {
-    const auto o = static_cast<uint32_t>(og);
-    const uint64_t nulls = other.nulls_[og];
     for (size_t k = 0; k < width; ++k) {
-      const bool null = (nulls >> k) & 1;
-      key[k] = null                            ? 0
-               : kinds_[k] == KeyKind::kString ? Intern(k, other.KeyText(o, k))
-                                               : other.keys_[og * width + k];
+      cand_ints_[k] = other.keys_[og * width + k];
+      cand_texts_[k] =
+          kinds_[k] == KeyKind::kString ? std::string_view(other.key_texts_[k][og]) : "";
     }
-    const uint32_t g = FindOrAdd(key.data(), nulls);
+    cand_nulls_ = other.nulls_[og];
+    cand_hash_ = other.hashes_[og];
+    const uint32_t g = FindOrAdd();
     for (size_t a = 0; a < aggs_.size(); ++a) {
       const AggOp op = aggs_[a].op;
       const int64_t oc = other.counts_[a][og];
@@ -426,8 +420,8 @@ int64_t GroupByKernel::KeyInt(uint32_t group, size_t key) const {
 }
 
 std::string_view GroupByKernel::KeyText(uint32_t group, size_t key) const {
-  if (KeyIsNull(group, key)) return {};
-  return *strings_[key].texts[static_cast<size_t>(KeyInt(group, key))];
+  if (KeyIsNull(group, key) || kinds_[key] != KeyKind::kString) return {};
+  return key_texts_[key][group];
 }
 
 std::optional<int64_t> GroupByKernel::SumInt64(size_t agg, uint32_t group) const {

@@ -2,9 +2,9 @@
 // aggregate path and the dashboard's totals all group through it.
 //
 // Keys are integers (ints, dates as days, timestamps as micros, decimals unscaled, booleans 0/1)
-// or strings; a group's key is one value (or NULL) per key column. String keys are interned once
-// per kernel, so a group holds a small integer per key column and a key of dictionary-encoded
-// strings is hashed as integers. Within one batch, keys whose combined codes are few (dictionary
+// or strings; a group's key is one value (or NULL) per key column. Strings are hashed and compared
+// by their bytes, whatever form a batch holds them in (dictionary, views, a constant). Within one
+// batch, keys whose combined codes are few (dictionary
 // indices, integers of a narrow range) are looked up in a dense array first, so the hash table is
 // probed once per distinct key per batch, not once per row.
 //
@@ -142,37 +142,40 @@ class GroupByKernel {
   std::vector<uint32_t> SortedGroups() const;
 
  private:
-  uint32_t Intern(size_t key, std::string_view text);
-  uint32_t FindOrAdd(const int64_t* key, uint64_t nulls);
+  // The candidate key of one row: per key column its integer or its text, the NULL bits, and the
+  // hash of them all (strings hashed by their bytes, so every form of a string hashes alike).
+  void BuildKey(std::span<const KeyColumn> keys, uint32_t row);
+  uint32_t FindOrAdd();
   void Grow();
-  void AddGroup(const int64_t* key, uint64_t nulls);
 
   std::vector<KeyKind> kinds_;
   std::vector<AggSpec> aggs_;
   size_t num_groups_ = 0;
-  // Per group: its key (one word per key column: the integer, or the interned string's id) and
-  // which key columns are NULL (bit k).
+  // Per group: the integer of each key column (0 for strings and NULLs), which key columns are
+  // NULL (bit k), its hash; and per string key column, per group, the text.
   std::vector<int64_t> keys_;
   std::vector<uint64_t> nulls_;
-  // Open addressing over group numbers (-1: empty); hashes_ per group.
-  std::vector<int32_t> table_;
   std::vector<uint64_t> hashes_;
-  // Interned strings of each string key column.
-  struct StringTable {
-    std::unordered_map<std::string_view, uint32_t> ids;
-    std::vector<std::unique_ptr<std::string>> texts;  // stable addresses for the views
-  };
-  std::vector<StringTable> strings_;
+  std::vector<std::vector<std::string>> key_texts_;
+  // Open addressing over group numbers (-1: empty).
+  std::vector<int32_t> table_;
   // States, per aggregate, per group.
   std::vector<std::vector<int64_t>> counts_;
   std::vector<std::vector<__int128>> sums_;
   std::vector<std::vector<int64_t>> extremes_;
   std::vector<std::vector<std::string>> texts_;
-  // Scratch of FindGroups.
+  // Scratch: the candidate key (BuildKey), dense codes and their groups (FindGroups).
+  std::vector<int64_t> cand_ints_;
+  std::vector<std::string_view> cand_texts_;
+  uint64_t cand_nulls_ = 0;
+  uint64_t cand_hash_ = 0;
   std::vector<int32_t> dense_;
   std::vector<uint64_t> codes_;
-  std::vector<std::vector<int64_t>> dict_ids_;
-  std::vector<int64_t> key_scratch_;
+  struct Code {
+    int64_t base = 0;
+    uint64_t space = 1;
+  };
+  std::vector<Code> code_of_;
 };
 
 }  // namespace saleslake::table
