@@ -122,30 +122,37 @@ full_queries="$out/query-fullscan.json"
 cat >"$full_queries" <<'JSON'
 {"fullscan_per_brand": {"sql": "SELECT brand, SUM(total) FROM sales GROUP BY brand ORDER BY 2 DESC, 1"}}
 JSON
-for threads in 1 2; do
-  /usr/bin/time -f "%M" -o "$out/query-fullscan-duckdb-$threads.rss" \
-    node bench/peers/duckdb_query.mjs "$full_lake" "$threads" "$full_queries" "$runs" \
-    >"$out/query-fullscan-duckdb-$threads.json"
-done
 python3 - "$bin" "$full_lake" "$full_catalog" "$full_queries" "$runs" "$full" "$out" <<'PY'
-import json, subprocess, sys, time
+import json, os, sys, tempfile, time
 from decimal import Decimal
 bin, lake, catalog, queries, runs, full, out = sys.argv[1:8]
 queries, runs = json.load(open(queries)), int(runs)
-for name, q in queries.items():
-    for threads in (1, 2):
+os.environ.setdefault("PATH", "/usr/bin:/bin")
+def run(args):
+    # The process alone: spawned directly, its wall time and peak RSS (wait4's rusage, KiB).
+    with tempfile.TemporaryFile() as stdout:
+        start = time.perf_counter()
+        pid = os.posix_spawn(args[0], args, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, stdout.fileno(), 1)])
+        _, status, usage = os.wait4(pid, 0)
+        ms = (time.perf_counter() - start) * 1000
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"query.sh: {args} failed")
+        stdout.seek(0)
+        return ms, usage.ru_maxrss, stdout.read()
+for threads in (1, 2):
+    # DuckDB, then ours right after it: the two sides of a figure see the same machine load.
+    ms, kib, text = run(["/usr/bin/env", "node", "bench/peers/duckdb_query.mjs", lake, str(threads),
+                         sys.argv[4], str(runs)])
+    peers, peer_rss = json.loads(text), kib
+    for name, q in queries.items():
         best, rss, rows = None, 0, None
         for _ in range(runs):
-            start = time.perf_counter()
-            r = subprocess.run(["/usr/bin/time", "-f", "%M", bin, "query", "--lake", lake, "--catalog", catalog,
-                                "--threads", str(threads), "--format", "json", "--max-rows", "0",
-                                "--log-level", "warn", q["sql"]], capture_output=True, text=True, check=True)
-            ms = (time.perf_counter() - start) * 1000
+            ms, kib, text = run([bin, "query", "--lake", lake, "--catalog", catalog, "--threads", str(threads),
+                                 "--format", "json", "--max-rows", "0", "--log-level", "warn", q["sql"]])
             best = ms if best is None else min(best, ms)
-            rss = max(rss, int(r.stderr.strip().splitlines()[-1]))
-            rows = json.loads(r.stdout)["rows"]
-        peer = json.load(open(f"{out}/query-fullscan-duckdb-{threads}.json"))[name]
-        peer_rss = int(open(f"{out}/query-fullscan-duckdb-{threads}.rss").read().split()[-1])
+            rss = max(rss, kib)
+            rows = json.loads(text)["rows"]
+        peer = peers[name]
         ok = len(rows) == len(peer["rows"]) and all(
             len(a) == len(b) and all(str(x) == str(y) or Decimal(str(x)) == Decimal(str(y)) for x, y in zip(a, b))
             for a, b in zip(rows, peer["rows"]))

@@ -7,8 +7,8 @@
 namespace saleslake::table {
 namespace {
 
-// Combined key codes up to this many are looked up in a dense array per batch.
-constexpr uint64_t kMaxDenseCodes = uint64_t{1} << 18;
+// Combined key codes up to this many are looked up by code per batch (an array or a small map).
+constexpr uint64_t kMaxDenseCodes = uint64_t{1} << 40;
 // An integer key column is coded densely when its batch's values span at most this many.
 constexpr int64_t kMaxIntSpan = int64_t{1} << 16;
 
@@ -234,14 +234,18 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
     if (dense && space > kMaxDenseCodes / code.space) dense = false;
     if (dense) space *= code.space;
   }
-  if (!dense || space > std::max<uint64_t>(1024, 4 * n)) {
+  if (!dense) {
     for (size_t i = 0; i < n; ++i) {
       BuildKey(keys, row_of(i));
       (*groups)[i] = FindOrAdd();
     }
     return;
   }
-  if (width == 1 && keys[0].form == KeyColumn::Form::kDictionary && rows.empty() &&
+  // A dense array of groups by code when the codes are few for the batch; a small hash map of the
+  // codes met otherwise (two dictionaries of a few hundred entries: 10^5 codes, a few thousand
+  // met).
+  const bool array = space <= std::max<uint64_t>(1024, 4 * n);
+  if (array && width == 1 && keys[0].form == KeyColumn::Form::kDictionary && rows.empty() &&
       keys[0].valid == nullptr) {
     // One dictionary key without NULLs (GROUP BY brand): the entry is the code.
     const KeyColumn& c = keys[0];
@@ -299,15 +303,31 @@ void GroupByKernel::FindGroups(std::span<const KeyColumn> keys, std::span<const 
         break;
     }
   }
-  dense_.assign(space, -1);
   uint32_t* out = groups->data();
-  for (size_t i = 0; i < n; ++i) {
-    int32_t& g = dense_[code[i]];
-    if (g < 0) {
-      BuildKey(keys, row_of(i));
-      g = static_cast<int32_t>(FindOrAdd());
+  if (array) {
+    dense_.assign(space, -1);
+    for (size_t i = 0; i < n; ++i) {
+      int32_t& g = dense_[code[i]];
+      if (g < 0) {
+        BuildKey(keys, row_of(i));
+        g = static_cast<int32_t>(FindOrAdd());
+      }
+      out[i] = static_cast<uint32_t>(g);
     }
-    out[i] = static_cast<uint32_t>(g);
+    return;
+  }
+  size_t slots = 64;
+  while (slots < 2 * n) slots *= 2;
+  code_map_.assign(slots, {~uint64_t{0}, -1});
+  const size_t mask = slots - 1;
+  for (size_t i = 0; i < n; ++i) {
+    size_t at = Mix(0, code[i]) & mask;
+    while (code_map_[at].first != code[i] && code_map_[at].second >= 0) at = (at + 1) & mask;
+    if (code_map_[at].second < 0) {
+      BuildKey(keys, row_of(i));
+      code_map_[at] = {code[i], static_cast<int32_t>(FindOrAdd())};
+    }
+    out[i] = static_cast<uint32_t>(code_map_[at].second);
   }
 }
 

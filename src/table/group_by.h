@@ -33,7 +33,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace saleslake::table {
@@ -171,6 +171,7 @@ class GroupByKernel {
   uint64_t cand_hash_ = 0;
   std::vector<int32_t> dense_;
   std::vector<uint64_t> codes_;
+  std::vector<std::pair<uint64_t, int32_t>> code_map_;  // code -> group, open addressing
   struct Code {
     int64_t base = 0;
     uint64_t space = 1;

@@ -190,3 +190,47 @@ TEST(GroupByKernel, ManyGroupsGrowTheTable) {
 
 }  // namespace
 }  // namespace saleslake::table
+
+namespace saleslake::table {
+namespace {
+
+// Two large dictionaries, few rows: the codes met go through the per-batch code map.
+TEST(GroupByKernel, WideDictionaryCodesThroughTheCodeMap) {
+  std::vector<std::string> a, b;
+  for (int i = 0; i < 400; ++i) {
+    a.push_back("a" + std::to_string(i));
+    b.push_back("b" + std::to_string(i));
+  }
+  const auto da = Dict(a), db = Dict(b);
+  std::vector<uint32_t> ia, ib;
+  std::vector<int64_t> v;
+  for (uint32_t i = 0; i < 300; ++i) {
+    ia.push_back(i % 7 * 50);
+    ib.push_back(i % 5 * 70);
+    v.push_back(i);
+  }
+  GroupByKernel k({KeyKind::kString, KeyKind::kString}, {{AggOp::kSum}, {AggOp::kCountStar}});
+  std::vector<KeyColumn> keys = {KeyColumn::Dictionary(ia.data(), da),
+                                 KeyColumn::Dictionary(ib.data(), db)};
+  std::vector<uint32_t> groups;
+  k.FindGroups(keys, {}, v.size(), &groups);
+  k.Update(0, groups, {}, AggInput::Int64(v.data()));
+  k.Update(1, groups, {}, {});
+  EXPECT_EQ(k.num_groups(), 35u);  // 7 x 5 combinations, all met in 300 rows
+  int64_t total = 0, rows = 0;
+  for (uint32_t g = 0; g < k.num_groups(); ++g) {
+    total += *k.SumInt64(0, g);
+    rows += k.Count(1, g);
+  }
+  EXPECT_EQ(total, 299 * 300 / 2);
+  EXPECT_EQ(rows, 300);
+  const auto order = k.SortedGroups();
+  EXPECT_EQ(k.KeyText(order[0], 0), "a0");
+  EXPECT_EQ(k.KeyText(order[0], 1), "b0");
+  // Row 0 is (a0, b0): its group holds rows 0, 35, 70, ...
+  EXPECT_EQ(groups[0], groups[35]);
+  EXPECT_NE(groups[0], groups[1]);
+}
+
+}  // namespace
+}  // namespace saleslake::table
