@@ -54,7 +54,8 @@ class DailyRollup {
   void AddBatch(int32_t date, const table::ColumnBatch& batch, const table::SelectionVector& rows);
   void AddDaily(const DailyRow& row);
   bool empty() const { return pending_ == 0 && kernel_.num_groups() == 0; }
-  // Sorted by (store_id, product_id, then the names).
+  // Sorted by (store_id, product_id, then the names). Groups the rows still buffered first, so
+  // it is const but not safe to call from two threads at once.
   std::vector<DailyRow> Rows() const;
 
  private:
@@ -84,7 +85,8 @@ class AggregateTables {
   AggregateTables();
   void Add(const DailyRow& row);
   // Writes main/<table>/part-<key>.parquet for each table (pending), appends them to
-  // commit->added, and removes the tables' previous files (from `state`).
+  // commit->added, and removes the tables' previous files (from `state`). Groups the rows still
+  // buffered first (const, but not safe to call from two threads at once).
   Status Write(io::FileSystem& fs, const lake::LedgerState& state, const std::string& key,
                lake::LedgerCommit* commit) const;
 
