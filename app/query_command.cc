@@ -30,6 +30,7 @@ struct Flags {
   std::string format = "table";
   int64_t max_rows = 10000;
   double timeout = 60;
+  int threads = 1;
 };
 
 // "  WHERE nope = 1\n        ^" under an error that knows its line and column.
@@ -52,6 +53,7 @@ Status RunOne(sql::QueryEngine& engine, const std::string& text, const Flags& fl
   options.max_rows = flags.max_rows;
   options.timeout_seconds = flags.timeout;
   options.columnar_aggregates = !flags.row_engine;
+  options.threads = flags.threads;
   SL_ASSIGN_OR_RETURN(options.dialect, sql::ParseDialect(flags.dialect));
   sql::QueryError where;
   Result<sql::QueryResult> result = engine.Execute(text, options, &where);
@@ -172,6 +174,7 @@ int QueryCommand(int argc, char** argv) {
       ->default_val("athena");
   app.add_option("sql", flags.sql, "the SQL statement (omit for the prompt)");
   AddFormatFlag(&app, &flags.format, {"table", "csv", "json", "ndjson"});
+  AddThreadsFlag(&app, &flags.threads);
   app.add_option("--max-rows", flags.max_rows, "rows to print at most (0: no cap)")
       ->default_val(10000)
       ->check(CLI::NonNegativeNumber);

@@ -3,7 +3,8 @@
 # generated sales (extract + transform, sale dates over 100 days), then seven ad-hoc full-scan
 # queries — total sales, per brand, per category, per store (with profit), top 10 products, one
 # month by brand (partition-pruned) and sales per day — and two joins of sales with the
-# store_sales seed table (per store name; and the joined rows counted). Ours: a fresh `saleslake query` process per run,
+# store_sales seed table on (store_name, store_location), its grain (per store name; and the
+# joined rows counted). Ours: a fresh `saleslake query` process per run,
 # timed by the engine's own clock (elapsed_ms: planning, footers, scan, aggregation; not process
 # start or table discovery); DuckDB: the query only, in one process over read_parquet with hive
 # partitioning. Best of RUNS (default 3) each. Results are compared (numbers to 1e-9 relative,
@@ -12,6 +13,11 @@
 #   RECORDS (1000000), RUNS (3), LAKE (a lake to use instead of building one: its main/sales must
 #   hold sales of October 2026, as the generator's 100 days before 2026-11-26 do). The catalog of
 #   the run is kept in BENCH_OUT, so a given LAKE is only read.
+# Then the full-scan aggregate (sales per brand) over a lake of FULLSCAN_RECORDS (10000000; 0
+# skips it; FULLSCAN_LAKE to use a built one): the WHOLE `saleslake query` process (start, catalog,
+# plan, scan, print), timed from outside, at --threads 1 and 2, beside DuckDB threads=1 and 2 (the
+# query only, in its process), best of RUNS; and the peak RSS of each (/usr/bin/time; DuckDB's
+# is its node process's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${SALESLAKE_BIN:-build/app/saleslake}
@@ -20,18 +26,23 @@ records=${RECORDS:-1000000}
 runs=${RUNS:-3}
 mkdir -p "$out"
 
+# Builds (once) a lake of $1 generated sales at $2.
+build_lake() {
+  local n=$1 dir=$2
+  [[ -f $dir/.complete ]] && return
+  rm -rf "$dir"
+  local input="$out/query-sales-$n.ndjson"
+  "$bin" generate --records "$n" --seed 7 --format ndjson --now 2026-11-26T09:00:00 >"$input"
+  "$bin" extract --from "$input" --lake "$dir" --now 2026-11-26T10:00:00Z --log-level warn >/dev/null
+  "$bin" transform --lake "$dir" --now 2026-11-26T10:00:00Z --log-level warn >/dev/null
+  rm -f "$input"
+  touch "$dir/.complete"
+}
+
 lake=${LAKE:-$out/query-lake-$records}
 catalog="$out/query-catalog-$records.db"
 rm -f "$catalog"
-if [[ -z ${LAKE:-} && ! -f $lake/.complete ]]; then
-  rm -rf "$lake"
-  input="$out/query-sales-$records.ndjson"
-  "$bin" generate --records "$records" --seed 7 --format ndjson --now 2026-11-26T09:00:00 >"$input"
-  "$bin" extract --from "$input" --lake "$lake" --now 2026-11-26T10:00:00Z --log-level warn >/dev/null
-  "$bin" transform --lake "$lake" --now 2026-11-26T10:00:00Z --log-level warn >/dev/null
-  rm -f "$input"
-  touch "$lake/.complete"
-fi
+[[ -z ${LAKE:-} ]] && build_lake "$records" "$lake"
 
 queries="$out/query-queries.json"
 cat >"$queries" <<'JSON'
@@ -44,8 +55,8 @@ cat >"$queries" <<'JSON'
   "month_by_brand": {"sql": "SELECT brand, SUM(total) FROM sales WHERE year = 2026 AND month = 10 GROUP BY brand ORDER BY 2 DESC, 1"},
   "per_day": {"sql": "SELECT date(timestamp) AS d, SUM(total) FROM sales GROUP BY d ORDER BY d",
               "duckdb": "SELECT CAST(timestamp AS DATE)::VARCHAR AS d, SUM(total) FROM sales GROUP BY d ORDER BY d"},
-  "join_store": {"sql": "SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_id = t.store_id GROUP BY 1 ORDER BY 1"},
-  "join_rows": {"sql": "SELECT count(*), SUM(s.quantity) FROM sales s JOIN store_sales t ON s.store_id = t.store_id"}
+  "join_store": {"sql": "SELECT t.store_name, SUM(s.total) FROM sales s JOIN store_sales t ON s.store_name = t.store_name AND s.store_location = t.store_location GROUP BY 1 ORDER BY 1"},
+  "join_rows": {"sql": "SELECT count(*), SUM(s.quantity) FROM sales s JOIN store_sales t ON s.store_name = t.store_name AND s.store_location = t.store_location"}
 }
 JSON
 
@@ -97,4 +108,58 @@ for peer, res in peers.items():
             print(f"query.sh: {name}: results differ from {peer}", file=sys.stderr)
         metric = f"{name}@{records}" + ("" if ok else ":DIFFERENT")
         print(f"query\t{metric}\tms\t{o['ms']:.1f}\t{peer}\t{p['ms']:.1f}")
+PY
+
+# The full-scan aggregate at FULLSCAN_RECORDS: whole processes, with peak RSS.
+full=${FULLSCAN_RECORDS:-10000000}
+((full > 0)) || exit 0
+full_lake=${FULLSCAN_LAKE:-$out/query-lake-$full}
+[[ -z ${FULLSCAN_LAKE:-} ]] && build_lake "$full" "$full_lake"
+full_catalog="$out/query-catalog-$full.db"
+rm -f "$full_catalog"
+"$bin" query --lake "$full_lake" --catalog "$full_catalog" --log-level warn "SELECT 1" >/dev/null
+full_queries="$out/query-fullscan.json"
+cat >"$full_queries" <<'JSON'
+{"fullscan_per_brand": {"sql": "SELECT brand, SUM(total) FROM sales GROUP BY brand ORDER BY 2 DESC, 1"}}
+JSON
+python3 - "$bin" "$full_lake" "$full_catalog" "$full_queries" "$runs" "$full" "$out" <<'PY'
+import json, os, sys, tempfile, time
+from decimal import Decimal
+bin, lake, catalog, queries, runs, full, out = sys.argv[1:8]
+queries, runs = json.load(open(queries)), int(runs)
+os.environ.setdefault("PATH", "/usr/bin:/bin")
+def run(args):
+    # The process alone: spawned directly, its wall time and peak RSS (wait4's rusage, KiB).
+    with tempfile.TemporaryFile() as stdout:
+        start = time.perf_counter()
+        pid = os.posix_spawn(args[0], args, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, stdout.fileno(), 1)])
+        _, status, usage = os.wait4(pid, 0)
+        ms = (time.perf_counter() - start) * 1000
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"query.sh: {args} failed")
+        stdout.seek(0)
+        return ms, usage.ru_maxrss, stdout.read()
+for threads in (1, 2):
+    # DuckDB, then ours right after it: the two sides of a figure see the same machine load.
+    ms, kib, text = run(["/usr/bin/env", "node", "bench/peers/duckdb_query.mjs", lake, str(threads),
+                         sys.argv[4], str(runs)])
+    peers, peer_rss = json.loads(text), kib
+    for name, q in queries.items():
+        best, rss, rows = None, 0, None
+        for _ in range(runs):
+            ms, kib, text = run([bin, "query", "--lake", lake, "--catalog", catalog, "--threads", str(threads),
+                                 "--format", "json", "--max-rows", "0", "--log-level", "warn", q["sql"]])
+            best = ms if best is None else min(best, ms)
+            rss = max(rss, kib)
+            rows = json.loads(text)["rows"]
+        peer = peers[name]
+        ok = len(rows) == len(peer["rows"]) and all(
+            len(a) == len(b) and all(str(x) == str(y) or Decimal(str(x)) == Decimal(str(y)) for x, y in zip(a, b))
+            for a, b in zip(rows, peer["rows"]))
+        if not ok:
+            print(f"query.sh: {name}: results differ from duckdb-{threads}thread", file=sys.stderr)
+        metric = f"{name}@{full}:process:threads{threads}" + ("" if ok else ":DIFFERENT")
+        print(f"query\t{metric}\tms\t{best:.1f}\tduckdb-{threads}thread(query only)\t{peer['ms']:.1f}")
+        print(f"query\t{name}@{full}:peak_rss:threads{threads}\tMiB\t{rss / 1024:.1f}\t"
+              f"duckdb-{threads}thread(node process)\t{peer_rss / 1024:.1f}")
 PY

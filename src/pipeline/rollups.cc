@@ -58,88 +58,122 @@ std::vector<ColumnSpec> DailySalesColumns() {
           Money("gross_profit")};
 }
 
-bool DailyRollup::SameNames(const DailyRow& a, const DailyRow& b) {
-  return a.store_name == b.store_name && a.store_location == b.store_location &&
-         a.product_name == b.product_name && a.category == b.category && a.brand == b.brand;
-}
-
 namespace {
 
-bool SaleHasNames(const SaleRow& s, const DailyRow& r) {
-  return Field(s, SalesField::kStoreName) == r.store_name &&
-         Field(s, SalesField::kStoreLocation) == r.store_location &&
-         Field(s, SalesField::kProductName) == r.product_name &&
-         Field(s, SalesField::kCategory) == r.category && Field(s, SalesField::kBrand) == r.brand;
+// Rows a rollup holds back before grouping them.
+constexpr size_t kFlushRows = 4096;
+
+std::vector<table::AggSpec> Sums(size_t n) {
+  return std::vector<table::AggSpec>(n, table::AggSpec{table::AggOp::kSum});
 }
 
-void AddTotals(DailyRow* r, int64_t orders, int64_t units, int64_t sales, int64_t cost,
-               int64_t gross_profit) {
-  r->orders += orders;
-  r->units += units;
-  r->sales += sales;
-  r->cost += cost;
-  r->gross_profit += gross_profit;
+// A sum of paise or units that passed 64 bits cannot come from real sales (that is 9.2e16
+// rupees); it is kept as its low 64 bits, as the int64 sums before the kernel were.
+int64_t SumOf(const table::GroupByKernel& k, size_t agg, uint32_t g) {
+  return static_cast<int64_t>(k.Sum(agg, g));
 }
 
 }  // namespace
 
-void DailyRollup::KeyOf(std::string_view store_id, std::string_view product_id, std::string* key) {
-  key->clear();
-  key->append(std::to_string(store_id.size()));
-  key->push_back(':');
-  key->append(store_id);
-  key->append(product_id);
+DailyRollup::DailyRollup()
+    : kernel_(std::vector<table::KeyKind>(kKeys, table::KeyKind::kString), Sums(5)) {}
+
+void DailyRollup::Add(int32_t date, const std::string_view (&keys)[kKeys], int64_t orders,
+                      int64_t units, int64_t sales, int64_t cost, int64_t gross_profit) {
+  for (size_t k = 0; k < kKeys; ++k) {
+    if (keys_[k].size() <= pending_) {
+      keys_[k].emplace_back(keys[k]);
+    } else {
+      keys_[k][pending_].assign(keys[k]);
+    }
+  }
+  const int64_t totals[] = {orders, units, sales, cost, gross_profit};
+  for (size_t a = 0; a < totals_.size(); ++a) {
+    totals_[a].resize(pending_ + 1);
+    totals_[a][pending_] = totals[a];
+  }
+  dates_.resize(pending_ + 1);
+  dates_[pending_] = date;
+  if (++pending_ == kFlushRows) Flush();
+}
+
+void DailyRollup::Flush() const {
+  if (pending_ == 0) return;
+  std::vector<std::vector<std::string_view>> views(kKeys);
+  std::vector<table::KeyColumn> keys;
+  for (size_t k = 0; k < kKeys; ++k) {
+    views[k].assign(keys_[k].begin(), keys_[k].begin() + static_cast<std::ptrdiff_t>(pending_));
+    keys.push_back(table::KeyColumn::Strings(views[k].data()));
+  }
+  std::vector<uint32_t> groups;
+  kernel_.FindGroups(keys, {}, pending_, &groups);
+  for (size_t a = 0; a < totals_.size(); ++a) {
+    kernel_.Update(a, groups, {}, table::AggInput::Int64(totals_[a].data()));
+  }
+  for (size_t i = 0; i < pending_; ++i) {
+    if (groups[i] == group_dates_.size()) group_dates_.push_back(dates_[i]);
+  }
+  pending_ = 0;
 }
 
 void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
-  const std::string& store_id = Field(s, SalesField::kStoreId);
-  const std::string& product_id = Field(s, SalesField::kProductId);
-  KeyOf(store_id, product_id, &key_);
-  std::vector<DailyRow>& variants = rows_[key_];
-  DailyRow* row = nullptr;
-  for (DailyRow& r : variants) {
-    if (SaleHasNames(s, r)) {
-      row = &r;
-      break;
+  const std::string_view keys[kKeys] = {
+      Field(s, SalesField::kStoreId),     Field(s, SalesField::kProductId),
+      Field(s, SalesField::kStoreName),   Field(s, SalesField::kStoreLocation),
+      Field(s, SalesField::kProductName), Field(s, SalesField::kCategory),
+      Field(s, SalesField::kBrand)};
+  Add(date, keys, 1, s.quantity, s.total, s.retail_price * s.quantity,
+      (s.mrp - s.retail_price) * s.quantity);
+}
+
+void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
+                           const table::SelectionVector& rows) {
+  static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
+                                            "store_location", "product_name", "category",
+                                            "brand"};
+  int key[kKeys];
+  for (size_t k = 0; k < kKeys; ++k) key[k] = batch.ColumnIndex(kNames[k]);
+  const int quantity = batch.ColumnIndex("quantity"), total = batch.ColumnIndex("total"),
+            retail = batch.ColumnIndex("retail_price"), mrp = batch.ColumnIndex("mrp");
+  auto number = [&](int c, uint32_t row) -> int64_t {
+    if (c < 0) return 0;
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    return b.type() == parquet::Type::kInt32 ? b.int32s()[row] : b.int64s()[row];
+  };
+  for (uint32_t row : rows.rows()) {
+    std::string_view keys[kKeys];
+    for (size_t k = 0; k < kKeys; ++k) {
+      if (key[k] >= 0) keys[k] = batch.column(static_cast<size_t>(key[k])).bytes(row);
     }
+    const int64_t q = number(quantity, row), r = number(retail, row);
+    Add(date, keys, 1, q, number(total, row), r * q, (number(mrp, row) - r) * q);
   }
-  if (row == nullptr) {
-    row = &variants.emplace_back();
-    row->date = date;
-    row->store_id = store_id;
-    row->store_name = Field(s, SalesField::kStoreName);
-    row->store_location = Field(s, SalesField::kStoreLocation);
-    row->product_id = product_id;
-    row->product_name = Field(s, SalesField::kProductName);
-    row->category = Field(s, SalesField::kCategory);
-    row->brand = Field(s, SalesField::kBrand);
-  }
-  AddTotals(row, 1, s.quantity, s.total, s.retail_price * s.quantity,
-            (s.mrp - s.retail_price) * s.quantity);
 }
 
 void DailyRollup::AddDaily(const DailyRow& d) {
-  KeyOf(d.store_id, d.product_id, &key_);
-  std::vector<DailyRow>& variants = rows_[key_];
-  for (DailyRow& r : variants) {
-    if (SameNames(r, d)) {
-      AddTotals(&r, d.orders, d.units, d.sales, d.cost, d.gross_profit);
-      return;
-    }
-  }
-  variants.push_back(d);
+  const std::string_view keys[kKeys] = {d.store_id,       d.product_id,   d.store_name,
+                                        d.store_location, d.product_name, d.category,
+                                        d.brand};
+  Add(d.date, keys, d.orders, d.units, d.sales, d.cost, d.gross_profit);
 }
 
 std::vector<DailyRow> DailyRollup::Rows() const {
+  Flush();
   std::vector<DailyRow> out;
-  out.reserve(rows_.size());
-  for (const auto& [key, variants] : rows_) out.insert(out.end(), variants.begin(), variants.end());
-  auto tie = [](const DailyRow& r) {
-    return std::tie(r.store_id, r.product_id, r.store_name, r.store_location, r.product_name,
-                    r.category, r.brand);
-  };
-  std::sort(out.begin(), out.end(),
-            [&tie](const DailyRow& a, const DailyRow& b) { return tie(a) < tie(b); });
+  out.reserve(kernel_.num_groups());
+  // The kernel's order is the keys' (store_id, product_id, then the names), bytewise.
+  for (uint32_t g : kernel_.SortedGroups()) {
+    DailyRow& r = out.emplace_back();
+    r.date = group_dates_[g];
+    std::string* strings[kKeys] = {&r.store_id,     &r.product_id, &r.store_name, &r.store_location,
+                                   &r.product_name, &r.category,   &r.brand};
+    for (size_t k = 0; k < kKeys; ++k) strings[k]->assign(kernel_.KeyText(g, k));
+    r.orders = SumOf(kernel_, 0, g);
+    r.units = SumOf(kernel_, 1, g);
+    r.sales = SumOf(kernel_, 2, g);
+    r.cost = SumOf(kernel_, 3, g);
+    r.gross_profit = SumOf(kernel_, 4, g);
+  }
   return out;
 }
 
@@ -195,23 +229,54 @@ const std::vector<std::string>& AggregateTables::TableNames() {
   return names;
 }
 
-void AggregateTables::Add(const DailyRow& r) {
-  brand_[r.brand].Add(r);
-  category_[r.category].Add(r);
-  store_[{r.store_name, r.store_location}].Add(r);
-  product_[{r.product_name, r.brand, r.store_name, r.store_location}].Add(r);
+AggregateTables::AggregateTables() {
+  using table::KeyKind;
+  const std::vector<KeyKind> one = {KeyKind::kString};
+  grains_.emplace_back(one, Sums(4));
+  grains_.emplace_back(one, Sums(4));
+  grains_.emplace_back(std::vector<KeyKind>(2, KeyKind::kString), Sums(4));
+  grains_.emplace_back(std::vector<KeyKind>(4, KeyKind::kString), Sums(4));
 }
 
-std::vector<AggregateTables::Ranked> AggregateTables::RankedProducts() const {
-  std::vector<Ranked> ranked;
-  ranked.reserve(product_.size());
-  for (const auto& p : product_) ranked.push_back(&p);
-  // The map is in key order and the sort is stable: ties fall back to the four keys.
-  std::stable_sort(ranked.begin(), ranked.end(), [](Ranked a, Ranked b) {
-    if (a->second.sales != b->second.sales) return a->second.sales > b->second.sales;
-    return a->second.units > b->second.units;
-  });
-  return ranked;
+void AggregateTables::Add(const DailyRow& r) {
+  pending_.push_back(r);
+  if (pending_.size() == kFlushRows) Flush();
+}
+
+void AggregateTables::Flush() const {
+  if (pending_.empty()) return;
+  const size_t n = pending_.size();
+  // Columns of the pending rows: the key texts each grain reads, and the four sums.
+  std::vector<std::string_view> brand(n), category(n), store_name(n), location(n), product(n);
+  std::vector<int64_t> sums[4];
+  for (auto& v : sums) v.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const DailyRow& r = pending_[i];
+    brand[i] = r.brand;
+    category[i] = r.category;
+    store_name[i] = r.store_name;
+    location[i] = r.store_location;
+    product[i] = r.product_name;
+    sums[0][i] = r.sales;
+    sums[1][i] = r.cost;
+    sums[2][i] = r.orders;
+    sums[3][i] = r.units;
+  }
+  using table::KeyColumn;
+  const std::vector<KeyColumn> keys[kGrains] = {
+      {KeyColumn::Strings(brand.data())},
+      {KeyColumn::Strings(category.data())},
+      {KeyColumn::Strings(store_name.data()), KeyColumn::Strings(location.data())},
+      {KeyColumn::Strings(product.data()), KeyColumn::Strings(brand.data()),
+       KeyColumn::Strings(store_name.data()), KeyColumn::Strings(location.data())}};
+  std::vector<uint32_t> groups;
+  for (size_t g = 0; g < kGrains; ++g) {
+    grains_[g].FindGroups(keys[g], {}, n, &groups);
+    for (size_t a = 0; a < 4; ++a) {
+      grains_[g].Update(a, groups, {}, table::AggInput::Int64(sums[a].data()));
+    }
+  }
+  pending_.clear();
 }
 
 Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state,
@@ -227,48 +292,55 @@ Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state
     return Status::OK();
   };
 
+  Flush();
+  // Sums of every grain: 0 sales, 1 cost, 2 orders, 3 units. Groups in key order (bytewise).
+  enum { kSales, kCost, kOrders, kUnits };
+  auto sum = [](const table::GroupByKernel& k, size_t agg, uint32_t g) { return SumOf(k, agg, g); };
+
   // brand_sales / category_sales: the seed's (name, total_sales, total_quantity,
   // sale_per_piece_avg), then ours: orders.
   auto sales_by = [&](const std::string& table, const std::string& name_column,
-                      const std::map<std::string, Totals>& groups) -> Status {
+                      const table::GroupByKernel& k) -> Status {
     std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"),
                                        Count("total_quantity"), Money("sale_per_piece_avg"),
                                        Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (const auto& [name, t] : groups) {
-      b[0].AppendBytes(name);
-      b[1].AppendInt64(t.sales);
-      b[2].AppendInt64(t.units);
-      b[3].AppendInt64(DivideRounded(t.sales, t.units));
-      b[4].AppendInt64(t.orders);
+    for (uint32_t g : k.SortedGroups()) {
+      b[0].AppendBytes(k.KeyText(g, 0));
+      b[1].AppendInt64(sum(k, kSales, g));
+      b[2].AppendInt64(sum(k, kUnits, g));
+      b[3].AppendInt64(DivideRounded(sum(k, kSales, g), sum(k, kUnits, g)));
+      b[4].AppendInt64(sum(k, kOrders, g));
     }
     return emit(table, columns, b);
   };
   // profit_per_*: the seed's (name, total_sales, total_retail_price, total_profit_per_brand),
   // then ours: margin_pct.
   auto profit_by = [&](const std::string& table, const std::string& name_column,
-                       const std::map<std::string, Totals>& groups) -> Status {
+                       const table::GroupByKernel& k) -> Status {
     std::vector<ColumnSpec> columns = {Str(name_column), Money("total_sales"),
                                        Money("total_retail_price"), Money("total_profit_per_brand"),
                                        Money("margin_pct")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (const auto& [name, t] : groups) {
-      b[0].AppendBytes(name);
-      b[1].AppendInt64(t.sales);
-      b[2].AppendInt64(t.cost);
-      b[3].AppendInt64(t.sales - t.cost);
-      b[4].AppendInt64(DivideRounded(static_cast<__int128>(t.sales - t.cost) * 10000, t.sales));
+    for (uint32_t g : k.SortedGroups()) {
+      const int64_t sales = sum(k, kSales, g), cost = sum(k, kCost, g);
+      b[0].AppendBytes(k.KeyText(g, 0));
+      b[1].AppendInt64(sales);
+      b[2].AppendInt64(cost);
+      b[3].AppendInt64(sales - cost);
+      b[4].AppendInt64(DivideRounded(static_cast<__int128>(sales - cost) * 10000, sales));
     }
     return emit(table, columns, b);
   };
-  SL_RETURN_IF_ERROR(sales_by("main/brand_sales", "brand", brand_));
-  SL_RETURN_IF_ERROR(sales_by("main/category_sales", "category", category_));
-  SL_RETURN_IF_ERROR(profit_by("main/profit_per_brand", "brand", brand_));
-  SL_RETURN_IF_ERROR(profit_by("main/profit_per_category", "category", category_));
+  SL_RETURN_IF_ERROR(sales_by("main/brand_sales", "brand", grains_[kBrand]));
+  SL_RETURN_IF_ERROR(sales_by("main/category_sales", "category", grains_[kCategory]));
+  SL_RETURN_IF_ERROR(profit_by("main/profit_per_brand", "brand", grains_[kBrand]));
+  SL_RETURN_IF_ERROR(profit_by("main/profit_per_category", "category", grains_[kCategory]));
 
   {
     // The seed's (store_name, store_location, total_sales, total_retail_price,
     // total_profit_per_brand), then ours: total_quantity, orders.
+    const table::GroupByKernel& k = grains_[kStore];
     std::vector<ColumnSpec> columns = {Str("store_name"),
                                        Str("store_location"),
                                        Money("total_sales"),
@@ -277,30 +349,38 @@ Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state
                                        Count("total_quantity"),
                                        Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (const auto& [names, t] : store_) {
-      b[0].AppendBytes(names[0]);
-      b[1].AppendBytes(names[1]);
-      b[2].AppendInt64(t.sales);
-      b[3].AppendInt64(t.cost);
-      b[4].AppendInt64(t.sales - t.cost);
-      b[5].AppendInt64(t.units);
-      b[6].AppendInt64(t.orders);
+    for (uint32_t g : k.SortedGroups()) {
+      const int64_t sales = sum(k, kSales, g), cost = sum(k, kCost, g);
+      b[0].AppendBytes(k.KeyText(g, 0));
+      b[1].AppendBytes(k.KeyText(g, 1));
+      b[2].AppendInt64(sales);
+      b[3].AppendInt64(cost);
+      b[4].AppendInt64(sales - cost);
+      b[5].AppendInt64(sum(k, kUnits, g));
+      b[6].AppendInt64(sum(k, kOrders, g));
     }
     SL_RETURN_IF_ERROR(emit("main/store_sales", columns, b));
   }
   {
     // The seed's (product_name, brand, store_name, store_location, total_sales, total_quantity),
-    // then ours: orders; by total_sales desc, total_quantity desc, then the four keys.
+    // then ours: orders; by total_sales desc, total_quantity desc, then the four keys (the
+    // kernel's key order, kept by the stable sort).
+    const table::GroupByKernel& k = grains_[kProduct];
+    std::vector<uint32_t> ranked = k.SortedGroups();
+    std::stable_sort(ranked.begin(), ranked.end(), [&](uint32_t a, uint32_t b) {
+      if (sum(k, kSales, a) != sum(k, kSales, b)) return sum(k, kSales, a) > sum(k, kSales, b);
+      return sum(k, kUnits, a) > sum(k, kUnits, b);
+    });
     std::vector<ColumnSpec> columns = {Str("product_name"),  Str("brand"),
                                        Str("store_name"),    Str("store_location"),
                                        Money("total_sales"), Count("total_quantity"),
                                        Count("orders")};
     std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (Ranked p : RankedProducts()) {
-      for (int c = 0; c < 4; ++c) b[c].AppendBytes(p->first[c]);
-      b[4].AppendInt64(p->second.sales);
-      b[5].AppendInt64(p->second.units);
-      b[6].AppendInt64(p->second.orders);
+    for (uint32_t g : ranked) {
+      for (size_t c = 0; c < 4; ++c) b[c].AppendBytes(k.KeyText(g, c));
+      b[4].AppendInt64(sum(k, kSales, g));
+      b[5].AppendInt64(sum(k, kUnits, g));
+      b[6].AppendInt64(sum(k, kOrders, g));
     }
     SL_RETURN_IF_ERROR(emit("main/highest_sold_product", columns, b));
   }

@@ -7,12 +7,9 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -21,6 +18,8 @@
 #include "lake/ledger.h"
 #include "parquet/writer/column_spec.h"
 #include "pipeline/transform_rows.h"
+#include "table/column_batch.h"
+#include "table/group_by.h"
 
 namespace saleslake::pipeline {
 
@@ -44,23 +43,35 @@ std::vector<parquet::ColumnSpec> DailySalesColumns();
 // store_id, product_id and their names (store_name, store_location, product_name, category,
 // brand). Sales whose names disagree with their id (clean when no reference catalog judges them)
 // keep their own rows, so every aggregate equals GROUP BY over main/sales exactly.
+// The grouping is table::GroupByKernel's: added rows wait in a small column buffer and go through
+// the kernel a few thousand at a time.
 class DailyRollup {
  public:
+  DailyRollup();
   void AddSale(int32_t date, const SaleRow& sale);
+  // The sales of `rows` of a batch of main/sales' columns (MainSalesColumns(): the names, the
+  // DECIMAL(18,2) prices as scaled int64, quantity), all of day `date`.
+  void AddBatch(int32_t date, const table::ColumnBatch& batch, const table::SelectionVector& rows);
   void AddDaily(const DailyRow& row);
-  bool empty() const { return rows_.empty(); }
-  // Sorted by (store_id, product_id, then the names).
+  bool empty() const { return pending_ == 0 && kernel_.num_groups() == 0; }
+  // Sorted by (store_id, product_id, then the names). Groups the rows still buffered first, so
+  // it is const but not safe to call from two threads at once.
   std::vector<DailyRow> Rows() const;
 
  private:
-  // Rows by (store_id, product_id) — the key is the two ids, length-prefixed — with the few
-  // variants of names under one pair scanned.
-  static void KeyOf(std::string_view store_id, std::string_view product_id, std::string* key);
-  static bool SameNames(const DailyRow& a, const DailyRow& b);
-  std::unordered_map<std::string, std::vector<DailyRow>> rows_;
-  std::string key_;  // scratch
-};
+  static constexpr size_t kKeys = 7;  // store_id, product_id, then the five names
+  void Add(int32_t date, const std::string_view (&keys)[kKeys], int64_t orders, int64_t units,
+           int64_t sales, int64_t cost, int64_t gross_profit);
+  void Flush() const;
 
+  // Rows added since the last Flush, column by column (their strings' memory reused).
+  mutable std::array<std::vector<std::string>, kKeys> keys_;
+  mutable std::array<std::vector<int64_t>, 5> totals_;  // orders, units, sales, cost, profit
+  mutable std::vector<int32_t> dates_;
+  mutable size_t pending_ = 0;
+  mutable table::GroupByKernel kernel_;
+  mutable std::vector<int32_t> group_dates_;  // the date of each group's first row
+};
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
 // Writes rows under PendingPath(path) and describes the file for the ledger.
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
@@ -71,35 +82,26 @@ Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::st
 // (docs/pipeline.md).
 class AggregateTables {
  public:
+  AggregateTables();
   void Add(const DailyRow& row);
   // Writes main/<table>/part-<key>.parquet for each table (pending), appends them to
-  // commit->added, and removes the tables' previous files (from `state`).
+  // commit->added, and removes the tables' previous files (from `state`). Groups the rows still
+  // buffered first (const, but not safe to call from two threads at once).
   Status Write(io::FileSystem& fs, const lake::LedgerState& state, const std::string& key,
                lake::LedgerCommit* commit) const;
 
   static const std::vector<std::string>& TableNames();
 
  private:
-  struct Totals {
-    int64_t sales = 0, cost = 0, gross_profit = 0, orders = 0, units = 0;
-    void Add(const DailyRow& r) {
-      sales += r.sales;
-      cost += r.cost;
-      gross_profit += r.gross_profit;
-      orders += r.orders;
-      units += r.units;
-    }
-  };
-  // Grains of the seed's tables: brand; category; (store_name, store_location);
+  // Grains of the seed's tables, each a table::GroupByKernel over the daily rows with the sums
+  // sales, cost, orders, units: brand; category; (store_name, store_location);
   // (product_name, brand, store_name, store_location).
-  std::map<std::string, Totals> brand_, category_;
-  std::map<std::array<std::string, 2>, Totals> store_;
-  std::map<std::array<std::string, 4>, Totals> product_;
-  using Ranked = const decltype(product_)::value_type*;
-  // highest_sold_product's order: total_sales desc, total_quantity desc, then the four keys.
-  std::vector<Ranked> RankedProducts() const;
-};
+  enum Grain { kBrand, kCategory, kStore, kProduct, kGrains };
+  void Flush() const;
 
+  mutable std::vector<DailyRow> pending_;
+  mutable std::vector<table::GroupByKernel> grains_;
+};
 // "part-<first 32 hex of SHA-256(key)>.parquet".
 std::string PartFileName(std::string_view key);
 

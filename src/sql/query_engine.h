@@ -55,6 +55,9 @@ struct QueryOptions {
   // Answer single-table aggregate queries of the common shape on the columnar path
   // (aggregate_query.h) instead of row by row through SQLite; same results either way.
   bool columnar_aggregates = true;
+  // Threads the columnar aggregate path scans with (files split among them, partial groups
+  // merged; the same results for every count). `saleslake query --threads` sets it.
+  int threads = 1;
   // Mask personal columns (customer_name, customer_email, _raw; sql/personal_data.h) in results,
   // and push no constraint on them into the scan, so that a filter compares with the masked
   // value: for roles below analyst. The lake's owner on the command line reads them as stored.

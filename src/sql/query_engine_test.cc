@@ -294,21 +294,27 @@ TEST_F(QueryEngineTest, ColumnarAggregatesMatchSqlite) {
       "SELECT count(*), SUM(qty) FROM t_alias WHERE month = 5;",
       "SELECT x.name, sum(x.amount) FROM t AS x GROUP BY x.name",
   };
+  // The same rows for every thread count (the 6 files split among the threads, partial
+  // groups merged).
   for (const char* sql : kQueries) {
-    QueryOptions columnar, sqlite;
-    sqlite.columnar_aggregates = false;
-    QueryResult a = Run(sql, columnar);
-    QueryResult b = Run(sql, sqlite);
-    EXPECT_TRUE(a.columnar) << sql;
-    EXPECT_FALSE(b.columnar) << sql;
-    ASSERT_EQ(a.columns.size(), b.columns.size()) << sql;
-    for (size_t i = 0; i < a.columns.size(); ++i) {
-      EXPECT_EQ(a.columns[i].name, b.columns[i].name) << sql;
-      EXPECT_EQ(a.columns[i].declared_type, b.columns[i].declared_type) << sql;
+    for (int threads : {1, 2, 3, 8}) {
+      QueryOptions columnar, sqlite;
+      columnar.threads = threads;
+      sqlite.columnar_aggregates = false;
+      QueryResult a = Run(sql, columnar);
+      QueryResult b = Run(sql, sqlite);
+      EXPECT_TRUE(a.columnar) << sql;
+      EXPECT_FALSE(b.columnar) << sql;
+      ASSERT_EQ(a.columns.size(), b.columns.size()) << sql;
+      for (size_t i = 0; i < a.columns.size(); ++i) {
+        EXPECT_EQ(a.columns[i].name, b.columns[i].name) << sql;
+        EXPECT_EQ(a.columns[i].declared_type, b.columns[i].declared_type) << sql;
+      }
+      EXPECT_EQ(a.rows, b.rows) << sql << " threads " << threads << "\n"
+                                << QueryResultToJson(a) << "\n"
+                                << QueryResultToJson(b);
+      EXPECT_EQ(a.scan.rows_read, b.scan.rows_read) << sql;
     }
-    EXPECT_EQ(a.rows, b.rows) << sql << "\n"
-                              << QueryResultToJson(a) << "\n"
-                              << QueryResultToJson(b);
   }
   // Deep nesting (within what SQLite parses) is left to SQLite.
   std::string deep =
@@ -364,9 +370,10 @@ TEST(QueryEngineJoin, ColumnarJoinsMatchSqlite) {
   ASSERT_EQ(tables->size(), 2u);
   auto engine = QueryEngine::Open(fs, *tables);
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  auto run = [&](const std::string& sql, bool columnar) {
+  auto run = [&](const std::string& sql, bool columnar, int threads = 1) {
     QueryOptions options;
     options.columnar_aggregates = columnar;
+    options.threads = threads;
     options.dialect = Dialect::kTrino;
     auto r = (*engine)->Execute(sql, options);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
@@ -398,6 +405,7 @@ TEST(QueryEngineJoin, ColumnarJoinsMatchSqlite) {
     }
     EXPECT_EQ(FormatResult(a, ResultFormat::kCsv), FormatResult(b, ResultFormat::kCsv)) << sql;
     EXPECT_EQ(a.rows, b.rows) << sql;
+    EXPECT_EQ(run(sql, true, 3).rows, b.rows) << sql << " (3 threads)";
   }
   // Fan-out: n1 matches two rows of d, so its t rows count twice.
   QueryResult n1 =

@@ -1,6 +1,8 @@
 #include "parquet/encoding/bit_unpack.h"
 
+#include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace saleslake::parquet {
 
@@ -15,6 +17,25 @@ inline uint64_t LoadWord(const uint8_t* data, size_t size, size_t byte) {
   uint64_t w = 0;
   for (size_t i = 0; byte + i < size && i < 8; ++i) w |= uint64_t{data[byte + i]} << (8 * i);
   return w;
+}
+
+// Values of a width known at compile time, none of whose 8-byte loads passes the buffer: the
+// shifts and masks become constants and the loop unrolls (dictionary indices of 1..16 bits).
+template <int W>
+void UnpackFixed(const uint8_t* data, uint64_t bit_offset, uint32_t* out, size_t count) {
+  constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+  for (size_t i = 0; i < count; ++i) {
+    const uint64_t bit = bit_offset + i * W;
+    out[i] =
+        static_cast<uint32_t>((LoadLittleEndian<uint64_t>(data + (bit >> 3)) >> (bit & 7)) & kMask);
+  }
+}
+
+template <int... W>
+bool UnpackKnownWidth(int width, const uint8_t* data, uint64_t bit_offset, uint32_t* out,
+                      size_t count, std::integer_sequence<int, W...>) {
+  return ((width == W + 1 ? (UnpackFixed<W + 1>(data, bit_offset, out, count), true) : false) ||
+          ...);
 }
 
 }  // namespace
@@ -33,6 +54,18 @@ void UnpackBits32(const uint8_t* data, size_t size, uint64_t bit_offset, int wid
   const uint64_t mask = (uint64_t{1} << width) - 1;
   // width <= 32 and the in-byte shift <= 7, so one 64-bit word always holds a whole value.
   size_t i = 0;
+  // Values whose 8-byte load stays inside the buffer: those starting before byte size - 8.
+  if (size >= 8 && width <= 16) {
+    const uint64_t last_bit = (static_cast<uint64_t>(size) - 8) * 8 + 7;
+    if (last_bit >= bit_offset) {
+      const size_t safe =
+          std::min<size_t>(count, static_cast<size_t>((last_bit - bit_offset) / width) + 1);
+      if (UnpackKnownWidth(width, data, bit_offset, out, safe,
+                           std::make_integer_sequence<int, 16>())) {
+        i = safe;
+      }
+    }
+  }
   // Fast path while a full 8-byte load stays inside the buffer.
   for (; i < count; ++i) {
     const uint64_t bit = bit_offset + i * static_cast<uint64_t>(width);

@@ -51,18 +51,25 @@ Status ReadStruct(CompactReader* r, std::string_view struct_name, const FieldSpe
       }
     }
     if (index == N) {  // a field from a newer format version: not ours to interpret
-      SL_RETURN_IF_ERROR(r->Skip(type).WithContext(fmt::format("{} field {}", struct_name, id)));
+      if (Status s = r->Skip(type); !s.ok()) {
+        return s.WithContext(fmt::format("{} field {}", struct_name, id));
+      }
       continue;
     }
     const FieldSpec& spec = fields[index];
     if (!WireTypeMatches(spec.type, type)) {
       // Like Apache Thrift's generated readers, a field whose wire type differs from ours is
       // skipped (older writers reused some ids); a required one is then reported missing.
-      SL_RETURN_IF_ERROR(r->Skip(type).WithContext(fmt::format("{}.{}", struct_name, spec.name)));
+      if (Status s = r->Skip(type); !s.ok()) {
+        return s.WithContext(fmt::format("{}.{}", struct_name, spec.name));
+      }
       continue;
     }
     seen |= uint64_t{1} << index;
-    SL_RETURN_IF_ERROR(read_field(id).WithContext(fmt::format("{}.{}", struct_name, spec.name)));
+    // The context is formatted only on failure: footers hold thousands of fields.
+    if (Status s = read_field(id); !s.ok()) {
+      return s.WithContext(fmt::format("{}.{}", struct_name, spec.name));
+    }
   }
   r->EndStruct();
   for (size_t i = 0; i < N; ++i) {
@@ -91,7 +98,9 @@ Status ReadList(CompactReader* r, CType element_type, std::vector<T>* out,
   out->reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     T element{};
-    SL_RETURN_IF_ERROR(read_element(&element).WithContext(fmt::format("element {}", i)));
+    if (Status s = read_element(&element); !s.ok()) {
+      return s.WithContext(fmt::format("element {}", i));
+    }
     out->push_back(std::move(element));
   }
   return Status::OK();

@@ -1,0 +1,142 @@
+// DailyRollup groups through table::GroupByKernel: row by row (AddSale), from a column batch
+// (AddBatch) and from earlier daily rows (AddDaily) it gives the same rows, exact and in order.
+#include "pipeline/rollups.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/lake_schemas.h"
+
+namespace saleslake::pipeline {
+namespace {
+
+using table::SalesField;
+
+SaleRow Sale(const char* store, const char* product, const char* brand, int64_t qty, int64_t mrp,
+             int64_t retail) {
+  SaleRow s;
+  s.text[static_cast<int>(SalesField::kStoreId)] = store;
+  s.text[static_cast<int>(SalesField::kStoreName)] = std::string("Store ") + store;
+  s.text[static_cast<int>(SalesField::kStoreLocation)] = "Pune";
+  s.text[static_cast<int>(SalesField::kProductId)] = product;
+  s.text[static_cast<int>(SalesField::kProductName)] = std::string("Product ") + product;
+  s.text[static_cast<int>(SalesField::kCategory)] = "Laptop";
+  s.text[static_cast<int>(SalesField::kBrand)] = brand;
+  s.quantity = qty;
+  s.mrp = mrp;
+  s.retail_price = retail;
+  s.total = mrp * qty;
+  return s;
+}
+
+std::vector<SaleRow> Sales() {
+  std::vector<SaleRow> sales;
+  for (int i = 0; i < 10000; ++i) {  // more than one flush of the rollup's buffer
+    const char* stores[] = {"S001", "S002", "S003"};
+    const char* products[] = {"P1", "P2"};
+    // S003's products sometimes under another brand: variant rows of their own.
+    const char* brand = (i % 97 == 0 && i % 3 == 2) ? "Other" : "Acme";
+    sales.push_back(Sale(stores[i % 3], products[i % 2], brand, i % 3 + 1, 1000 + i % 7, 900));
+  }
+  return sales;
+}
+
+TEST(DailyRollup, SaleBatchAndDailyAgree) {
+  const std::vector<SaleRow> sales = Sales();
+  DailyRollup by_row;
+  for (const SaleRow& s : sales) by_row.AddSale(20000, s);
+  const std::vector<DailyRow> rows = by_row.Rows();
+
+  // Exact totals of one group, by hand.
+  int64_t orders = 0, units = 0, total = 0, cost = 0, profit = 0;
+  for (const SaleRow& s : sales) {
+    if (s.text[static_cast<int>(SalesField::kStoreId)] != "S001" ||
+        s.text[static_cast<int>(SalesField::kProductId)] != "P1" ||
+        s.text[static_cast<int>(SalesField::kBrand)] != "Acme") {
+      continue;
+    }
+    ++orders;
+    units += s.quantity;
+    total += s.total;
+    cost += s.retail_price * s.quantity;
+    profit += (s.mrp - s.retail_price) * s.quantity;
+  }
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0].store_id, "S001");
+  EXPECT_EQ(rows[0].product_id, "P1");
+  EXPECT_EQ(rows[0].date, 20000);
+  EXPECT_EQ(rows[0].orders, orders);
+  EXPECT_EQ(rows[0].units, units);
+  EXPECT_EQ(rows[0].sales, total);
+  EXPECT_EQ(rows[0].cost, cost);
+  EXPECT_EQ(rows[0].gross_profit, profit);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_LT(std::tie(rows[i - 1].store_id, rows[i - 1].product_id, rows[i - 1].brand),
+              std::tie(rows[i].store_id, rows[i].product_id, rows[i].brand));
+  }
+  EXPECT_EQ(rows.size(), 8u);  // 3 stores x 2 products, and S003's two products as "Other"
+
+  // The same sales as a column batch of main/sales' columns.
+  table::ColumnBatch batch(MainSalesColumns());
+  for (const SaleRow& s : sales) {
+    for (size_t c = 0; c < batch.num_columns(); ++c) {
+      const std::string& name = batch.schema()[c].name;
+      parquet::ColumnBuffer& b = batch.column(c);
+      if (name == "quantity") {
+        if (b.type() == parquet::Type::kInt32) {
+          b.AppendInt32(static_cast<int32_t>(s.quantity));
+        } else {
+          b.AppendInt64(s.quantity);
+        }
+      } else if (name == "mrp") {
+        b.AppendInt64(s.mrp);
+      } else if (name == "retail_price") {
+        b.AppendInt64(s.retail_price);
+      } else if (name == "total") {
+        b.AppendInt64(s.total);
+      } else if (b.type() == parquet::Type::kByteArray) {
+        const char* fields[] = {"store_id",     "store_name", "store_location", "product_id",
+                                "product_name", "category",   "brand"};
+        const SalesField ids[] = {SalesField::kStoreId,       SalesField::kStoreName,
+                                  SalesField::kStoreLocation, SalesField::kProductId,
+                                  SalesField::kProductName,   SalesField::kCategory,
+                                  SalesField::kBrand};
+        std::string value;
+        for (size_t f = 0; f < 7; ++f) {
+          if (name == fields[f]) value = s.text[static_cast<int>(ids[f])];
+        }
+        b.AppendBytes(value);
+      } else if (b.type() == parquet::Type::kInt32) {
+        b.AppendInt32(0);
+      } else {
+        b.AppendInt64(0);
+      }
+    }
+  }
+  table::SelectionVector all;
+  all.SelectAll(batch.rows());
+  DailyRollup by_batch;
+  by_batch.AddBatch(20000, batch, all);
+  const std::vector<DailyRow> from_batch = by_batch.Rows();
+  ASSERT_EQ(from_batch.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(from_batch[i].store_name, rows[i].store_name);
+    EXPECT_EQ(from_batch[i].brand, rows[i].brand);
+    EXPECT_EQ(from_batch[i].sales, rows[i].sales);
+    EXPECT_EQ(from_batch[i].cost, rows[i].cost);
+    EXPECT_EQ(from_batch[i].gross_profit, rows[i].gross_profit);
+  }
+
+  // Daily rows added back (a later run over the same day) double every total.
+  DailyRollup again;
+  for (const DailyRow& d : rows) again.AddDaily(d);
+  for (const DailyRow& d : rows) again.AddDaily(d);
+  const std::vector<DailyRow> doubled = again.Rows();
+  ASSERT_EQ(doubled.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(doubled[i].orders, 2 * rows[i].orders);
+    EXPECT_EQ(doubled[i].sales, 2 * rows[i].sales);
+  }
+}
+
+}  // namespace
+}  // namespace saleslake::pipeline
