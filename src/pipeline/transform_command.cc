@@ -61,6 +61,7 @@ int TransformCommand(int argc, char** argv) {
           distributed::DistributedOptions d;
           d.workers = workers;
           SL_ASSIGN_OR_RETURN(std::string json, distributed::TransformWithWorkers(lake, input, d));
+          if (format != "json") std::cout << "transformed by " << workers << " worker(s): ";
           std::cout << json << "\n";
           return Status::OK();
         }

@@ -254,6 +254,30 @@ test('transform --workers 3 with PostgreSQL: a SIGKILLed worker and a paused one
   for (const o of outputs) assert.ok(!String(o).includes(PASSWORD), 'the password appeared in an output');
 });
 
+test('a worker stops on SIGTERM, exits 0 and is recorded as stopped', async (t) => {
+  if (missing) {
+    t.skip(missing);
+    return;
+  }
+  // The lake and commit log of the first test (its run is over: the worker finds nothing to do).
+  const proc = spawn(bin, ['worker', '--lake', 's3://scale/paused', '--log-format', 'json'], {
+    env: env({ SALESLAKE_COMMIT_LOG: uri('paused') }), stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  readline.createInterface({ input: proc.stderr }).on('line', (l) => logs.push(l));
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  await waitFor(() => logs.some((l) => l.includes('"event":"worker.started"')), 'the worker to start');
+  proc.kill('SIGTERM');
+  assert.equal(await exited, 0, logs.join('\n'));
+  assert.ok(logs.some((l) => l.includes('"event":"worker.stopped"')), logs.join('\n'));
+  outputs.push(logs.join('\n'));
+  assert.ok(!logs.join('\n').includes(PASSWORD));
+  const status = JSON.parse(run(['status', '--lake', 's3://scale/paused', '--format', 'json'],
+    { SALESLAKE_COMMIT_LOG: uri('paused') }));
+  const me = status.commit_log.workers.find((w) => w.pid === proc.pid);
+  assert.equal(me?.state, 'stopped', JSON.stringify(status.commit_log.workers));
+});
+
 test('--workers without the PostgreSQL commit log points to --threads', (t) => {
   if (!bin) {
     t.skip('SALESLAKE_BINARY is not set');
