@@ -12,8 +12,10 @@
 #include "dashboard_pipeline.h"
 #include "generator/generate_command.h"
 #include "io/fs_command.h"
+#include "lake/commit_log_move.h"
 #include "lake/lake.h"
 #include "lake/lake_lock.h"
+#include "pipeline/distributed/worker.h"
 #include "pipeline/extract_command.h"
 #include "pipeline/run_command.h"
 #include "pipeline/status_command.h"
@@ -65,6 +67,10 @@ constexpr Command kCommands[] = {
      saleslake::lake::UnlockCommand},
     {"migrate", "bring a lake written by an older saleslake to the current commit-log format",
      saleslake::lake::MigrateCommand},
+    {"worker", "a stateless worker of a lake whose commit log is in PostgreSQL: claim, do, commit",
+     saleslake::pipeline::distributed::WorkerCommand},
+    {"commit-log", "the commit log: migrate its PostgreSQL schema, move it to/from PostgreSQL",
+     saleslake::lake::CommitLogCommand},
     {"crawl", "read the lake's footers into the catalog: tables, columns, partitions, versions",
      saleslake::catalog::CrawlCommand},
     {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",

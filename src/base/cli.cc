@@ -78,6 +78,19 @@ void AddLakeFlag(CLI::App* app, std::string* lake) {
   app->add_option("--lake", *lake, "lake root URI: a path, file://, s3://bucket/prefix or mem://")
       ->default_val("./lake");
   AddS3Flags(app);
+  AddCommitLogFlag(app);
+}
+
+void AddCommitLogFlag(CLI::App* app, std::string* value) {
+  app->add_option_function<std::string>(
+      "--commit-log",
+      [value](const std::string& v) {
+        SetCommitLogFlag(v == "embedded" ? std::string() : v);
+        if (value != nullptr) *value = v;
+      },
+      "where the lake's commit log is: embedded (default: _ledger/ in the lake) or "
+      "postgresql://user@host:port/db[?schema=NAME] for many writers (password: ~/.pgpass or "
+      "PGPASSWORD)");
 }
 
 void AddThreadsFlag(CLI::App* app, int* threads) {
@@ -193,6 +206,20 @@ void SetStorageFlags(const StorageFlags& flags) {
 StorageFlags GetStorageFlags() {
   std::lock_guard lock(storage_flags_mu);
   return *storage_flags;
+}
+
+namespace {
+std::string* commit_log_flag = new std::string();
+}  // namespace
+
+void SetCommitLogFlag(const std::string& uri) {
+  std::lock_guard lock(storage_flags_mu);
+  *commit_log_flag = uri;
+}
+
+std::string GetCommitLogFlag() {
+  std::lock_guard lock(storage_flags_mu);
+  return *commit_log_flag;
 }
 
 }  // namespace saleslake

@@ -23,8 +23,14 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 // The lake URI flag, defaulting to ./lake (SALESLAKE_LAKE overrides, as for every flag), and
-// with it the S3 flags (AddS3Flags): every command that takes a lake can reach one on S3.
+// with it the S3 flags (AddS3Flags) and --commit-log (AddCommitLogFlag): every command that
+// takes a lake can reach one on S3 whose commit log is in PostgreSQL.
 void AddLakeFlag(CLI::App* app, std::string* lake);
+
+// --commit-log URI: where the lake's commit log is: "embedded" (the default, `_ledger/` in the
+// lake) or postgresql://user@host:port/db. Recorded as a setting (base/storage_flags.h) that the
+// lake layer reads when it opens the log; `value`, when given, receives it too.
+void AddCommitLogFlag(CLI::App* app, std::string* value = nullptr);
 
 // --s3-endpoint URL, --s3-region NAME and --s3-no-verify-tls. The values are handed to the S3
 // layer as settings (base/storage_flags.h), which it reads before SALESLAKE_S3_ENDPOINT /

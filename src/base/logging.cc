@@ -5,9 +5,12 @@
 
 #include <atomic>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/log_context.h"
 
 namespace saleslake::log {
 namespace {
@@ -113,7 +116,39 @@ void Field::AppendJson(std::string* out) const {
   }
 }
 
+namespace {
+std::mutex g_context_mu;
+// Fields every line of this process carries (SetContextField), in the order they were set.
+std::vector<std::pair<std::string, std::string>>* g_context =
+    new std::vector<std::pair<std::string, std::string>>();
+}  // namespace
+
+Format CurrentFormat() { return g_format.load(); }
+
+void SetContextField(std::string_view key, std::string_view value) {
+  std::lock_guard<std::mutex> lock(g_context_mu);
+  for (size_t i = 0; i < g_context->size(); ++i) {
+    if ((*g_context)[i].first != key) continue;
+    if (value.empty()) {
+      g_context->erase(g_context->begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      (*g_context)[i].second = value;
+    }
+    return;
+  }
+  if (!value.empty()) g_context->emplace_back(key, value);
+}
+
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
+  std::vector<std::pair<std::string, std::string>> context;
+  {
+    std::lock_guard<std::mutex> lock(g_context_mu);
+    context = *g_context;
+  }
+  std::vector<Field> all;
+  all.reserve(context.size() + fields.size());
+  for (const auto& [k, v] : context) all.emplace_back(k, v);
+  for (const Field& f : fields) all.push_back(f);
   std::string line;
   line.reserve(128);
   std::string ts = FormatIso8601Millis(NowMicros());
@@ -124,7 +159,7 @@ void Write(Level level, std::string_view event, std::initializer_list<Field> fie
     line += LevelName(level);
     line += "\",\"event\":";
     AppendJsonString(&line, event);
-    for (const Field& f : fields) {
+    for (const Field& f : all) {
       line.push_back(',');
       AppendJsonString(&line, f.key());
       line.push_back(':');
@@ -138,7 +173,7 @@ void Write(Level level, std::string_view event, std::initializer_list<Field> fie
     for (char c : name) line.push_back(static_cast<char>(c - 'a' + 'A'));
     line.append(6 - name.size(), ' ');
     line += event;
-    for (const Field& f : fields) {
+    for (const Field& f : all) {
       line.push_back(' ');
       line += f.key();
       line.push_back('=');

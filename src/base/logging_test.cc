@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "base/log_context.h"
+
 namespace saleslake::log {
 namespace {
 
@@ -42,6 +44,24 @@ TEST(LoggingTest, JsonLine) {
                      R"("status":"Unavailable: 503"})"),
             std::string::npos)
       << out;
+}
+
+TEST(LoggingTest, ContextFieldsLeadEveryLineUntilRemoved) {
+  std::string out = Capture(Format::kJson, [] {
+    SetContextField("worker_id", "w1");
+    SetContextField("task_id", "7");
+    Info("task.done", {{"kind", "transform"}});
+    SetContextField("task_id", "");
+    Info("worker.stopped");
+    SetContextField("worker_id", "");
+    Info("plain");
+  });
+  EXPECT_NE(out.find(R"("event":"task.done","worker_id":"w1","task_id":"7","kind":"transform"})"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"("event":"worker.stopped","worker_id":"w1"})"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("event":"plain"})"), std::string::npos) << out;
+  EXPECT_EQ(CurrentFormat(), Format::kText);
 }
 
 TEST(LoggingTest, ParseNames) {

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "lake/commit_log_store.h"
+#include "lake/pg_commit_log.h"
+#include "lake/pg_connection.h"
+
 namespace saleslake::lake {
 namespace {
 
@@ -14,6 +18,16 @@ Status NoLake(std::string_view uri, std::string_view why) {
 }  // namespace
 
 Status CheckLakeExists(io::FileSystem& fs, std::string_view uri) {
+  if (std::string log_uri = CommitLogFlag(); IsPostgresUri(log_uri)) {
+    // The log is in PostgreSQL: the lake is there once the log holds a commit.
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(log_uri));
+    SL_ASSIGN_OR_RETURN(int version, PgSchemaVersion(conn.get()));
+    if (version > 0) {
+      SL_ASSIGN_OR_RETURN(PgRows head, conn->Exec("SELECT last_seq FROM {s}.log_head"));
+      if (head.Int(0, 0) > 0) return Status::OK();
+    }
+    return NoLake(uri, fmt::format("its commit log {} holds no commit", conn->described()));
+  }
   io::ListOptions options;
   options.recursive = false;
   options.include_directories = true;

@@ -8,12 +8,12 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "io/path.h"
+#include "lake/commit_log_store.h"
 #include "lake/ledger_json.h"
 
 namespace saleslake::lake {
-namespace {
 
-void Apply(const LedgerCommit& c, LedgerState* state) {
+void ApplyCommit(const LedgerCommit& c, LedgerState* state) {
   for (const std::string& path : c.removed) {
     auto it = state->files.find(path);
     if (it == state->files.end()) continue;
@@ -37,8 +37,6 @@ void Apply(const LedgerCommit& c, LedgerState* state) {
   state->last_seq = c.seq;
 }
 
-}  // namespace
-
 std::vector<LedgerFile> LedgerState::FilesOf(std::string_view table) const {
   std::vector<LedgerFile> out;
   for (const auto& [path, f] : files) {
@@ -60,12 +58,29 @@ std::vector<std::string> LedgerState::PendingBatches() const {
   return out;
 }
 
+Ledger::Ledger(std::shared_ptr<io::FileSystem> fs, std::unique_ptr<CommitLogStore> store)
+    : fs_(std::move(fs)), store_(std::move(store)) {}
+
+Ledger::~Ledger() = default;
+
 Result<std::unique_ptr<Ledger>> Ledger::Open(std::shared_ptr<io::FileSystem> fs, bool recover) {
-  std::unique_ptr<Ledger> ledger(new Ledger(std::move(fs)));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<CommitLogStore> store,
+                      OpenCommitLogStore(fs, CommitLogFlag()));
+  return Open(std::move(fs), std::move(store), recover);
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(std::shared_ptr<io::FileSystem> fs,
+                                             std::unique_ptr<CommitLogStore> store, bool recover) {
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(fs), std::move(store)));
   SL_RETURN_IF_ERROR(ledger->Load());
-  if (recover && ledger->state_.last_seq > 0) {
-    SL_ASSIGN_OR_RETURN(LedgerCommit last, ledger->ReadCommit(ledger->state_.last_seq));
-    SL_RETURN_IF_ERROR(ledger->Finish(last).WithContext("recovering the last commit"));
+  if (recover) {
+    SL_ASSIGN_OR_RETURN(std::vector<uint64_t> unfinished,
+                        ledger->store_->UnfinishedCommits(ledger->state_));
+    for (uint64_t seq : unfinished) {
+      SL_ASSIGN_OR_RETURN(LedgerCommit c, ledger->ReadCommit(seq));
+      SL_RETURN_IF_ERROR(ledger->Finish(c).WithContext("recovering commit " + std::to_string(seq)));
+      SL_RETURN_IF_ERROR(ledger->store_->MarkFinished(seq));
+    }
   }
   if (recover && ledger->format_ < kLedgerFormat) {
     const uint32_t from = ledger->format_;
@@ -79,24 +94,14 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(std::shared_ptr<io::FileSystem> fs,
 }
 
 Status Ledger::Load() {
-  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries,
-                      fs_->List(kLedgerDir, io::ListOptions{.recursive = false}));
-  std::vector<uint64_t> seqs;
-  bool has_checkpoint = false;
-  for (const io::FileInfo& e : entries) {
-    std::string_view base = io::BaseName(e.path);
-    if (base == io::BaseName(CheckpointPath())) has_checkpoint = true;
-    if (uint64_t seq = SeqFromCommitName(base); seq > 0) seqs.push_back(seq);
-  }
-  std::sort(seqs.begin(), seqs.end());
+  SL_ASSIGN_OR_RETURN(std::optional<LedgerState> checkpoint, store_->ReadCheckpoint());
+  SL_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, store_->CommitSeqs());
   state_ = LedgerState{};
   format_ = kLedgerFormat;
   commits_read_ = 0;
   checkpoint_seq_ = 0;
-  if (has_checkpoint) {
-    std::string path = CheckpointPath();
-    SL_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
-    SL_ASSIGN_OR_RETURN(state_, StateFromJson(text, path));
+  if (checkpoint) {
+    state_ = std::move(*checkpoint);
     format_ = state_.format;
     checkpoint_seq_ = state_.last_seq;
   }
@@ -109,13 +114,13 @@ Status Ledger::Load() {
   for (uint64_t seq : seqs) {
     if (seq <= state_.last_seq) continue;
     if (seq != expected) {
-      return Status::Corruption(fmt::format(
-          "ledger of {} is missing commit {} (found {} next): the lake's _ledger/ was damaged; "
-          "restore it from a backup",
-          fs_->root_uri(), expected, seq));
+      return Status::Corruption(
+          fmt::format("commit log of {} ({}) is missing commit {} (found {} next): it was damaged; "
+                      "restore it from a backup",
+                      fs_->root_uri(), store_->Describe(), expected, seq));
     }
     SL_ASSIGN_OR_RETURN(LedgerCommit c, ReadCommit(seq));
-    Apply(c, &state_);
+    ApplyCommit(c, &state_);
     format_ = c.format;
     ++commits_read_;
     ++expected;
@@ -124,11 +129,10 @@ Status Ledger::Load() {
 }
 
 Result<LedgerCommit> Ledger::ReadCommit(uint64_t seq) const {
-  std::string path = CommitPath(seq);
-  SL_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
-  SL_ASSIGN_OR_RETURN(LedgerCommit c, CommitFromJson(text, path));
+  SL_ASSIGN_OR_RETURN(LedgerCommit c, store_->ReadCommit(seq));
   if (c.seq != seq) {
-    return Status::Corruption(fmt::format("{} says it is commit {}", path, c.seq));
+    return Status::Corruption(
+        fmt::format("commit record {} of {} says it is commit {}", seq, store_->Describe(), c.seq));
   }
   return c;
 }
@@ -146,8 +150,8 @@ Result<std::vector<LedgerCommit>> Ledger::RecentCommits(size_t n) const {
   return out;
 }
 
-Status Ledger::Commit(LedgerCommit* commit) {
-  commit->seq = state_.last_seq + 1;
+Status Ledger::Commit(LedgerCommit* commit, const CommitFence* fence) {
+  if (fence == nullptr) fence = fence_;
   commit->committed_at_micros = now_ ? now_() : NowMicros();
   // Every added file must be staged: committing a name with no bytes behind it would lose data.
   for (const LedgerFile& f : commit->added) {
@@ -157,9 +161,9 @@ Status Ledger::Commit(LedgerCommit* commit) {
           fmt::format("commit of {} names no staged file {}", commit->kind, PendingPath(f.path)));
     }
   }
-  SL_RETURN_IF_ERROR(fs_->WriteFile(CommitPath(commit->seq), CommitToJson(*commit)));
-  Apply(*commit, &state_);
+  SL_RETURN_IF_ERROR(store_->Append(commit, &state_, fence));
   SL_RETURN_IF_ERROR(Finish(*commit));
+  SL_RETURN_IF_ERROR(store_->MarkFinished(commit->seq));
   if (commit->seq % kCheckpointEvery == 0) SL_RETURN_IF_ERROR(WriteCheckpoint());
   return Status::OK();
 }
@@ -183,7 +187,7 @@ Status Ledger::Finish(const LedgerCommit& commit) {
 Status Ledger::WriteCheckpoint() {
   LedgerState current = state_;
   current.format = kLedgerFormat;
-  SL_RETURN_IF_ERROR(fs_->WriteFile(CheckpointPath(), StateToJson(current)));
+  SL_RETURN_IF_ERROR(store_->WriteCheckpoint(current));
   state_.format = kLedgerFormat;
   format_ = kLedgerFormat;
   checkpoint_seq_ = state_.last_seq;
@@ -193,22 +197,19 @@ Status Ledger::WriteCheckpoint() {
 Result<uint64_t> Ledger::ExpireSnapshots(int64_t before_micros) {
   if (state_.last_seq <= 1) return uint64_t{0};
   if (checkpoint_seq_ != state_.last_seq) SL_RETURN_IF_ERROR(WriteCheckpoint());
-  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries,
-                      fs_->List(kLedgerDir, io::ListOptions{.recursive = false}));
+  SL_ASSIGN_OR_RETURN(std::vector<uint64_t> stored, store_->CommitSeqs());
   std::vector<uint64_t> seqs;
-  for (const io::FileInfo& e : entries) {
-    const uint64_t seq = SeqFromCommitName(io::BaseName(e.path));
-    if (seq > 0 && seq < state_.last_seq) seqs.push_back(seq);
+  for (uint64_t seq : stored) {
+    if (seq < state_.last_seq) seqs.push_back(seq);
   }
-  std::sort(seqs.begin(), seqs.end());
   // Oldest first, stopping at the first one young enough to keep: history stays contiguous.
-  std::vector<std::string> drop;
+  std::vector<uint64_t> drop;
   for (uint64_t seq : seqs) {
     SL_ASSIGN_OR_RETURN(LedgerCommit c, ReadCommit(seq));
     if (c.committed_at_micros >= before_micros) break;
-    drop.push_back(CommitPath(seq));
+    drop.push_back(seq);
   }
-  if (!drop.empty()) SL_RETURN_IF_ERROR(fs_->DeleteMany(drop));
+  if (!drop.empty()) SL_RETURN_IF_ERROR(store_->DeleteCommits(drop));
   if (!drop.empty()) first_seq_ = seqs[drop.size() - 1] + 1;
   return static_cast<uint64_t>(drop.size());
 }
@@ -218,10 +219,12 @@ Result<std::vector<std::string>> Ledger::FindOrphans() const {
   options.include_temporaries = true;
   SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> all, fs_->List("", options));
   std::set<std::string> staged;
-  if (state_.last_seq > 0) {
-    // The last commit's pending files are not orphans: Finish() may still publish them.
-    SL_ASSIGN_OR_RETURN(LedgerCommit last, ReadCommit(state_.last_seq));
-    for (const LedgerFile& f : last.added) staged.insert(PendingPath(f.path));
+  // Pending files of unfinished commits (the last one, for the embedded log) are not orphans:
+  // Finish() may still publish them.
+  SL_ASSIGN_OR_RETURN(std::vector<uint64_t> unfinished, store_->UnfinishedCommits(state_));
+  for (uint64_t seq : unfinished) {
+    SL_ASSIGN_OR_RETURN(LedgerCommit c, ReadCommit(seq));
+    for (const LedgerFile& f : c.added) staged.insert(PendingPath(f.path));
   }
   std::vector<std::string> orphans;
   for (const io::FileInfo& f : all) {

@@ -91,12 +91,24 @@ struct LedgerState {
   std::vector<std::string> PendingBatches() const;
 };
 
+class CommitLogStore;
+struct CommitFence;
+
 class Ledger {
  public:
-  // Reads the ledger of the lake on `fs` (an empty lake has an empty ledger). When `recover` is
-  // set (writers, under the lake lock), an unfinished last commit is completed first.
-  // A writer's open (`recover`) also migrates a lake written in an older format.
+  // Reads the ledger of the lake on `fs` (an empty lake has an empty ledger) from the commit log
+  // the command was given (--commit-log: embedded by default, or PostgreSQL;
+  // commit_log_store.h). When `recover` is set (writers, under the lake lock), unfinished
+  // commits are completed first. A writer's open (`recover`) also migrates a lake written in an
+  // older format.
   static Result<std::unique_ptr<Ledger>> Open(std::shared_ptr<io::FileSystem> fs, bool recover);
+  // The same over a given store.
+  static Result<std::unique_ptr<Ledger>> Open(std::shared_ptr<io::FileSystem> fs,
+                                              std::unique_ptr<CommitLogStore> store, bool recover);
+  ~Ledger();
+
+  // Where the records are kept.
+  CommitLogStore& store() const { return *store_; }
 
   const LedgerState& state() const { return state_; }
   // The format of the newest record read: kLedgerFormat for an empty lake or a current one.
@@ -122,7 +134,11 @@ class Ledger {
   // Writes the commit record, then publishes its pending files and deletes what it removes.
   // REQUIRES: the caller holds the lake lock; every added file was written to PendingPath(path).
   // On success `commit->seq` and `committed_at_micros` are set and state() includes it.
-  Status Commit(LedgerCommit* commit);
+  // With a `fence` (a task's commit, PostgreSQL only) the commit is refused (Aborted) unless the
+  // task is still held under that token.
+  Status Commit(LedgerCommit* commit, const CommitFence* fence = nullptr);
+  // A commit a task makes: every Commit() of this ledger carries `fence` from now on.
+  void SetFence(const CommitFence* fence) { fence_ = fence; }
 
   // Reads one commit record (for `status` and history).
   Result<LedgerCommit> ReadCommit(uint64_t seq) const;
@@ -138,11 +154,13 @@ class Ledger {
   void SetClockForTesting(int64_t (*now_micros)()) { now_ = now_micros; }
 
  private:
-  explicit Ledger(std::shared_ptr<io::FileSystem> fs) : fs_(std::move(fs)) {}
+  Ledger(std::shared_ptr<io::FileSystem> fs, std::unique_ptr<CommitLogStore> store);
   Status Load();
   Status Finish(const LedgerCommit& commit);
 
   std::shared_ptr<io::FileSystem> fs_;
+  std::unique_ptr<CommitLogStore> store_;
+  const CommitFence* fence_ = nullptr;
   LedgerState state_;
   uint32_t format_ = kLedgerFormat;
   uint64_t commits_read_ = 0;

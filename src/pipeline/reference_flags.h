@@ -19,6 +19,11 @@ class ReferenceFlags {
   // the lake records ("builtin:seed", "none", or "products.json + stores.json" as given).
   // The catalog stays owned by this object.
   Status Resolve(const table::ReferenceCatalog** reference, std::string* name);
+  // The files as given ("" when not), for handing to worker processes.
+  void Paths(std::string* products, std::string* stores) const {
+    *products = products_;
+    *stores = stores_;
+  }
 
  private:
   std::string products_, stores_;

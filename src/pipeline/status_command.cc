@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/json_writer.h"
 #include "lake/lake_root.h"
+#include "pipeline/distributed/worker_status.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -227,8 +228,15 @@ int StatusCommand(int argc, char** argv) {
                             lake::Ledger::Open(fs, /*recover=*/false));
         SL_ASSIGN_OR_RETURN(LakeStatus s, ReadLakeStatus(*ledger, fs->root_uri(), flags.recent));
         SL_ASSIGN_OR_RETURN(s.problems, CheckCommittedFiles(*fs, ledger->state()));
-        const std::string text =
+        std::string text =
             flags.format == "json" ? LakeStatusToJson(s) + "\n" : LakeStatusToText(s);
+        if (flags.format == "json") {
+          SL_ASSIGN_OR_RETURN(std::string log, distributed::CommitLogStatusJson());
+          if (!log.empty()) text.insert(text.rfind('}'), ",\"commit_log\":" + log);
+        } else {
+          SL_ASSIGN_OR_RETURN(std::string log, distributed::CommitLogStatusText());
+          text += log;
+        }
         std::fputs(text.c_str(), stdout);
         return Status::OK();
       });

@@ -7,6 +7,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "lake/lake_root.h"
+#include "pipeline/distributed/distributed_transform.h"
 #include "pipeline/reference_flags.h"
 #include "pipeline/transform.h"
 
@@ -25,6 +26,11 @@ int TransformCommand(int argc, char** argv) {
   app.add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
   AddFormatFlag(&app, &format);
   bool rebuild = false;
+  int workers = 0;
+  app.add_option("--workers", workers,
+                 "run the transform as tasks done by N local worker processes (needs "
+                 "--commit-log postgresql://…; docs/scale-out.md)")
+      ->check(CLI::Range(1, 256));
   app.add_flag("--rebuild", rebuild,
                "re-derive main, quarantine, the rollups and the six tables from all of raw, in "
                "one commit (after changing the reference catalog or the rules)");
@@ -34,12 +40,30 @@ int TransformCommand(int argc, char** argv) {
       "    --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
         SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
+        if (workers > 0) {
+          if (std::string why = distributed::WorkersNeedPostgres(); !why.empty()) {
+            return Status::InvalidArgument(why);
+          }
+        }
         TransformOptions options;
         options.rebuild = rebuild;
         SL_ASSIGN_OR_RETURN(options.business_utc_offset_seconds, ParseUtcOffset(offset));
         SL_RETURN_IF_ERROR(reference.Resolve(&options.reference, &options.reference_name));
         if (!now.empty()) {
           SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
+        }
+        if (workers > 0) {
+          distributed::TransformTaskInput input;
+          input.business_utc_offset_seconds = options.business_utc_offset_seconds;
+          input.now_micros = options.now_micros;
+          input.rebuild = rebuild;
+          reference.Paths(&input.reference_products, &input.reference_stores);
+          distributed::DistributedOptions d;
+          d.workers = workers;
+          SL_ASSIGN_OR_RETURN(std::string json, distributed::TransformWithWorkers(lake, input, d));
+          if (format != "json") std::cout << "transformed by " << workers << " worker(s): ";
+          std::cout << json << "\n";
+          return Status::OK();
         }
         SL_ASSIGN_OR_RETURN(TransformResult result, TransformLake(lake, options));
         if (format == "json") {

@@ -1,0 +1,41 @@
+// `saleslake transform --workers N` (and `run --workers N` after its extract): the transform as
+// tasks in the PostgreSQL commit log, done by N local worker processes (`saleslake worker`),
+// while workers on other machines may join.
+//
+// The calling process is the coordinator: it holds the lake lock (so no other single-process
+// writer interleaves), finishes unfinished commits, enqueues the run's tasks (the run id is
+// derived from the pending batch ids, so a coordinator restarted after a crash enqueues the same
+// run and finds its finished tasks done), starts the workers with the commit log in their
+// environment (never on their command line, where `ps` would show a password), waits until no
+// task of the run is queued or running, and waits for its workers to exit.
+//
+// Work split today: one task per run (the whole transform, one fenced commit). A worker killed
+// mid-task is replaced by another after its lease expires; a stale worker's commit is refused.
+// The map (per raw batch) / reduce (per sale day) / finalize split of docs/scale-out.md is the
+// next step: it needs the transform's passes as separately callable functions.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+#include "pipeline/distributed/worker.h"
+
+namespace saleslake::pipeline::distributed {
+
+struct DistributedOptions {
+  int workers = 1;
+  int lease_seconds = 0;  // 0: the workers' own default (--lease-seconds, SALESLAKE_LEASE_SECONDS)
+  // Extra arguments for every worker ("--log-format json").
+  std::vector<std::string> worker_args;
+};
+
+// Returns the transform's result as the committing worker reported it ({"committed":false} when
+// nothing was pending).
+Result<std::string> TransformWithWorkers(const std::string& lake_uri,
+                                         const TransformTaskInput& input,
+                                         const DistributedOptions& options);
+
+// The error for --workers without the PostgreSQL commit log ("" when it is there).
+std::string WorkersNeedPostgres();
+
+}  // namespace saleslake::pipeline::distributed
