@@ -1,0 +1,307 @@
+#include "pipeline/sale_columns.h"
+
+#include <cstring>
+#include <limits>
+
+#include "base/clock.h"
+#include "base/decimal.h"
+#include "base/json_writer.h"
+
+namespace saleslake::pipeline {
+namespace {
+
+using table::SalesField;
+
+template <typename T>
+void PutArray(const std::vector<T>& v, std::string* out) {
+  const uint64_t n = v.size();
+  out->append(reinterpret_cast<const char*>(&n), sizeof n);
+  out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+void PutString(const std::string& s, std::string* out) {
+  const uint64_t n = s.size();
+  out->append(reinterpret_cast<const char*>(&n), sizeof n);
+  out->append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : p_(bytes) {}
+  bool Size(uint64_t* n) {
+    if (p_.size() < sizeof *n) return false;
+    std::memcpy(n, p_.data(), sizeof *n);
+    p_.remove_prefix(sizeof *n);
+    return true;
+  }
+  // Appends an array to `v`; `base` is added to each value (the string ends of a second chunk).
+  template <typename T>
+  bool Array(std::vector<T>* v, T base = 0) {
+    uint64_t n;
+    if (!Size(&n) || n > p_.size() / sizeof(T)) return false;
+    const size_t at = v->size();
+    v->resize(at + n);
+    std::memcpy(v->data() + at, p_.data(), n * sizeof(T));
+    if (base != 0) {
+      for (size_t i = at; i < v->size(); ++i) (*v)[i] += base;
+    }
+    p_.remove_prefix(n * sizeof(T));
+    return true;
+  }
+  bool String(std::string* s) {
+    uint64_t n;
+    if (!Size(&n) || n > p_.size()) return false;
+    s->append(p_.data(), n);
+    p_.remove_prefix(n);
+    return true;
+  }
+  bool done() const { return p_.empty(); }
+
+ private:
+  std::string_view p_;
+};
+
+template <typename T>
+void AppendVector(std::vector<T>* to, const std::vector<T>& from) {
+  to->insert(to->end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
+    0,   // transaction_id
+    -1,  // timestamp
+    1,   // store_id
+    2,   // store_name
+    3,   // store_location
+    4,   // product_id
+    5,   // product_name
+    6,   // category
+    7,   // brand
+    -1,  // retail_price
+    -1,  // quantity
+    -1,  // mrp
+    -1,  // total
+    8,   // customer_name
+    9,   // customer_email
+};
+
+size_t SaleColumns::bytes() const {
+  // What is allocated, not what is used: vectors grow by doubling.
+  size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
+  for (const Strings& s : text_) n += s.bytes.capacity() + s.ends.capacity() * 4;
+  return n + timestamp_.capacity() * 6 * 8 + batch_.capacity() * 4;
+}
+
+void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
+                         std::string_view raw) {
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
+  }
+  raw_.Add(raw);
+  timestamp_.push_back(sale.timestamp_micros);
+  retail_price_.push_back(sale.retail_price_paise);
+  quantity_.push_back(sale.quantity);
+  mrp_.push_back(sale.mrp_paise);
+  total_.push_back(sale.total_paise);
+  record_index_.push_back(record_index);
+  batch_.push_back(batch);
+}
+
+void SaleColumns::AppendAll(const SaleColumns& other) {
+  auto append = [](Strings* to, const Strings& from) {
+    const uint32_t base = static_cast<uint32_t>(to->bytes.size());
+    to->bytes += from.bytes;
+    const size_t at = to->ends.size();
+    AppendVector(&to->ends, from.ends);
+    for (size_t i = at; i < to->ends.size(); ++i) to->ends[i] += base;
+  };
+  for (size_t s = 0; s < text_.size(); ++s) append(&text_[s], other.text_[s]);
+  append(&raw_, other.raw_);
+  AppendVector(&timestamp_, other.timestamp_);
+  AppendVector(&retail_price_, other.retail_price_);
+  AppendVector(&quantity_, other.quantity_);
+  AppendVector(&mrp_, other.mrp_);
+  AppendVector(&total_, other.total_);
+  AppendVector(&record_index_, other.record_index_);
+  AppendVector(&batch_, other.batch_);
+}
+
+void SaleColumns::Clear() {
+  for (Strings& s : text_) {
+    s.bytes.clear();
+    s.ends.clear();
+  }
+  raw_.bytes.clear();
+  raw_.ends.clear();
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    v->clear();
+  }
+  batch_.clear();
+}
+
+bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) const {
+  if (timestamp_[row] != o.timestamp_[orow] || retail_price_[row] != o.retail_price_[orow] ||
+      quantity_[row] != o.quantity_[orow] || mrp_[row] != o.mrp_[orow] ||
+      total_[row] != o.total_[orow]) {
+    return false;
+  }
+  for (size_t s = 0; s < text_.size(); ++s) {
+    if (text_[s].At(row) != o.text_[s].At(orow)) return false;
+  }
+  return true;
+}
+
+void SaleColumns::ToRow(size_t row, SaleRow* out) const {
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] >= 0) out->text[f].assign(text_[kSlotOf[f]].At(row));
+  }
+  out->timestamp_micros = timestamp_[row];
+  out->retail_price = retail_price_[row];
+  out->quantity = quantity_[row];
+  out->mrp = mrp_[row];
+  out->total = total_[row];
+  out->batch = batch_[row];
+  out->record_index = record_index_[row];
+  out->raw.assign(raw_.At(row));
+}
+
+std::string SaleColumns::ToJson(size_t row) const {
+  SaleRow r;
+  ToRow(row, &r);
+  return r.ToJson();
+}
+
+void SaleColumns::Serialize(std::string* out) const {
+  for (const Strings& s : text_) {
+    PutString(s.bytes, out);
+    PutArray(s.ends, out);
+  }
+  PutString(raw_.bytes, out);
+  PutArray(raw_.ends, out);
+  for (const auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    PutArray(*v, out);
+  }
+  PutArray(batch_, out);
+}
+
+Status SaleColumns::AppendSerialized(std::string_view bytes) {
+  Reader r(bytes);
+  const size_t rows_before = rows();
+  auto strings = [&](Strings* s) {
+    const size_t base = s->bytes.size();
+    return r.String(&s->bytes) && r.Array(&s->ends, static_cast<uint32_t>(base)) &&
+           s->bytes.size() <= std::numeric_limits<uint32_t>::max();
+  };
+  bool ok = true;
+  for (Strings& s : text_) ok = ok && strings(&s);
+  ok = ok && strings(&raw_);
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    ok = ok && r.Array(v);
+  }
+  ok = ok && r.Array(&batch_) && r.done();
+  const size_t n = rows();
+  for (const Strings& s : text_) ok = ok && s.ends.size() == n;
+  ok = ok && raw_.ends.size() == n && batch_.size() == n && rows() >= rows_before;
+  if (!ok) {
+    return Status::Internal(
+        "transform spill: a chunk of the temporary file is damaged or a day holds more than 4 GiB "
+        "of text");
+  }
+  return Status::OK();
+}
+
+SaleSpill::~SaleSpill() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
+  SaleColumns& bucket = memory_[day];
+  const size_t before = bucket.bytes();
+  bucket.AppendAll(rows);
+  return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::AddSale(int64_t day, const table::ParsedSale& sale, uint32_t batch,
+                          int64_t record_index, std::string_view raw) {
+  SaleColumns& bucket = memory_[day];
+  const size_t before = bucket.bytes();
+  bucket.Append(sale, batch, record_index, raw);
+  return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::Grew(size_t before, size_t after) {
+  in_memory_ += after - before;
+  if (in_memory_ <= budget_) return Status::OK();
+  return SpillAll();
+}
+
+Status SaleSpill::SpillAll() {
+  if (file_ == nullptr) {
+    file_ = std::tmpfile();  // unlinked at once: nothing is left behind, even after kill -9
+    if (file_ == nullptr) return Status::IOError("transform: cannot create a temporary spill file");
+  }
+  if (std::fseek(file_, 0, SEEK_END) != 0) {
+    return Status::IOError("transform: seeking in the spill file failed");
+  }
+  for (auto& [day, columns] : memory_) {
+    if (columns.empty()) continue;
+    scratch_.clear();
+    columns.Serialize(&scratch_);
+    if (std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size()) {
+      return Status::IOError("transform: writing the spill file failed (disk full?)");
+    }
+    chunks_[day].emplace_back(file_bytes_, scratch_.size());
+    file_bytes_ += scratch_.size();
+  }
+  memory_.clear();
+  std::string().swap(scratch_);
+  in_memory_ = 0;
+  return Status::OK();
+}
+
+std::vector<int64_t> SaleSpill::Keys() const {
+  std::map<int64_t, bool> keys;
+  for (const auto& [day, columns] : memory_) {
+    if (!columns.empty()) keys[day] = true;
+  }
+  for (const auto& [day, chunks] : chunks_) {
+    if (!chunks.empty()) keys[day] = true;
+  }
+  std::vector<int64_t> out;
+  for (const auto& [day, _] : keys) out.push_back(day);
+  return out;
+}
+
+size_t SaleSpill::Bytes(int64_t day) const {
+  size_t n = 0;
+  if (auto it = memory_.find(day); it != memory_.end()) n += it->second.bytes();
+  if (auto it = chunks_.find(day); it != chunks_.end()) {
+    for (auto [offset, length] : it->second) n += length;
+  }
+  return n;
+}
+
+Status SaleSpill::Take(int64_t day, SaleColumns* out) {
+  out->Clear();
+  if (auto it = chunks_.find(day); it != chunks_.end()) {
+    std::string bytes;
+    for (auto [offset, length] : it->second) {
+      bytes.resize(length);
+      if (std::fflush(file_) != 0 || std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
+          std::fread(bytes.data(), 1, length, file_) != length) {
+        return Status::IOError("transform: reading the spill file failed");
+      }
+      SL_RETURN_IF_ERROR(out->AppendSerialized(bytes));
+    }
+    chunks_.erase(it);
+  }
+  if (auto it = memory_.find(day); it != memory_.end()) {
+    in_memory_ -= it->second.bytes();
+    out->AppendAll(it->second);
+    memory_.erase(it);
+  }
+  return Status::OK();
+}
+
+}  // namespace saleslake::pipeline
