@@ -12,53 +12,64 @@ namespace {
 
 using table::SalesField;
 
-template <typename T>
-void PutArray(const std::vector<T>& v, std::string* out) {
-  const uint64_t n = v.size();
-  out->append(reinterpret_cast<const char*>(&n), sizeof n);
-  out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-}
-
-void PutString(const std::string& s, std::string* out) {
-  const uint64_t n = s.size();
-  out->append(reinterpret_cast<const char*>(&n), sizeof n);
-  out->append(s);
-}
-
-class Reader {
+// Spill chunks are the arrays as they are, each after its length in elements: written and read
+// straight from and into the vectors, with no copy in between.
+class ChunkWriter {
  public:
-  explicit Reader(std::string_view bytes) : p_(bytes) {}
-  bool Size(uint64_t* n) {
-    if (p_.size() < sizeof *n) return false;
-    std::memcpy(n, p_.data(), sizeof *n);
-    p_.remove_prefix(sizeof *n);
-    return true;
-  }
-  // Appends an array to `v`; `base` is added to each value (the string ends of a second chunk).
+  explicit ChunkWriter(std::FILE* file) : file_(file) {}
   template <typename T>
-  bool Array(std::vector<T>* v, T base = 0) {
+  void Array(const T* data, uint64_t n) {
+    ok_ = ok_ && std::fwrite(&n, sizeof n, 1, file_) == 1 &&
+          (n == 0 || std::fwrite(data, sizeof(T), n, file_) == n);
+    bytes_ += sizeof n + n * sizeof(T);
+  }
+  template <typename T>
+  void Vector(const std::vector<T>& v) {
+    Array(v.data(), v.size());
+  }
+  void String(const std::string& s) { Array(s.data(), s.size()); }
+  bool ok() const { return ok_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::FILE* file_;
+  bool ok_ = true;
+  uint64_t bytes_ = 0;
+};
+
+class ChunkReader {
+ public:
+  ChunkReader(std::FILE* file, uint64_t length) : file_(file), left_(length) {}
+  // Appends an array to `v`; `base` is added to each value (the string ends of a later chunk).
+  template <typename T>
+  bool Vector(std::vector<T>* v, T base = 0) {
     uint64_t n;
-    if (!Size(&n) || n > p_.size() / sizeof(T)) return false;
+    if (!Read(&n, sizeof n) || n > left_ / sizeof(T)) return false;
     const size_t at = v->size();
     v->resize(at + n);
-    std::memcpy(v->data() + at, p_.data(), n * sizeof(T));
+    if (!Read(v->data() + at, n * sizeof(T))) return false;
     if (base != 0) {
       for (size_t i = at; i < v->size(); ++i) (*v)[i] += base;
     }
-    p_.remove_prefix(n * sizeof(T));
     return true;
   }
   bool String(std::string* s) {
     uint64_t n;
-    if (!Size(&n) || n > p_.size()) return false;
-    s->append(p_.data(), n);
-    p_.remove_prefix(n);
-    return true;
+    if (!Read(&n, sizeof n) || n > left_) return false;
+    const size_t at = s->size();
+    s->resize(at + n);
+    return Read(s->data() + at, n);
   }
-  bool done() const { return p_.empty(); }
+  bool done() const { return left_ == 0; }
 
  private:
-  std::string_view p_;
+  bool Read(void* to, uint64_t n) {
+    if (n > left_) return false;
+    left_ -= n;
+    return n == 0 || std::fread(to, 1, n, file_) == n;
+  }
+  std::FILE* file_;
+  uint64_t left_;
 };
 
 template <typename T>
@@ -152,7 +163,7 @@ bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) con
   return true;
 }
 
-void SaleColumns::ToRow(size_t row, SaleRow* out) const {
+void SaleColumns::ToRow(size_t row, SaleRow* out, bool with_raw) const {
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] >= 0) out->text[f].assign(text_[kSlotOf[f]].At(row));
   }
@@ -163,7 +174,11 @@ void SaleColumns::ToRow(size_t row, SaleRow* out) const {
   out->total = total_[row];
   out->batch = batch_[row];
   out->record_index = record_index_[row];
-  out->raw.assign(raw_.At(row));
+  if (with_raw) {
+    out->raw.assign(raw_.At(row));
+  } else {
+    out->raw.clear();
+  }
 }
 
 std::string SaleColumns::ToJson(size_t row) const {
@@ -172,41 +187,44 @@ std::string SaleColumns::ToJson(size_t row) const {
   return r.ToJson();
 }
 
-void SaleColumns::Serialize(std::string* out) const {
+Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
+  ChunkWriter w(file);
   for (const Strings& s : text_) {
-    PutString(s.bytes, out);
-    PutArray(s.ends, out);
+    w.String(s.bytes);
+    w.Vector(s.ends);
   }
-  PutString(raw_.bytes, out);
-  PutArray(raw_.ends, out);
+  w.String(raw_.bytes);
+  w.Vector(raw_.ends);
   for (const auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    PutArray(*v, out);
+    w.Vector(*v);
   }
-  PutArray(batch_, out);
+  w.Vector(batch_);
+  if (!w.ok()) return Status::IOError("transform: writing the spill file failed (disk full?)");
+  return w.bytes();
 }
 
-Status SaleColumns::AppendSerialized(std::string_view bytes) {
-  Reader r(bytes);
+Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length) {
+  ChunkReader r(file, length);
   const size_t rows_before = rows();
   auto strings = [&](Strings* s) {
     const size_t base = s->bytes.size();
-    return r.String(&s->bytes) && r.Array(&s->ends, static_cast<uint32_t>(base)) &&
+    return r.String(&s->bytes) && r.Vector(&s->ends, static_cast<uint32_t>(base)) &&
            s->bytes.size() <= std::numeric_limits<uint32_t>::max();
   };
   bool ok = true;
   for (Strings& s : text_) ok = ok && strings(&s);
   ok = ok && strings(&raw_);
   for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    ok = ok && r.Array(v);
+    ok = ok && r.Vector(v);
   }
-  ok = ok && r.Array(&batch_) && r.done();
+  ok = ok && r.Vector(&batch_) && r.done();
   const size_t n = rows();
   for (const Strings& s : text_) ok = ok && s.ends.size() == n;
   ok = ok && raw_.ends.size() == n && batch_.size() == n && rows() >= rows_before;
   if (!ok) {
     return Status::Internal(
-        "transform spill: a chunk of the temporary file is damaged or a day holds more than 4 GiB "
-        "of text");
+        "transform spill: reading a chunk of the temporary file failed, or a day holds more than "
+        "4 GiB of text");
   }
   return Status::OK();
 }
@@ -246,16 +264,11 @@ Status SaleSpill::SpillAll() {
   }
   for (auto& [day, columns] : memory_) {
     if (columns.empty()) continue;
-    scratch_.clear();
-    columns.Serialize(&scratch_);
-    if (std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size()) {
-      return Status::IOError("transform: writing the spill file failed (disk full?)");
-    }
-    chunks_[day].emplace_back(file_bytes_, scratch_.size());
-    file_bytes_ += scratch_.size();
+    SL_ASSIGN_OR_RETURN(uint64_t length, columns.WriteTo(file_));
+    chunks_[day].emplace_back(file_bytes_, length);
+    file_bytes_ += length;
   }
   memory_.clear();
-  std::string().swap(scratch_);
   in_memory_ = 0;
   return Status::OK();
 }
@@ -285,14 +298,12 @@ size_t SaleSpill::Bytes(int64_t day) const {
 Status SaleSpill::Take(int64_t day, SaleColumns* out) {
   out->Clear();
   if (auto it = chunks_.find(day); it != chunks_.end()) {
-    std::string bytes;
+    if (std::fflush(file_) != 0) return Status::IOError("transform: writing the spill file failed");
     for (auto [offset, length] : it->second) {
-      bytes.resize(length);
-      if (std::fflush(file_) != 0 || std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
-          std::fread(bytes.data(), 1, length, file_) != length) {
+      if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0) {
         return Status::IOError("transform: reading the spill file failed");
       }
-      SL_RETURN_IF_ERROR(out->AppendSerialized(bytes));
+      SL_RETURN_IF_ERROR(out->AppendFrom(file_, length));
     }
     chunks_.erase(it);
   }

@@ -58,14 +58,16 @@ class SaleColumns {
 
   // Same sale: the 15 fields equal (lineage ignored).
   bool SameContent(size_t row, const SaleColumns& other, size_t other_row) const;
-  // Row `row` into a SaleRow (reusing its strings' memory): what the rollups take.
-  void ToRow(size_t row, SaleRow* out) const;
+  // Row `row` into a SaleRow (reusing its strings' memory): what the rollups take. Without
+  // `with_raw`, out->raw is left empty.
+  void ToRow(size_t row, SaleRow* out, bool with_raw = true) const;
   // The record as JSON (the seed's field names, money as exact decimals).
   std::string ToJson(size_t row) const;
 
-  // The columns as bytes (Serialize) and back (appended to this; Corrupt on a bad chunk).
-  void Serialize(std::string* out) const;
-  Status AppendSerialized(std::string_view bytes);
+  // Writes the columns to `file` at its position as one spill chunk; returns its length.
+  Result<uint64_t> WriteTo(std::FILE* file) const;
+  // Appends the rows of the chunk of `length` bytes at `file`'s position.
+  Status AppendFrom(std::FILE* file, uint64_t length);
 
   // Which string slot (0..9) a SalesField has; -1 for the typed fields.
   static const std::array<int8_t, table::kSalesFieldCount> kSlotOf;
@@ -121,7 +123,6 @@ class SaleSpill {
   std::map<int64_t, std::vector<std::pair<uint64_t, uint64_t>>> chunks_;  // offset, length
   std::FILE* file_ = nullptr;
   uint64_t file_bytes_ = 0;
-  std::string scratch_;
 };
 
 }  // namespace saleslake::pipeline
