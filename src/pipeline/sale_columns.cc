@@ -97,6 +97,33 @@ const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
     9,   // customer_email
 };
 
+void SaleColumns::Shape::Add(const Shape& other) {
+  rows += other.rows;
+  for (size_t i = 0; i < text_bytes.size(); ++i) text_bytes[i] += other.text_bytes[i];
+}
+
+SaleColumns::Shape SaleColumns::shape() const {
+  Shape s;
+  s.rows = rows();
+  for (size_t i = 0; i < text_.size(); ++i) s.text_bytes[i] = text_[i].bytes.size();
+  s.text_bytes[text_.size()] = raw_.bytes.size();
+  return s;
+}
+
+void SaleColumns::Reserve(const Shape& more) {
+  const size_t n = rows() + more.rows;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    text_[i].bytes.reserve(text_[i].bytes.size() + more.text_bytes[i]);
+    text_[i].ends.reserve(n);
+  }
+  raw_.bytes.reserve(raw_.bytes.size() + more.text_bytes[text_.size()]);
+  raw_.ends.reserve(n);
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    v->reserve(n);
+  }
+  batch_.reserve(n);
+}
+
 size_t SaleColumns::bytes() const {
   // What is allocated, not what is used: vectors grow by doubling.
   size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
@@ -265,12 +292,17 @@ Status SaleSpill::SpillAll() {
   for (auto& [day, columns] : memory_) {
     if (columns.empty()) continue;
     SL_ASSIGN_OR_RETURN(uint64_t length, columns.WriteTo(file_));
-    chunks_[day].emplace_back(file_bytes_, length);
+    chunks_[day].push_back({file_bytes_, length, columns.shape()});
     file_bytes_ += length;
   }
   memory_.clear();
   in_memory_ = 0;
   return Status::OK();
+}
+
+Status SaleSpill::FinishAdding() {
+  if (file_ == nullptr) return Status::OK();
+  return SpillAll();
 }
 
 std::vector<int64_t> SaleSpill::Keys() const {
@@ -290,24 +322,32 @@ size_t SaleSpill::Bytes(int64_t day) const {
   size_t n = 0;
   if (auto it = memory_.find(day); it != memory_.end()) n += it->second.bytes();
   if (auto it = chunks_.find(day); it != chunks_.end()) {
-    for (auto [offset, length] : it->second) n += length;
+    for (const Chunk& c : it->second) n += c.length;
   }
   return n;
 }
 
 Status SaleSpill::Take(int64_t day, SaleColumns* out) {
   out->Clear();
-  if (auto it = chunks_.find(day); it != chunks_.end()) {
+  auto chunks = chunks_.find(day);
+  auto memory = memory_.find(day);
+  SaleColumns::Shape shape;
+  if (chunks != chunks_.end()) {
+    for (const Chunk& c : chunks->second) shape.Add(c.shape);
+  }
+  if (memory != memory_.end()) shape.Add(memory->second.shape());
+  out->Reserve(shape);
+  if (auto it = chunks; it != chunks_.end()) {
     if (std::fflush(file_) != 0) return Status::IOError("transform: writing the spill file failed");
-    for (auto [offset, length] : it->second) {
-      if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0) {
+    for (const Chunk& c : it->second) {
+      if (std::fseek(file_, static_cast<long>(c.offset), SEEK_SET) != 0) {
         return Status::IOError("transform: reading the spill file failed");
       }
-      SL_RETURN_IF_ERROR(out->AppendFrom(file_, length));
+      SL_RETURN_IF_ERROR(out->AppendFrom(file_, c.length));
     }
     chunks_.erase(it);
   }
-  if (auto it = memory_.find(day); it != memory_.end()) {
+  if (auto it = memory; it != memory_.end()) {
     in_memory_ -= it->second.bytes();
     out->AppendAll(it->second);
     memory_.erase(it);

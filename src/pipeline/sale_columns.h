@@ -29,7 +29,17 @@ namespace saleslake::pipeline {
 
 class SaleColumns {
  public:
+  // How many rows and string bytes some columns hold: what to reserve for them.
+  struct Shape {
+    size_t rows = 0;
+    std::array<size_t, 11> text_bytes{};  // the 10 string fields, then raw
+    void Add(const Shape& other);
+  };
+
   size_t rows() const { return timestamp_.size(); }
+  Shape shape() const;
+  // Room for `more` beyond what is held, exactly (a day taken from many chunks grows once).
+  void Reserve(const Shape& more);
   bool empty() const { return timestamp_.empty(); }
   // Bytes held (what the spill's budget counts).
   size_t bytes() const;
@@ -107,6 +117,9 @@ class SaleSpill {
                  std::string_view raw);
   // Days that have rows, ascending.
   std::vector<int64_t> Keys() const;
+  // Ends pass 1: once anything went to the temporary file, the rest goes too, so that pass 2
+  // holds only the days it lands, not a budget's worth of others as well.
+  Status FinishAdding();
   // About the memory the day's rows take once taken.
   size_t Bytes(int64_t day) const;
   // Every row added under `day`, in the order added; the bucket is emptied.
@@ -120,7 +133,12 @@ class SaleSpill {
   size_t budget_;
   size_t in_memory_ = 0;
   std::map<int64_t, SaleColumns> memory_;
-  std::map<int64_t, std::vector<std::pair<uint64_t, uint64_t>>> chunks_;  // offset, length
+  struct Chunk {
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    SaleColumns::Shape shape;
+  };
+  std::map<int64_t, std::vector<Chunk>> chunks_;
   std::FILE* file_ = nullptr;
   uint64_t file_bytes_ = 0;
 };

@@ -1,6 +1,9 @@
 #include "pipeline/transform_land.h"
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <set>
 #include <unordered_map>
 
@@ -20,6 +23,14 @@ using table::SalesField;
 constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
 // What the days landing at once may take (see LandSales).
 constexpr size_t kLandingBudgetBytes = 160 << 20;
+
+// Gives the pages malloc keeps after a phase back to the system: what pass 1 freed would
+// otherwise stay resident under the day being landed, and count in the peak.
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 // Whether row `r` of main/sales columns (read in MainSalesColumns() order) is sale `i`.
 bool SameAsMain(const std::vector<parquet::ColumnVector>& cols, int64_t r, const SaleColumns& rows,
@@ -334,6 +345,8 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
   // Days land on `threads` threads; their results join the commit in day order. A day in flight
   // holds its sales about three times over (the columns, the writer's row group, its pages), so
   // fewer days land at once when the largest would not fit the budget that many times.
+  SL_RETURN_IF_ERROR(sales->FinishAdding());
+  ReleaseFreedMemory();
   const std::vector<int64_t> days = sales->Keys();
   size_t largest = 1;
   for (int64_t day : days) largest = std::max(largest, sales->Bytes(day));
@@ -385,15 +398,34 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
                             lake::LedgerCommit* commit) {
   const std::vector<parquet::ColumnSpec> columns = QuarantineSalesColumns();
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kQuarantineSalesTable));
+  // Rejected records can be long (an oversized one is over 64 KiB): the writer gets them a few
+  // MiB at a time, so a batch's quarantine is held once (its encoded bytes), not three times.
+  constexpr size_t kChunkBytes = 8 << 20;
+  ReleaseFreedMemory();
+  std::vector<ColumnBuffer> b = MakeBuffers(columns);
   for (int64_t key : quarantine->Keys()) {
     const BatchInfo& batch = batches.at(static_cast<size_t>(key));
     SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->Take(key));
-    std::vector<QuarantineRow> rows;
-    SL_RETURN_IF_ERROR(DecodeQuarantineRows(bytes, &rows));
+    std::vector<QuarantineView> rows;
+    SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));
     std::stable_sort(rows.begin(), rows.end(),
                      [](const auto& a, const auto& b) { return a.record_index < b.record_index; });
-    std::vector<ColumnBuffer> b = MakeBuffers(columns);
-    for (const QuarantineRow& r : rows) {
+    std::string name = name_suffix.empty() ? BatchFileName(batch.id)
+                                           : "batch-" + batch.id + "-" + name_suffix + ".parquet";
+    std::string path =
+        std::string(kQuarantineSalesTable) + "/" + batch.quarantine_partition + "/" + name;
+    SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(path)));
+    SL_ASSIGN_OR_RETURN(auto writer,
+                        parquet::ParquetFileWriter::Open(std::move(out), columns, options));
+    size_t chunk_rows = 0, chunk_bytes = 0;
+    auto flush = [&]() -> Status {
+      if (chunk_rows == 0) return Status::OK();
+      SL_RETURN_IF_ERROR(writer->Write(b));
+      for (auto& buffer : b) buffer.Clear();
+      chunk_rows = chunk_bytes = 0;
+      return Status::OK();
+    };
+    for (const QuarantineView& r : rows) {
       b[kQuarantineReason].AppendBytes(r.reason);
       b[kQuarantineDetail].AppendBytes(r.detail);
       b[kQuarantineRaw].AppendBytes(r.raw);
@@ -401,14 +433,20 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
       b[kQuarantineBatchId].AppendBytes(batch.id);
       b[kQuarantineIngestedAt].AppendInt64(batch.ingested_at);
       b[kQuarantineSource].AppendBytes(batch.source);
+      ++chunk_rows;
+      chunk_bytes += r.raw.size() + r.detail.size();
+      if (chunk_bytes >= kChunkBytes || chunk_rows >= static_cast<size_t>(kLakeRowGroupRows)) {
+        SL_RETURN_IF_ERROR(flush());
+      }
     }
-    std::string name = name_suffix.empty() ? BatchFileName(batch.id)
-                                           : "batch-" + batch.id + "-" + name_suffix + ".parquet";
-    std::string path =
-        std::string(kQuarantineSalesTable) + "/" + batch.quarantine_partition + "/" + name;
-    SL_ASSIGN_OR_RETURN(lake::LedgerFile file,
-                        WritePendingFile(fs, path, kQuarantineSalesTable,
-                                         batch.quarantine_partition, columns, options, b));
+    SL_RETURN_IF_ERROR(flush());
+    SL_RETURN_IF_ERROR(writer->Close());
+    lake::LedgerFile file;
+    file.path = path;
+    file.table = std::string(kQuarantineSalesTable);
+    file.partition = batch.quarantine_partition;
+    file.rows = static_cast<uint64_t>(writer->rows_written());
+    file.bytes = static_cast<uint64_t>(writer->file_size());
     commit->added.push_back(std::move(file));
   }
   return Status::OK();

@@ -135,6 +135,28 @@ Status DecodeQuarantineRows(std::string_view bytes, std::vector<QuarantineRow>* 
   return Status::OK();
 }
 
+Status DecodeQuarantineViews(std::string_view bytes, std::vector<QuarantineView>* rows) {
+  auto view = [&bytes](std::string_view* out) {
+    uint32_t n;
+    if (bytes.size() < 4) return false;
+    std::memcpy(&n, bytes.data(), 4);
+    bytes.remove_prefix(4);
+    if (bytes.size() < n) return false;
+    *out = bytes.substr(0, n);
+    bytes.remove_prefix(n);
+    return true;
+  };
+  while (!bytes.empty()) {
+    QuarantineView& r = rows->emplace_back();
+    if (!view(&r.reason) || !view(&r.detail) || !view(&r.raw) || bytes.size() < 8) {
+      return Truncated();
+    }
+    std::memcpy(&r.record_index, bytes.data(), 8);
+    bytes.remove_prefix(8);
+  }
+  return Status::OK();
+}
+
 Spill::~Spill() {
   if (file_ != nullptr) std::fclose(file_);
 }

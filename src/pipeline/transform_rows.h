@@ -55,6 +55,12 @@ struct QuarantineRow {
 void EncodeQuarantineRow(const QuarantineRow& row, std::string* out);
 // Decode every row of a bucket's bytes (appended to *rows).
 Status DecodeQuarantineRows(std::string_view bytes, std::vector<QuarantineRow>* rows);
+// The same rows as views into `bytes` (no copy of their text).
+struct QuarantineView {
+  std::string_view reason, detail, raw;
+  int64_t record_index = 0;
+};
+Status DecodeQuarantineViews(std::string_view bytes, std::vector<QuarantineView>* rows);
 
 // Buckets of encoded rows keyed by an integer, spilled to a temporary file past a budget.
 class Spill {
