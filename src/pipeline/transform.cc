@@ -271,8 +271,12 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
   vopts.reference = options.reference;
 
-  SaleSpill sales(options.spill_budget_bytes);
-  Spill quarantine(options.spill_budget_bytes / 4);
+  // Each thread of pass 1 holds a row group and its day columns besides the spill: the budget is
+  // shared, so that more threads do not mean more memory.
+  const size_t budget =
+      options.spill_budget_bytes / static_cast<size_t>(std::max(1, options.threads));
+  SaleSpill sales(budget);
+  Spill quarantine(budget / 4);
   LandingCounts counts;
   std::vector<BatchInfo> batches(result.batches.size());
   std::vector<const lake::LedgerFile*> raw_files;

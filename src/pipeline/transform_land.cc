@@ -399,8 +399,10 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
   const std::vector<parquet::ColumnSpec> columns = QuarantineSalesColumns();
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kQuarantineSalesTable));
   // Rejected records can be long (an oversized one is over 64 KiB): the writer gets them a few
-  // MiB at a time, so a batch's quarantine is held once (its encoded bytes), not three times.
+  // MiB at a time, and a row group ends at 16 MiB of them, so a batch's quarantine is held about
+  // once (its encoded bytes), not three times over.
   constexpr size_t kChunkBytes = 8 << 20;
+  options.row_group_bytes = 16 << 20;
   ReleaseFreedMemory();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
   for (int64_t key : quarantine->Keys()) {
