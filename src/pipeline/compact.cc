@@ -1,10 +1,12 @@
 #include "pipeline/compact.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "base/json_writer.h"
+#include "base/ordered_pipeline.h"
 #include "lake/lake_lock.h"
 #include "parquet/writer/file_writer.h"
 #include "pipeline/lake_schemas.h"
@@ -22,6 +24,32 @@ Result<std::vector<parquet::ColumnSpec>> ColumnsOf(std::string_view table) {
   return Status::InvalidArgument("cannot compact table '" + std::string(table) +
                                  "': use main/sales, main/daily_sales, quarantine/sales or "
                                  "raw/sales");
+}
+
+// Runs work(i) for i in [0, n) on `threads` threads and collect(i) in order of i (so what
+// collect builds is the same for any number of threads). A failed work(i) is still collected
+// (collect sees what it staged), then its error stops the rest.
+Status ForEachInOrder(int threads, size_t n, const std::function<Status(size_t)>& work,
+                      const std::function<Status(size_t)>& collect) {
+  threads = std::max(1, threads);
+  std::vector<size_t> item(threads == 1 ? 1 : static_cast<size_t>(threads) + 1);
+  std::vector<Status> outcome(item.size());
+  OrderedPipeline pipeline(
+      threads, item.size(),
+      [&](size_t slot, int) {
+        outcome[slot] = work(item[slot]);
+        return Status::OK();
+      },
+      [&](size_t slot) {
+        Status collected = collect(item[slot]);
+        return outcome[slot].ok() ? collected : outcome[slot];
+      });
+  for (size_t i = 0; i < n; ++i) {
+    SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
+    item[slot] = i;
+    pipeline.Submit(slot);
+  }
+  return pipeline.Finish();
 }
 
 void AppendVector(const parquet::ColumnVector& v, parquet::ColumnBuffer* out) {
@@ -134,6 +162,13 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
   CompactResult result;
   commit.kind = "compact";
   std::string key = "compact\n" + options.table;
+  struct Merge {
+    std::string partition;
+    std::vector<lake::LedgerFile> group;
+    std::string path;
+    Result<lake::LedgerFile> merged = Status::OK();
+  };
+  std::vector<Merge> merges;
   for (auto& [partition, files] : small) {
     // The smallest run of files, in path order, whose sizes add up to at most the target.
     std::vector<lake::LedgerFile> group;
@@ -147,20 +182,36 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
     std::string names;
     for (const lake::LedgerFile& f : group) names += f.path + "\n";
     const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
-    SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
-                        MergeFiles(*fs, group, path, options.table, columns));
-    uint64_t rows_in = 0;
-    for (const lake::LedgerFile& f : group) rows_in += f.rows;
-    if (merged.rows != rows_in) {
-      return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
-                              " rows in the ledger but its files hold " +
-                              std::to_string(merged.rows));
-    }
-    for (const lake::LedgerFile& f : group) commit.removed.push_back(f.path);
-    result.rows += merged.rows;
-    commit.added.push_back(std::move(merged));
-    ++result.partitions;
+    Merge& m = merges.emplace_back();
+    m.partition = partition;
+    m.group = std::move(group);
+    m.path = path;
   }
+  // Partitions merge on `threads` threads and join the commit in partition order.
+  SL_RETURN_IF_ERROR(ForEachInOrder(
+      options.threads, merges.size(),
+      [&](size_t i) {
+        Merge& m = merges[i];
+        m.merged = MergeFiles(*fs, m.group, m.path, options.table, columns);
+        return m.merged.status();
+      },
+      [&](size_t i) -> Status {
+        Merge& m = merges[i];
+        if (!m.merged.ok()) return m.merged.status();
+        lake::LedgerFile& merged = *m.merged;
+        uint64_t rows_in = 0;
+        for (const lake::LedgerFile& f : m.group) rows_in += f.rows;
+        commit.added.push_back(merged);
+        if (merged.rows != rows_in) {
+          return Status::Internal("compact: " + m.partition + " has " + std::to_string(rows_in) +
+                                  " rows in the ledger but its files hold " +
+                                  std::to_string(merged.rows));
+        }
+        for (const lake::LedgerFile& f : m.group) commit.removed.push_back(f.path);
+        result.rows += merged.rows;
+        ++result.partitions;
+        return Status::OK();
+      }));
   SL_RETURN_IF_ERROR(
       CommitCompaction(ledger, options.table, key, /*tiered=*/false, commit, &result));
   return result;
@@ -185,6 +236,74 @@ int TierOf(uint64_t rows, uint64_t fanout) {
   return tier;
 }
 
+// One partition of a tiered compaction: its small files, and what merging them staged.
+struct PartitionTiers {
+  std::string partition;
+  std::vector<lake::LedgerFile> files;
+  std::vector<lake::LedgerFile> added;  // merged files, pending
+  std::vector<std::string> removed;
+  uint64_t files_removed = 0;
+  uint64_t rows = 0;
+  bool merged = false;
+  Status status;  // a failure after some merges were staged (they are in `added`)
+};
+
+// Merges the lowest full tier of `p`, then sees whether the merged file fills the next one.
+Status MergeTiers(io::FileSystem& fs, const TieredCompactOptions& options, const std::string& key,
+                  const std::vector<parquet::ColumnSpec>& columns, PartitionTiers* p) {
+  std::map<int, std::vector<lake::LedgerFile>> tiers;
+  for (lake::LedgerFile& f : p->files)
+    tiers[TierOf(f.rows, options.fanout)].push_back(std::move(f));
+  auto staged = [p](const std::string& path) {
+    return std::find_if(p->added.begin(), p->added.end(),
+                        [&](const lake::LedgerFile& a) { return a.path == path; });
+  };
+  for (auto it = tiers.begin(); it != tiers.end(); ++it) {
+    std::vector<lake::LedgerFile>& group = it->second;
+    if (group.size() < options.fanout) continue;
+    std::sort(group.begin(), group.end(),
+              [](const lake::LedgerFile& a, const lake::LedgerFile& b) { return a.path < b.path; });
+    std::string names;
+    uint64_t rows_in = 0;
+    for (const lake::LedgerFile& f : group) {
+      names += f.path + "\n";
+      rows_in += f.rows;
+    }
+    const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
+    // A file merged earlier in this commit is still under its pending name.
+    std::vector<lake::LedgerFile> sources = group;
+    for (lake::LedgerFile& f : sources) {
+      if (staged(f.path) != p->added.end()) f.path = lake::PendingPath(f.path);
+    }
+    Result<lake::LedgerFile> merged = MergeFiles(fs, sources, path, options.table, columns);
+    if (!merged.ok()) return p->status = merged.status();
+    p->added.push_back(*merged);
+    if (merged->rows != rows_in) {
+      return p->status = Status::Internal(
+                 "compact: " + p->partition + " has " + std::to_string(rows_in) +
+                 " rows in the ledger but its files hold " + std::to_string(merged->rows));
+    }
+    for (const lake::LedgerFile& f : group) {
+      // A file merged earlier in this same commit is replaced before it was ever committed.
+      auto added = staged(f.path);
+      if (added != p->added.end()) {
+        if (Status s = fs.Delete(lake::PendingPath(f.path)); !s.ok()) return p->status = s;
+        p->added.erase(added);
+      } else {
+        p->removed.push_back(f.path);
+        ++p->files_removed;
+      }
+    }
+    p->rows += merged->rows;
+    p->merged = true;
+    group.clear();
+    if (merged->bytes < options.target_file_bytes) {
+      tiers[TierOf(merged->rows, options.fanout)].push_back(*merged);
+    }
+  }
+  return Status::OK();
+}
+
 // RunTieredCompact's work; `commit` collects what it stages, for the caller to discard on error.
 Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs,
                                               lake::Ledger* ledger,
@@ -203,60 +322,25 @@ Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs
   }
   commit.kind = "compact";
   const std::string key = "tiered\n" + options.table;
-  std::set<std::string> merged_partitions;
+  std::vector<PartitionTiers> parts;
   for (auto& [partition, files] : by_partition) {
-    // Merge the lowest full tier, then see whether the merged file fills the next one.
-    std::map<int, std::vector<lake::LedgerFile>> tiers;
-    for (lake::LedgerFile& f : files) tiers[TierOf(f.rows, options.fanout)].push_back(std::move(f));
-    for (auto it = tiers.begin(); it != tiers.end(); ++it) {
-      std::vector<lake::LedgerFile>& group = it->second;
-      if (group.size() < options.fanout) continue;
-      std::sort(
-          group.begin(), group.end(),
-          [](const lake::LedgerFile& a, const lake::LedgerFile& b) { return a.path < b.path; });
-      std::string names;
-      uint64_t rows_in = 0;
-      for (const lake::LedgerFile& f : group) {
-        names += f.path + "\n";
-        rows_in += f.rows;
-      }
-      const std::string path = DirOf(group.front().path) + "/" + PartFileName(key + "\n" + names);
-      // A file merged earlier in this commit is still under its pending name.
-      std::vector<lake::LedgerFile> sources = group;
-      for (lake::LedgerFile& f : sources) {
-        if (std::any_of(commit.added.begin(), commit.added.end(),
-                        [&](const lake::LedgerFile& a) { return a.path == f.path; })) {
-          f.path = lake::PendingPath(f.path);
-        }
-      }
-      SL_ASSIGN_OR_RETURN(lake::LedgerFile merged,
-                          MergeFiles(*fs, sources, path, options.table, columns));
-      if (merged.rows != rows_in) {
-        return Status::Internal("compact: " + partition + " has " + std::to_string(rows_in) +
-                                " rows in the ledger but its files hold " +
-                                std::to_string(merged.rows));
-      }
-      for (const lake::LedgerFile& f : group) {
-        // A file merged earlier in this same commit is replaced before it was ever committed.
-        auto added = std::find_if(commit.added.begin(), commit.added.end(),
-                                  [&](const lake::LedgerFile& a) { return a.path == f.path; });
-        if (added != commit.added.end()) {
-          SL_RETURN_IF_ERROR(fs->Delete(lake::PendingPath(f.path)));
-          commit.added.erase(added);
-        } else {
-          commit.removed.push_back(f.path);
-          ++result.files_removed;
-        }
-      }
-      result.rows += merged.rows;
-      if (merged_partitions.insert(partition).second) ++result.partitions;
-      group.clear();
-      if (merged.bytes < options.target_file_bytes) {
-        tiers[TierOf(merged.rows, options.fanout)].push_back(merged);
-      }
-      commit.added.push_back(std::move(merged));
-    }
+    PartitionTiers& p = parts.emplace_back();
+    p.partition = partition;
+    p.files = std::move(files);
   }
+  // Partitions merge on `threads` threads and join the commit in partition order.
+  SL_RETURN_IF_ERROR(ForEachInOrder(
+      options.threads, parts.size(),
+      [&](size_t i) { return MergeTiers(*fs, options, key, columns, &parts[i]); },
+      [&](size_t i) -> Status {
+        PartitionTiers& p = parts[i];
+        for (lake::LedgerFile& f : p.added) commit.added.push_back(std::move(f));
+        for (std::string& path : p.removed) commit.removed.push_back(std::move(path));
+        result.files_removed += p.files_removed;
+        result.rows += p.rows;
+        if (p.merged) ++result.partitions;
+        return p.status;
+      }));
   SL_RETURN_IF_ERROR(
       CommitCompaction(ledger, options.table, key, /*tiered=*/true, commit, &result));
   return result;

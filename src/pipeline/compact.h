@@ -21,6 +21,7 @@ struct CompactOptions {
   // Files at least this large are left alone; a partition is merged while its small files add up
   // to at most this (bounds the size of a merged file).
   uint64_t target_file_bytes = 128ull << 20;
+  int threads = 1;  // partitions merged at once; the output is the same for any number
 };
 
 struct CompactResult {
@@ -48,6 +49,7 @@ struct TieredCompactOptions {
   std::vector<std::string> partitions;  // "year=2026/month=11/day=26"
   uint64_t fanout = 4;
   uint64_t target_file_bytes = 128ull << 20;  // files this large are left alone
+  int threads = 1;  // partitions merged at once; the output is the same for any number
 };
 
 // REQUIRES: the lake lock is held and `ledger` was opened with recover.

@@ -18,11 +18,14 @@ int CompactCommand(int argc, char** argv) {
   app.add_option("--target-file-mb", target_mb, "files at least this large are left alone")
       ->check(CLI::Range(0.001, 65536.0));
   AddFormatFlag(&app, &format);
+  int threads = 1;
+  AddThreadsFlag(&app, &threads);
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
                       SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
                       CompactOptions options;
                       options.table = table;
+                      options.threads = threads;
                       options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));
                       SL_ASSIGN_OR_RETURN(CompactResult result, CompactLake(lake, options));
                       if (format == "json") {

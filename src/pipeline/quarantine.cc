@@ -104,14 +104,13 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, lake::Ledger*
   table::SalesValidator validator(vopts);
 
   ReplayResult result;
-  Spill sales(options.spill_budget_bytes);
+  SaleSpill sales(options.spill_budget_bytes);
   Spill kept(options.spill_budget_bytes / 4);  // quarantine rows that stay, by batch ordinal
   std::vector<BatchInfo> batches;
   std::map<std::pair<std::string, std::string>, uint32_t> ordinal;  // (file, batch) -> ordinal
   std::vector<std::string> touched;  // quarantine files that lose rows
   std::string run_key = "replay\n" + std::to_string(state.last_seq) + "\n" + options.reason;
   LandingCounts counts;
-  SaleRow row;
 
   for (const lake::LedgerFile& f : state.FilesOf(kQuarantineSalesTable)) {
     uint64_t moved_here = 0;
@@ -135,15 +134,9 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, lake::Ledger*
             const table::ParsedSale& sale = validator.Validate(r.raw);
             if (sale.clean()) {
               moves = true;
-              SaleRowFromParsed(sale, &row);
-              row.batch = batch;
-              row.record_index = r.record_index;
-              row.raw = r.raw;
-              std::string* out = sales.Buffer(
-                  BusinessDay(row.timestamp_micros, options.business_utc_offset_seconds));
-              size_t before = out->size();
-              EncodeSaleRow(row, out);
-              SL_RETURN_IF_ERROR(sales.Appended(out->size() - before));
+              SL_RETURN_IF_ERROR(sales.AddSale(
+                  BusinessDay(sale.timestamp_micros, options.business_utc_offset_seconds), sale,
+                  batch, r.record_index, r.raw));
             }
           }
           if (moves) {
@@ -174,7 +167,8 @@ Result<ReplayResult> RunReplay(std::shared_ptr<io::FileSystem> fs, lake::Ledger*
   commit.kind = "replay";
   commit.run_id = "replay-" + Sha256Hex(run_key).substr(0, 16);
   result.run_id = commit.run_id;
-  SL_RETURN_IF_ERROR(LandSales(*fs, state, run_key, batches, &sales, &kept, &counts, &commit));
+  SL_RETURN_IF_ERROR(
+      LandSales(*fs, state, run_key, batches, /*threads=*/1, &sales, &kept, &counts, &commit));
   SL_RETURN_IF_ERROR(
       WriteQuarantineFiles(*fs, batches, &kept, "r" + Sha256Hex(run_key).substr(0, 12), &commit));
   for (const std::string& path : touched) commit.removed.push_back(path);

@@ -106,6 +106,8 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
     app.add_option("--skip", skip, "skip a step after the transform: " + step_names);
   }
   AddFormatFlag(&app, &format, {"text", "json"}, "json: one run record per run");
+  int threads = 1;
+  AddThreadsFlag(&app, &threads);
   app.add_option("--http-attempts", http_attempts, "attempts per request")->default_val(4);
   app.add_option("--http-timeout", http_timeout, "limit for one request, e.g. 30s, 10m")
       ->default_val("10m");
@@ -139,6 +141,8 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           every_micros = *e;
         }
         SL_ASSIGN_OR_RETURN(options.transform.business_utc_offset_seconds, ParseUtcOffset(offset));
+        options.extract.threads = threads;
+        options.transform.threads = threads;
         SL_RETURN_IF_ERROR(
             reference.Resolve(&options.transform.reference, &options.transform.reference_name));
         if (!now.empty()) {

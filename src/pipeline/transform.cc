@@ -1,12 +1,16 @@
 #include "pipeline/transform.h"
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/json_writer.h"
 #include "base/logging.h"
+#include "base/ordered_pipeline.h"
 #include "lake/lake_lock.h"
 #include "pipeline/compact.h"
 #include "pipeline/lake_schemas.h"
+#include "pipeline/sale_columns.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
 #include "table/sales_validator.h"
@@ -19,12 +23,14 @@ using table::SalesField;
 
 constexpr uint32_t kAllFields = (1u << table::kSalesFieldCount) - 1;
 
-// Rebuilds the validator's view of a raw row from its typed columns.
+// Rebuilds the validator's view of a raw row from its typed columns (no copy: views).
 void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, ParsedSale* s) {
   s->valid = 0;
   s->reasons = 0;
   s->detail.clear();
   s->text.fill({});
+  // Fields that are null stay 0, whatever row came before (a quarantined row's JSON shows them).
+  s->timestamp_micros = s->retail_price_paise = s->quantity = s->mrp_paise = s->total_paise = 0;
   for (const auto& info : table::SalesFields()) {
     int f = static_cast<int>(info.field);
     if (cols[f].IsNull(i)) continue;
@@ -51,74 +57,149 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
   }
 }
 
-// Pass 1 over one raw batch: clean rows into `sales` by business day, the rest into `quarantine`.
-Status ReadBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32_t ordinal,
-                 const TransformOptions& options, table::SalesValidator& validator,
-                 BatchInfo* batch, Spill* sales, Spill* quarantine, TransformResult* result,
-                 LandingCounts* counts) {
-  SL_ASSIGN_OR_RETURN(auto reader, OpenLakeFile(fs, raw_file.path));
-  std::vector<std::string> names;
-  for (const auto& c : RawSalesColumns()) names.push_back(c.name);
-  SL_ASSIGN_OR_RETURN(std::vector<int> projection, reader->schema().ResolveProjection(names));
-  batch->quarantine_partition = raw_file.partition;
+// One raw row group in flight: which it is, and what typing and judging it gave.
+struct RowGroupWork {
+  std::shared_ptr<const parquet::ParquetFileReader> reader;
+  int row_group = 0;
+  uint32_t ordinal = 0;  // the batch's position in the run
+  int64_t rows = 0;
+  bool has_source = false;  // the first row with a _source, for the batch's lineage
+  std::string source;
+  int64_t ingested_at = 0;
+  std::map<int64_t, SaleColumns> by_day;  // clean sales by business day
+  std::string quarantine;                 // encoded QuarantineRows, in row order
+  std::vector<uint32_t> quarantine_reasons;
+};
+
+// The parallel half of pass 1: reads a raw row group, types and judges every row, and sorts the
+// clean ones into day columns and the rest into encoded quarantine rows.
+Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& options,
+                    table::SalesValidator& validator, RowGroupWork* w) {
+  for (auto& [day, columns] : w->by_day) columns.Clear();
+  w->quarantine.clear();
+  w->quarantine_reasons.clear();
+  w->has_source = false;
+  SL_ASSIGN_OR_RETURN(auto cols, w->reader->ReadRowGroup(w->row_group, projection));
+  const int64_t n = w->reader->row_group_rows(w->row_group);
+  w->rows = n;
   ParsedSale typed;
-  SaleRow row;
-  row.batch = ordinal;
-  for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
-    SL_ASSIGN_OR_RETURN(auto cols, reader->ReadRowGroup(rg, projection));
-    const int64_t n = reader->row_group_rows(rg);
-    for (int64_t i = 0; i < n; ++i) {
-      ++result->rows_in;
-      if (batch->source.empty() && !cols[kRawSource].IsNull(i)) {
-        batch->source = std::string(cols[kRawSource].binaries[i]);
-        batch->ingested_at = cols[kRawIngestedAt].int64s[i];
+  SaleRow row;  // only for the JSON of a rejected typed row
+  int64_t last_day = INT64_MIN;
+  SaleColumns* last_bucket = nullptr;
+  for (int64_t i = 0; i < n; ++i) {
+    if (!w->has_source && !cols[kRawSource].IsNull(i)) {
+      w->has_source = true;
+      w->source = std::string(cols[kRawSource].binaries[i]);
+      w->ingested_at = cols[kRawIngestedAt].int64s[i];
+    }
+    const bool has_raw = !cols[kRawText].IsNull(i);
+    const int64_t record_index =
+        cols[kRawRecordIndex].IsNull(i) ? i : cols[kRawRecordIndex].int64s[i];
+    const ParsedSale* sale;
+    if (has_raw && !cols[kRawTruncated].IsNull(i) && cols[kRawTruncated].bools[i] != 0) {
+      // Only the first bytes of an over-long record were kept: it is oversized, not bad JSON.
+      typed = ParsedSale();
+      typed.reasons = table::kOversizedField;
+      typed.detail = "the record is longer than the extractor's cap";
+      sale = &typed;
+    } else if (has_raw) {
+      sale = &validator.Validate(cols[kRawText].binaries[i]);
+    } else {
+      ParsedFromRaw(cols, i, &typed);
+      if (typed.valid != kAllFields) {
+        typed.reasons |= table::kMissingField;
+        typed.detail = "a field is missing or null in the raw row";
       }
-      const bool has_raw = !cols[kRawText].IsNull(i);
-      const int64_t record_index =
-          cols[kRawRecordIndex].IsNull(i) ? i : cols[kRawRecordIndex].int64s[i];
-      const ParsedSale* sale;
-      if (has_raw && !cols[kRawTruncated].IsNull(i) && cols[kRawTruncated].bools[i] != 0) {
-        // Only the first bytes of an over-long record were kept: it is oversized, not bad JSON.
-        typed = ParsedSale();
-        typed.reasons = table::kOversizedField;
-        typed.detail = "the record is longer than the extractor's cap";
-        sale = &typed;
-      } else if (has_raw) {
-        sale = &validator.Validate(cols[kRawText].binaries[i]);
+      validator.Judge(&typed);
+      sale = &typed;
+    }
+    if (sale->clean()) {
+      const int64_t day = BusinessDay(sale->timestamp_micros, options.business_utc_offset_seconds);
+      if (day != last_day || last_bucket == nullptr) {
+        last_day = day;
+        last_bucket = &w->by_day[day];
+      }
+      last_bucket->Append(*sale, w->ordinal, record_index,
+                          has_raw ? cols[kRawText].binaries[i] : std::string_view());
+    } else {
+      QuarantineRow q;
+      q.reason = table::ReasonsToString(sale->reasons);
+      q.detail = sale->detail;
+      if (has_raw) {
+        q.raw.assign(cols[kRawText].binaries[i]);
       } else {
-        ParsedFromRaw(cols, i, &typed);
-        if (typed.valid != kAllFields) {
-          typed.reasons |= table::kMissingField;
-          typed.detail = "a field is missing or null in the raw row";
-        }
-        validator.Judge(&typed);
-        sale = &typed;
+        SaleRowFromParsed(*sale, &row);
+        q.raw = row.ToJson();
       }
-      SaleRowFromParsed(*sale, &row);
-      row.record_index = record_index;
-      row.raw.clear();
-      if (has_raw) row.raw.assign(cols[kRawText].binaries[i]);
-      if (sale->clean()) {
-        int64_t day = BusinessDay(row.timestamp_micros, options.business_utc_offset_seconds);
-        std::string* out = sales->Buffer(day);
-        size_t before = out->size();
-        EncodeSaleRow(row, out);
-        SL_RETURN_IF_ERROR(sales->Appended(out->size() - before));
-      } else {
-        QuarantineRow q;
-        q.reason = table::ReasonsToString(sale->reasons);
-        q.detail = sale->detail;
-        q.raw = has_raw ? row.raw : row.ToJson();
-        q.record_index = record_index;
-        std::string* out = quarantine->Buffer(ordinal);
-        size_t before = out->size();
-        EncodeQuarantineRow(q, out);
-        counts->CountQuarantined(sale->reasons);
-        SL_RETURN_IF_ERROR(quarantine->Appended(out->size() - before));
-      }
+      q.record_index = record_index;
+      EncodeQuarantineRow(q, &w->quarantine);
+      w->quarantine_reasons.push_back(sale->reasons);
     }
   }
   return Status::OK();
+}
+
+// The serial half of pass 1, in row-group order: the work's rows join the run's buckets.
+Status CollectRowGroup(RowGroupWork& w, BatchInfo* batch, SaleSpill* sales, Spill* quarantine,
+                       TransformResult* result, LandingCounts* counts) {
+  result->rows_in += static_cast<uint64_t>(w.rows);
+  if (batch->source.empty() && w.has_source) {
+    batch->source = w.source;
+    batch->ingested_at = w.ingested_at;
+  }
+  for (auto& [day, columns] : w.by_day) {
+    if (!columns.empty()) SL_RETURN_IF_ERROR(sales->Add(day, columns));
+  }
+  if (w.quarantine.empty()) return Status::OK();
+  quarantine->Buffer(w.ordinal)->append(w.quarantine);
+  for (uint32_t reasons : w.quarantine_reasons) counts->CountQuarantined(reasons);
+  return quarantine->Appended(w.quarantine.size());
+}
+
+// Pass 1 over the run's raw batches: row groups are typed and judged on `options.threads`
+// threads and collected in file and row-group order, so the buckets (and so every output) are
+// the same for any number of threads.
+Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*>& raw_files,
+                   const TransformOptions& options, const table::ValidationOptions& vopts,
+                   std::vector<BatchInfo>* batches, SaleSpill* sales, Spill* quarantine,
+                   TransformResult* result, LandingCounts* counts) {
+  const int threads = std::max(1, options.threads);
+  std::vector<std::unique_ptr<table::SalesValidator>> validators;
+  for (int i = 0; i < threads; ++i) {
+    validators.push_back(std::make_unique<table::SalesValidator>(vopts));
+  }
+  std::vector<std::string> names;
+  for (const auto& c : RawSalesColumns()) names.push_back(c.name);
+  std::vector<std::vector<int>> projections(raw_files.size());
+  std::vector<RowGroupWork> slots(static_cast<size_t>(threads));
+  OrderedPipeline pipeline(
+      threads, slots.size(),
+      [&](size_t slot, int worker) {
+        RowGroupWork& w = slots[slot];
+        return TypeRowGroup(projections[w.ordinal], options,
+                            *validators[static_cast<size_t>(worker)], &w);
+      },
+      [&](size_t slot) {
+        RowGroupWork& w = slots[slot];
+        Status s = CollectRowGroup(w, &(*batches)[w.ordinal], sales, quarantine, result, counts);
+        w.reader.reset();
+        return s;
+      });
+  for (uint32_t ordinal = 0; ordinal < raw_files.size(); ++ordinal) {
+    (*batches)[ordinal].quarantine_partition = raw_files[ordinal]->partition;
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetFileReader> opened,
+                        OpenLakeFile(fs, raw_files[ordinal]->path));
+    std::shared_ptr<const parquet::ParquetFileReader> reader = std::move(opened);
+    SL_ASSIGN_OR_RETURN(projections[ordinal], reader->schema().ResolveProjection(names));
+    for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+      SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
+      slots[slot].reader = reader;
+      slots[slot].row_group = rg;
+      slots[slot].ordinal = ordinal;
+      pipeline.Submit(slot);
+    }
+  }
+  return pipeline.Finish();
 }
 
 std::string BaseName(std::string_view path) {
@@ -189,25 +270,30 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   table::ValidationOptions vopts;
   vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
   vopts.reference = options.reference;
-  table::SalesValidator validator(vopts);
 
-  Spill sales(options.spill_budget_bytes);
-  Spill quarantine(options.spill_budget_bytes / 4);
+  // Each thread of pass 1 holds a row group and its day columns besides the spill: the budget is
+  // shared, so that more threads do not mean more memory.
+  const size_t budget =
+      options.spill_budget_bytes / static_cast<size_t>(std::max(1, options.threads));
+  SaleSpill sales(budget);
+  Spill quarantine(budget / 4);
   LandingCounts counts;
-  std::vector<BatchInfo> batches;
+  std::vector<BatchInfo> batches(result.batches.size());
+  std::vector<const lake::LedgerFile*> raw_files;
   std::string run_key = "transform";
-  for (const std::string& id : result.batches) {
+  for (size_t i = 0; i < result.batches.size(); ++i) {
+    const std::string& id = result.batches[i];
     run_key += "\n" + id;
     auto raw = raw_by_name.find(BatchFileName(id));
     if (raw == raw_by_name.end()) {
       return Status::NotFound("raw batch " + id +
                               " is in the ledger but its file is not; run 'saleslake status'");
     }
-    BatchInfo& info = batches.emplace_back();
-    info.id = id;
-    SL_RETURN_IF_ERROR(ReadBatch(*fs, raw->second, static_cast<uint32_t>(batches.size() - 1),
-                                 options, validator, &info, &sales, &quarantine, &result, &counts));
+    batches[i].id = id;
+    raw_files.push_back(&raw->second);
   }
+  SL_RETURN_IF_ERROR(
+      ReadBatches(*fs, raw_files, options, vopts, &batches, &sales, &quarantine, &result, &counts));
   // Options change the outcome, so they are part of what names the files.
   run_key += "\noffset=" + std::to_string(options.business_utc_offset_seconds);
   run_key += "\nreference=" + (options.reference == nullptr ? "none" : options.reference_name);
@@ -219,8 +305,8 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   commit.run_id =
       !options.run_id.empty() ? options.run_id : "transform-" + Sha256Hex(run_key).substr(0, 16);
   commit.consumed_batches = result.batches;
-  SL_RETURN_IF_ERROR(
-      LandSales(*fs, state, run_key, batches, &sales, &quarantine, &counts, &commit));
+  SL_RETURN_IF_ERROR(LandSales(*fs, state, run_key, batches, options.threads, &sales, &quarantine,
+                               &counts, &commit));
   SL_RETURN_IF_ERROR(WriteQuarantineFiles(
       *fs, batches, &quarantine,
       options.rebuild ? "rebuild-" + Sha256Hex(run_key).substr(0, 8) : "", &commit));
@@ -257,6 +343,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   result.seq = commit.seq;
   // Small files merge in tiers, only in the days this run touched (see compact.h).
   TieredCompactOptions tiered;
+  tiered.threads = options.threads;
   for (const lake::LedgerFile& f : commit.added) {
     if (f.table == kMainSalesTable) tiered.partitions.push_back(f.partition);
   }

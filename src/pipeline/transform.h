@@ -7,8 +7,12 @@
 // and the options (file names hash the consumed batch ids), so a run that crashed and is
 // re-run writes byte-identical files.
 //
-// Memory: pass 1 streams raw row groups into a Spill (bounded budget); pass 2 handles one day
-// partition at a time.
+// Memory: pass 1 streams raw row groups into a SaleSpill (bounded budget); pass 2 handles one day
+// partition per thread at a time.
+//
+// Threads: pass 1 types and judges raw row groups on `threads` threads and collects them in file
+// and row-group order; pass 2 lands days on `threads` threads and adds their files to the commit
+// in day order. So the lake written is byte-identical for any number of threads.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +38,10 @@ struct TransformOptions {
   const table::ReferenceCatalog* reference = table::SeedCatalog().get();
   std::string reference_name = std::string(table::kSeedCatalogName);
   int64_t now_micros = 0;  // future_timestamp is judged against this; 0 = the wall clock
-  size_t spill_budget_bytes = 256 << 20;
+  // Clean sales held in memory between the passes before they go to a temporary file (a quarter
+  // of it again for quarantined rows).
+  size_t spill_budget_bytes = 64 << 20;
+  int threads = 1;     // cores to use; the output is the same for any number
   std::string run_id;  // recorded in the commit; default derived from the batch ids
   // Re-derive main, quarantine, the rollups and the six tables from every raw batch, replacing
   // what is there, in one commit (after a change of reference catalog or validation rules).

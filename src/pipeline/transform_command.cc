@@ -25,6 +25,8 @@ int TransformCommand(int argc, char** argv) {
   reference.Add(&app);
   app.add_option("--now", now, "judge future timestamps against this ISO 8601 instant");
   AddFormatFlag(&app, &format);
+  int threads = 1;
+  AddThreadsFlag(&app, &threads);
   bool rebuild = false;
   int workers = 0;
   app.add_option("--workers", workers,
@@ -47,6 +49,7 @@ int TransformCommand(int argc, char** argv) {
         }
         TransformOptions options;
         options.rebuild = rebuild;
+        options.threads = threads;
         SL_ASSIGN_OR_RETURN(options.business_utc_offset_seconds, ParseUtcOffset(offset));
         SL_RETURN_IF_ERROR(reference.Resolve(&options.reference, &options.reference_name));
         if (!now.empty()) {

@@ -12,6 +12,7 @@
 #include "io/file_system.h"
 #include "lake/ledger.h"
 #include "pipeline/rollups.h"
+#include "pipeline/sale_columns.h"
 #include "pipeline/transform_rows.h"
 
 namespace saleslake::pipeline {
@@ -36,10 +37,11 @@ struct LandingCounts {
 
 // Lands every day bucket of `sales`, appending conflicts to `quarantine` (keyed by batch
 // ordinal), files to commit->added/removed, and rolls all of main up into the aggregates.
-// `run_key` makes the file names (same run key => same names).
+// `run_key` makes the file names (same run key => same names). Days land on `threads` threads
+// and join the commit in day order, so the outcome is the same for any number of threads.
 Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::string& run_key,
-                 const std::vector<BatchInfo>& batches, Spill* sales, Spill* quarantine,
-                 LandingCounts* counts, lake::LedgerCommit* commit);
+                 const std::vector<BatchInfo>& batches, int threads, SaleSpill* sales,
+                 Spill* quarantine, LandingCounts* counts, lake::LedgerCommit* commit);
 
 // Writes quarantine/sales/<partition>/batch-<id>.parquet for every batch with quarantined rows
 // (rows sorted by record index). A non-empty `name_suffix` gives batch-<id>-<suffix>.parquet

@@ -117,36 +117,6 @@ void SaleRowFromParsed(const table::ParsedSale& sale, SaleRow* row) {
   row->total = sale.total_paise;
 }
 
-void EncodeSaleRow(const SaleRow& row, std::string* out) {
-  for (SalesField f : kStringFields) PutBytes(out, row.text[static_cast<int>(f)]);
-  PutU64(out, static_cast<uint64_t>(row.timestamp_micros));
-  PutU64(out, static_cast<uint64_t>(row.retail_price));
-  PutU64(out, static_cast<uint64_t>(row.quantity));
-  PutU64(out, static_cast<uint64_t>(row.mrp));
-  PutU64(out, static_cast<uint64_t>(row.total));
-  PutU64(out, row.batch);
-  PutU64(out, static_cast<uint64_t>(row.record_index));
-  PutBytes(out, row.raw);
-}
-
-Status DecodeSaleRows(std::string_view bytes, std::vector<SaleRow>* rows) {
-  Cursor c(bytes);
-  while (!c.done()) {
-    SaleRow& r = rows->emplace_back();
-    for (SalesField f : kStringFields) {
-      if (!c.Bytes(&r.text[static_cast<int>(f)])) return Truncated();
-    }
-    uint64_t batch;
-    if (!c.I64(&r.timestamp_micros) || !c.I64(&r.retail_price) || !c.I64(&r.quantity) ||
-        !c.I64(&r.mrp) || !c.I64(&r.total) || !c.U64(&batch) || !c.I64(&r.record_index) ||
-        !c.Bytes(&r.raw)) {
-      return Truncated();
-    }
-    r.batch = static_cast<uint32_t>(batch);
-  }
-  return Status::OK();
-}
-
 void EncodeQuarantineRow(const QuarantineRow& row, std::string* out) {
   PutBytes(out, row.reason);
   PutBytes(out, row.detail);
@@ -161,6 +131,28 @@ Status DecodeQuarantineRows(std::string_view bytes, std::vector<QuarantineRow>* 
     if (!c.Bytes(&r.reason) || !c.Bytes(&r.detail) || !c.Bytes(&r.raw) || !c.I64(&r.record_index)) {
       return Truncated();
     }
+  }
+  return Status::OK();
+}
+
+Status DecodeQuarantineViews(std::string_view bytes, std::vector<QuarantineView>* rows) {
+  auto view = [&bytes](std::string_view* out) {
+    uint32_t n;
+    if (bytes.size() < 4) return false;
+    std::memcpy(&n, bytes.data(), 4);
+    bytes.remove_prefix(4);
+    if (bytes.size() < n) return false;
+    *out = bytes.substr(0, n);
+    bytes.remove_prefix(n);
+    return true;
+  };
+  while (!bytes.empty()) {
+    QuarantineView& r = rows->emplace_back();
+    if (!view(&r.reason) || !view(&r.detail) || !view(&r.raw) || bytes.size() < 8) {
+      return Truncated();
+    }
+    std::memcpy(&r.record_index, bytes.data(), 8);
+    bytes.remove_prefix(8);
   }
   return Status::OK();
 }

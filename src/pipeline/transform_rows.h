@@ -1,10 +1,9 @@
-// The rows transform moves between its two passes, and the spill that holds them.
+// Rows of transform that are not on its hot path, and the spill that holds quarantined ones.
 //
-// Pass 1 reads raw batches and sorts every row into a bucket: clean sales by their business day,
-// quarantined records by their batch. Pass 2 takes one bucket at a time. The spill keeps buckets
-// in memory up to a budget and then appends them, as tagged chunks, to one anonymous temporary
-// file, so memory is bounded by the budget (plus one bucket in pass 2), never by the data size or
-// the number of partitions.
+// Clean sales move between the passes in day columns (sale_columns.h). What is here: a sale as one
+// object (SaleRow: what the rollups take, one reused per thread), quarantined records (1 in 100)
+// encoded into byte buckets by batch, and Spill, which keeps such buckets in memory up to a budget
+// and then appends them, as tagged chunks, to one anonymous temporary file.
 #pragma once
 
 #include <array>
@@ -53,11 +52,15 @@ struct QuarantineRow {
   int64_t record_index = 0;
 };
 
-void EncodeSaleRow(const SaleRow& row, std::string* out);
 void EncodeQuarantineRow(const QuarantineRow& row, std::string* out);
 // Decode every row of a bucket's bytes (appended to *rows).
-Status DecodeSaleRows(std::string_view bytes, std::vector<SaleRow>* rows);
 Status DecodeQuarantineRows(std::string_view bytes, std::vector<QuarantineRow>* rows);
+// The same rows as views into `bytes` (no copy of their text).
+struct QuarantineView {
+  std::string_view reason, detail, raw;
+  int64_t record_index = 0;
+};
+Status DecodeQuarantineViews(std::string_view bytes, std::vector<QuarantineView>* rows);
 
 // Buckets of encoded rows keyed by an integer, spilled to a temporary file past a budget.
 class Spill {

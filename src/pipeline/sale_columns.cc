@@ -1,0 +1,358 @@
+#include "pipeline/sale_columns.h"
+
+#include <cstring>
+#include <limits>
+
+#include "base/clock.h"
+#include "base/decimal.h"
+#include "base/json_writer.h"
+
+namespace saleslake::pipeline {
+namespace {
+
+using table::SalesField;
+
+// Spill chunks are the arrays as they are, each after its length in elements: written and read
+// straight from and into the vectors, with no copy in between.
+class ChunkWriter {
+ public:
+  explicit ChunkWriter(std::FILE* file) : file_(file) {}
+  template <typename T>
+  void Array(const T* data, uint64_t n) {
+    ok_ = ok_ && std::fwrite(&n, sizeof n, 1, file_) == 1 &&
+          (n == 0 || std::fwrite(data, sizeof(T), n, file_) == n);
+    bytes_ += sizeof n + n * sizeof(T);
+  }
+  template <typename T>
+  void Vector(const std::vector<T>& v) {
+    Array(v.data(), v.size());
+  }
+  void String(const std::string& s) { Array(s.data(), s.size()); }
+  bool ok() const { return ok_; }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::FILE* file_;
+  bool ok_ = true;
+  uint64_t bytes_ = 0;
+};
+
+class ChunkReader {
+ public:
+  ChunkReader(std::FILE* file, uint64_t length) : file_(file), left_(length) {}
+  // Appends an array to `v`; `base` is added to each value (the string ends of a later chunk).
+  template <typename T>
+  bool Vector(std::vector<T>* v, T base = 0) {
+    uint64_t n;
+    if (!Read(&n, sizeof n) || n > left_ / sizeof(T)) return false;
+    const size_t at = v->size();
+    v->resize(at + n);
+    if (!Read(v->data() + at, n * sizeof(T))) return false;
+    if (base != 0) {
+      for (size_t i = at; i < v->size(); ++i) (*v)[i] += base;
+    }
+    return true;
+  }
+  bool String(std::string* s) {
+    uint64_t n;
+    if (!Read(&n, sizeof n) || n > left_) return false;
+    const size_t at = s->size();
+    s->resize(at + n);
+    return Read(s->data() + at, n);
+  }
+  bool done() const { return left_ == 0; }
+
+ private:
+  bool Read(void* to, uint64_t n) {
+    if (n > left_) return false;
+    left_ -= n;
+    return n == 0 || std::fread(to, 1, n, file_) == n;
+  }
+  std::FILE* file_;
+  uint64_t left_;
+};
+
+template <typename T>
+void AppendVector(std::vector<T>* to, const std::vector<T>& from) {
+  to->insert(to->end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
+    0,   // transaction_id
+    -1,  // timestamp
+    1,   // store_id
+    2,   // store_name
+    3,   // store_location
+    4,   // product_id
+    5,   // product_name
+    6,   // category
+    7,   // brand
+    -1,  // retail_price
+    -1,  // quantity
+    -1,  // mrp
+    -1,  // total
+    8,   // customer_name
+    9,   // customer_email
+};
+
+void SaleColumns::Shape::Add(const Shape& other) {
+  rows += other.rows;
+  for (size_t i = 0; i < text_bytes.size(); ++i) text_bytes[i] += other.text_bytes[i];
+}
+
+SaleColumns::Shape SaleColumns::shape() const {
+  Shape s;
+  s.rows = rows();
+  for (size_t i = 0; i < text_.size(); ++i) s.text_bytes[i] = text_[i].bytes.size();
+  s.text_bytes[text_.size()] = raw_.bytes.size();
+  return s;
+}
+
+void SaleColumns::Reserve(const Shape& more) {
+  const size_t n = rows() + more.rows;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    text_[i].bytes.reserve(text_[i].bytes.size() + more.text_bytes[i]);
+    text_[i].ends.reserve(n);
+  }
+  raw_.bytes.reserve(raw_.bytes.size() + more.text_bytes[text_.size()]);
+  raw_.ends.reserve(n);
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    v->reserve(n);
+  }
+  batch_.reserve(n);
+}
+
+size_t SaleColumns::bytes() const {
+  // What is allocated, not what is used: vectors grow by doubling.
+  size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
+  for (const Strings& s : text_) n += s.bytes.capacity() + s.ends.capacity() * 4;
+  return n + timestamp_.capacity() * 6 * 8 + batch_.capacity() * 4;
+}
+
+void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
+                         std::string_view raw) {
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
+  }
+  raw_.Add(raw);
+  timestamp_.push_back(sale.timestamp_micros);
+  retail_price_.push_back(sale.retail_price_paise);
+  quantity_.push_back(sale.quantity);
+  mrp_.push_back(sale.mrp_paise);
+  total_.push_back(sale.total_paise);
+  record_index_.push_back(record_index);
+  batch_.push_back(batch);
+}
+
+void SaleColumns::AppendAll(const SaleColumns& other) {
+  auto append = [](Strings* to, const Strings& from) {
+    const uint32_t base = static_cast<uint32_t>(to->bytes.size());
+    to->bytes += from.bytes;
+    const size_t at = to->ends.size();
+    AppendVector(&to->ends, from.ends);
+    for (size_t i = at; i < to->ends.size(); ++i) to->ends[i] += base;
+  };
+  for (size_t s = 0; s < text_.size(); ++s) append(&text_[s], other.text_[s]);
+  append(&raw_, other.raw_);
+  AppendVector(&timestamp_, other.timestamp_);
+  AppendVector(&retail_price_, other.retail_price_);
+  AppendVector(&quantity_, other.quantity_);
+  AppendVector(&mrp_, other.mrp_);
+  AppendVector(&total_, other.total_);
+  AppendVector(&record_index_, other.record_index_);
+  AppendVector(&batch_, other.batch_);
+}
+
+void SaleColumns::Clear() {
+  for (Strings& s : text_) {
+    s.bytes.clear();
+    s.ends.clear();
+  }
+  raw_.bytes.clear();
+  raw_.ends.clear();
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    v->clear();
+  }
+  batch_.clear();
+}
+
+bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) const {
+  if (timestamp_[row] != o.timestamp_[orow] || retail_price_[row] != o.retail_price_[orow] ||
+      quantity_[row] != o.quantity_[orow] || mrp_[row] != o.mrp_[orow] ||
+      total_[row] != o.total_[orow]) {
+    return false;
+  }
+  for (size_t s = 0; s < text_.size(); ++s) {
+    if (text_[s].At(row) != o.text_[s].At(orow)) return false;
+  }
+  return true;
+}
+
+void SaleColumns::ToRow(size_t row, SaleRow* out, bool with_raw) const {
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] >= 0) out->text[f].assign(text_[kSlotOf[f]].At(row));
+  }
+  out->timestamp_micros = timestamp_[row];
+  out->retail_price = retail_price_[row];
+  out->quantity = quantity_[row];
+  out->mrp = mrp_[row];
+  out->total = total_[row];
+  out->batch = batch_[row];
+  out->record_index = record_index_[row];
+  if (with_raw) {
+    out->raw.assign(raw_.At(row));
+  } else {
+    out->raw.clear();
+  }
+}
+
+std::string SaleColumns::ToJson(size_t row) const {
+  SaleRow r;
+  ToRow(row, &r);
+  return r.ToJson();
+}
+
+Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
+  ChunkWriter w(file);
+  for (const Strings& s : text_) {
+    w.String(s.bytes);
+    w.Vector(s.ends);
+  }
+  w.String(raw_.bytes);
+  w.Vector(raw_.ends);
+  for (const auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    w.Vector(*v);
+  }
+  w.Vector(batch_);
+  if (!w.ok()) return Status::IOError("transform: writing the spill file failed (disk full?)");
+  return w.bytes();
+}
+
+Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length) {
+  ChunkReader r(file, length);
+  const size_t rows_before = rows();
+  auto strings = [&](Strings* s) {
+    const size_t base = s->bytes.size();
+    return r.String(&s->bytes) && r.Vector(&s->ends, static_cast<uint32_t>(base)) &&
+           s->bytes.size() <= std::numeric_limits<uint32_t>::max();
+  };
+  bool ok = true;
+  for (Strings& s : text_) ok = ok && strings(&s);
+  ok = ok && strings(&raw_);
+  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
+    ok = ok && r.Vector(v);
+  }
+  ok = ok && r.Vector(&batch_) && r.done();
+  const size_t n = rows();
+  for (const Strings& s : text_) ok = ok && s.ends.size() == n;
+  ok = ok && raw_.ends.size() == n && batch_.size() == n && rows() >= rows_before;
+  if (!ok) {
+    return Status::Internal(
+        "transform spill: reading a chunk of the temporary file failed, or a day holds more than "
+        "4 GiB of text");
+  }
+  return Status::OK();
+}
+
+SaleSpill::~SaleSpill() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
+  SaleColumns& bucket = memory_[day];
+  const size_t before = bucket.bytes();
+  bucket.AppendAll(rows);
+  return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::AddSale(int64_t day, const table::ParsedSale& sale, uint32_t batch,
+                          int64_t record_index, std::string_view raw) {
+  SaleColumns& bucket = memory_[day];
+  const size_t before = bucket.bytes();
+  bucket.Append(sale, batch, record_index, raw);
+  return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::Grew(size_t before, size_t after) {
+  in_memory_ += after - before;
+  if (in_memory_ <= budget_) return Status::OK();
+  return SpillAll();
+}
+
+Status SaleSpill::SpillAll() {
+  if (file_ == nullptr) {
+    file_ = std::tmpfile();  // unlinked at once: nothing is left behind, even after kill -9
+    if (file_ == nullptr) return Status::IOError("transform: cannot create a temporary spill file");
+  }
+  if (std::fseek(file_, 0, SEEK_END) != 0) {
+    return Status::IOError("transform: seeking in the spill file failed");
+  }
+  for (auto& [day, columns] : memory_) {
+    if (columns.empty()) continue;
+    SL_ASSIGN_OR_RETURN(uint64_t length, columns.WriteTo(file_));
+    chunks_[day].push_back({file_bytes_, length, columns.shape()});
+    file_bytes_ += length;
+  }
+  memory_.clear();
+  in_memory_ = 0;
+  return Status::OK();
+}
+
+Status SaleSpill::FinishAdding() {
+  if (file_ == nullptr) return Status::OK();
+  return SpillAll();
+}
+
+std::vector<int64_t> SaleSpill::Keys() const {
+  std::map<int64_t, bool> keys;
+  for (const auto& [day, columns] : memory_) {
+    if (!columns.empty()) keys[day] = true;
+  }
+  for (const auto& [day, chunks] : chunks_) {
+    if (!chunks.empty()) keys[day] = true;
+  }
+  std::vector<int64_t> out;
+  for (const auto& [day, _] : keys) out.push_back(day);
+  return out;
+}
+
+size_t SaleSpill::Bytes(int64_t day) const {
+  size_t n = 0;
+  if (auto it = memory_.find(day); it != memory_.end()) n += it->second.bytes();
+  if (auto it = chunks_.find(day); it != chunks_.end()) {
+    for (const Chunk& c : it->second) n += c.length;
+  }
+  return n;
+}
+
+Status SaleSpill::Take(int64_t day, SaleColumns* out) {
+  out->Clear();
+  auto chunks = chunks_.find(day);
+  auto memory = memory_.find(day);
+  SaleColumns::Shape shape;
+  if (chunks != chunks_.end()) {
+    for (const Chunk& c : chunks->second) shape.Add(c.shape);
+  }
+  if (memory != memory_.end()) shape.Add(memory->second.shape());
+  out->Reserve(shape);
+  if (auto it = chunks; it != chunks_.end()) {
+    if (std::fflush(file_) != 0) return Status::IOError("transform: writing the spill file failed");
+    for (const Chunk& c : it->second) {
+      if (std::fseek(file_, static_cast<long>(c.offset), SEEK_SET) != 0) {
+        return Status::IOError("transform: reading the spill file failed");
+      }
+      SL_RETURN_IF_ERROR(out->AppendFrom(file_, c.length));
+    }
+    chunks_.erase(it);
+  }
+  if (auto it = memory; it != memory_.end()) {
+    in_memory_ -= it->second.bytes();
+    out->AppendAll(it->second);
+    memory_.erase(it);
+  }
+  return Status::OK();
+}
+
+}  // namespace saleslake::pipeline

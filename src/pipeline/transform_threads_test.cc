@@ -1,0 +1,124 @@
+// The lake written with one thread and with several is byte-identical: the same file names and
+// bytes under main/ and quarantine/ (and every other committed file), and the same commit log
+// entries apart from their times. Covers transform (raw batches of several row groups, dirty
+// records, duplicates within and across batches), a second incremental transform (dedupe
+// against main, rewritten daily partitions, tiered compaction) and an explicit compaction.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "io/mem_file_system.h"
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
+#include "pipeline/compact.h"
+#include "pipeline/lake_schemas.h"
+#include "pipeline/transform.h"
+#include "pipeline/transform_test_util.h"
+
+namespace saleslake::pipeline {
+namespace {
+
+using testing::CommittedFiles;
+using testing::GenerateNdjson;
+using testing::LandRawBatch;
+
+constexpr int64_t kNow = 1'795'000'000'000'000LL;
+constexpr int64_t kHour = 3'600'000'000LL;
+
+Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int threads) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
+  TransformOptions options;
+  options.now_micros = kNow + 10 * kHour;
+  options.business_utc_offset_seconds = 19'800;  // +05:30
+  options.threads = threads;
+  // Small enough that pass 1 spills to its temporary file several times.
+  options.spill_budget_bytes = 2 << 20;
+  return RunTransform(fs, ledger.get(), options);
+}
+
+Result<CompactResult> Compact(std::shared_ptr<io::FileSystem> fs, int threads) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
+  CompactOptions options;
+  options.threads = threads;
+  return RunCompact(fs, ledger.get(), options);
+}
+
+// Every file of the lake (data files and the commit log), path -> bytes, with the commit
+// records' times masked.
+std::map<std::string, std::string> LakeFiles(std::shared_ptr<io::FileSystem> fs) {
+  std::map<std::string, std::string> out = CommittedFiles(fs);
+  auto log = fs->List(lake::kLedgerDir);
+  EXPECT_TRUE(log.ok());
+  static const std::regex kTime("\"(committed_at|started_at|finished_at)[a-z_]*\":[0-9]+");
+  for (const io::FileInfo& f : *log) {
+    auto bytes = fs->ReadFile(f.path);
+    EXPECT_TRUE(bytes.ok()) << f.path;
+    if (bytes.ok()) out[f.path] = std::regex_replace(*bytes, kTime, "\"$1\":0");
+  }
+  return out;
+}
+
+// A lake built the same way each time, with `threads` threads for every transform and compaction.
+std::map<std::string, std::string> BuildLake(int threads, std::vector<TransformResult>* results) {
+  auto fs = io::MemFileSystem::Make();
+  // 70k records: two raw row groups; dirty records of every kind, duplicates within the batch.
+  LandRawBatch(fs, GenerateNdjson(70'000, 1, kNow, 0.03, nullptr, 20), "batch-a", kNow);
+  LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-b", kNow + kHour);
+  // The same records again: exact duplicates across batches.
+  LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-c", kNow + kHour);
+  auto first = Transform(fs, threads);
+  EXPECT_TRUE(first.ok()) << first.status().ToString();
+  if (first.ok()) results->push_back(*first);
+  // A second run over days main already holds: dedupe against main, rewritten daily partitions.
+  for (int i = 0; i < 4; ++i) {
+    LandRawBatch(fs, GenerateNdjson(3'000, 10 + i % 2, kNow, 0.03, nullptr, 20),
+                 "batch-d" + std::to_string(i), kNow + 2 * kHour);
+    auto next = Transform(fs, threads);
+    EXPECT_TRUE(next.ok()) << next.status().ToString();
+    if (next.ok()) results->push_back(*next);
+  }
+  auto compacted = Compact(fs, threads);
+  EXPECT_TRUE(compacted.ok()) << compacted.status().ToString();
+  if (compacted.ok()) {
+    EXPECT_GT(compacted->partitions, 1u);
+  }
+  return LakeFiles(fs);
+}
+
+TEST(TransformThreads, LakeIsByteIdenticalForAnyNumberOfThreads) {
+  std::vector<TransformResult> one_results;
+  const std::map<std::string, std::string> one = BuildLake(1, &one_results);
+  ASSERT_FALSE(one_results.empty());
+  // The lake is not trivial: it has main, quarantine, conflicts, dropped duplicates, merges.
+  EXPECT_GT(one_results[0].rows_main, 60'000u);
+  EXPECT_GT(one_results[0].rows_quarantined, 0u);
+  EXPECT_GT(one_results[0].dropped_duplicates, 8'000u);
+  EXPECT_GT(one_results[0].spilled_bytes, 0u);
+  size_t main_files = 0, quarantine_files = 0;
+  for (const auto& [path, bytes] : one) {
+    main_files += path.rfind("main/sales/", 0) == 0;
+    quarantine_files += path.rfind("quarantine/sales/", 0) == 0;
+  }
+  EXPECT_GT(main_files, 20u);
+  EXPECT_GT(quarantine_files, 3u);
+
+  for (int threads : {2, 3}) {
+    std::vector<TransformResult> results;
+    const std::map<std::string, std::string> many = BuildLake(threads, &results);
+    ASSERT_EQ(results.size(), one_results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      EXPECT_EQ(results[i].ToJson(), one_results[i].ToJson()) << "run " << i;
+    }
+    ASSERT_EQ(many.size(), one.size()) << threads << " threads";
+    for (const auto& [path, bytes] : one) {
+      auto it = many.find(path);
+      ASSERT_NE(it, many.end()) << path << " is missing with " << threads << " threads";
+      EXPECT_TRUE(it->second == bytes) << path << " differs with " << threads << " threads";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace saleslake::pipeline
