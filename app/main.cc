@@ -75,7 +75,7 @@ constexpr Command kCommands[] = {
      saleslake::catalog::CrawlCommand},
     {"catalog", "the catalog: tables, describe, partitions, history, problems, ddl (5 dialects)",
      saleslake::catalog::CatalogCommand},
-    {"query", "read-only SQL over the lake's tables (SQLite dialect, Parquet pruned)",
+    {"query", "read-only SQL over the lake's tables (Athena/Trino dialect, Parquet pruned)",
      saleslake::QueryCommand},
     {"serve", "the dashboard, SQL console, catalog and pipeline pages, JSON API, /metrics",
      saleslake::web::ServeCommand},

@@ -91,6 +91,7 @@ Result<std::string> RunTransformTask(const lake::Lake& lake, const lake::Claimed
   t.business_utc_offset_seconds = input.business_utc_offset_seconds;
   t.now_micros = input.now_micros;
   t.rebuild = input.rebuild;
+  t.threads = options.threads;
   ReferenceFlags reference;
   if (!input.reference_products.empty() || !input.reference_stores.empty()) {
     CLI::App app;
@@ -229,11 +230,13 @@ int WorkerCommand(int argc, char** argv) {
                  "clock); renewed every third of it")
       ->default_val(30)
       ->check(CLI::Range(1, 3600));
-  // One core per worker by default: scale by running more workers. The transform takes it once
-  // it runs on threads.
-  int threads = 1;
-  AddThreadsFlag(&app, &threads);
-  app.get_option("--threads")->default_val(1);
+  // One core per worker by default: scale by running more workers.
+  AddThreadsFlag(&app, &options.threads);
+  app.get_option("--threads")
+      ->description(
+          "cores this worker's transform uses (default 1: scale by running more "
+          "workers); the output is the same for any number")
+      ->default_val(1);
   app.add_option("--poll-seconds", options.poll_seconds, "wait between claims when idle")
       ->default_val(0.5)
       ->check(CLI::Range(0.05, 60.0));

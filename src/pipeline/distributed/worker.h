@@ -25,6 +25,7 @@ struct WorkerOptions {
   std::string lake_uri;
   int lease_seconds = 30;
   double poll_seconds = 0.5;
+  int threads = 1;  // the transform's threads; one core per worker: scale by running more
   // Exit once no task of any run is queued or running (how `transform --workers` runs them).
   bool exit_when_idle = false;
   // For tests of leases and fencing: stop this process (SIGSTOP) right after claiming a task's
