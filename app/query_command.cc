@@ -95,8 +95,11 @@ Status Interactive(sql::QueryEngine& engine, const Flags& flags, sql::ResultForm
   const bool tty = isatty(STDIN_FILENO) != 0;
   if (tty) {
     std::printf(
-        "saleslake SQL (SQLite dialect, read-only). End statements with ';'. "
-        ".tables lists the tables, .quit leaves.\n");
+        "saleslake SQL (%s dialect, read-only). End statements with ';'. "
+        ".tables lists the tables, .quit leaves.\n",
+        flags.dialect == "sqlite"     ? "SQLite"
+        : flags.dialect == "postgres" ? "PostgreSQL/Trino"
+                                      : "Athena/Trino");
   }
   std::string buffer, line;
   int failures = 0;
@@ -154,7 +157,8 @@ Status Interactive(sql::QueryEngine& engine, const Flags& flags, sql::ResultForm
 
 int QueryCommand(int argc, char** argv) {
   CLI::App app(
-      "Run read-only SQL (SQLite's dialect) over the lake's tables: main tables by name (sales, "
+      "Run read-only SQL (Athena/Trino's dialect by default, see --dialect) over the lake's "
+      "tables: main tables by name (sales, "
       "daily_sales, brand_sales, ...), raw_sales and quarantine_sales. With no SQL argument, "
       "reads statements ending in ';' from stdin (an interactive prompt on a terminal).");
   Flags flags;
