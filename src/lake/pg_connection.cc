@@ -180,6 +180,18 @@ std::string PgConnection::Scrub(std::string message) const {
   return message;
 }
 
+Status PgConnection::ResultError(const PGresult* res) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  last_sqlstate_ = state ? state : "";
+  std::string msg = Scrub(fmt::format("commit log {}: {} (SQLSTATE {})", described_,
+                                      primary ? primary : PQerrorMessage(conn_),
+                                      last_sqlstate_.empty() ? "none" : last_sqlstate_));
+  if (last_sqlstate_ == "40001" || last_sqlstate_ == "40P01") return Status::Aborted(msg);
+  if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(msg);
+  return Status::IOError(msg);
+}
+
 Result<PgRows> PgConnection::Exec(std::string_view sql, const std::vector<std::string>& params) {
   std::string text = ReplaceAll(std::string(sql), "{s}", schema_);
   std::vector<const char*> values;
@@ -189,18 +201,7 @@ Result<PgRows> PgConnection::Exec(std::string_view sql, const std::vector<std::s
                                values.data(), nullptr, nullptr, 0);
   std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
   ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    last_sqlstate_ = state ? state : "";
-    std::string msg = fmt::format("commit log {}: {} (SQLSTATE {})", described_,
-                                  primary ? primary : PQerrorMessage(conn_),
-                                  last_sqlstate_.empty() ? "none" : last_sqlstate_);
-    msg = Scrub(std::move(msg));
-    if (last_sqlstate_ == "40001" || last_sqlstate_ == "40P01") return Status::Aborted(msg);
-    if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(msg);
-    return Status::IOError(msg);
-  }
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ResultError(res);
   last_sqlstate_.clear();
   PgRows out;
   const int n = PQntuples(res), m = PQnfields(res);
@@ -226,16 +227,7 @@ Status PgConnection::ExecScript(std::string_view sql) {
   PGresult* res = PQexec(conn_, text.c_str());
   std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
   ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    last_sqlstate_ = state ? state : "";
-    std::string msg = Scrub(fmt::format("commit log {}: {} (SQLSTATE {})", described_,
-                                        primary ? primary : PQerrorMessage(conn_),
-                                        last_sqlstate_.empty() ? "none" : last_sqlstate_));
-    if (last_sqlstate_ == "40001" || last_sqlstate_ == "40P01") return Status::Aborted(msg);
-    return Status::IOError(msg);
-  }
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ResultError(res);
   return Status::OK();
 }
 

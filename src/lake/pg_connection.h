@@ -82,6 +82,9 @@ class PgConnection {
  private:
   PgConnection() = default;
   std::string Scrub(std::string message) const;
+  // The error of a failed result (records its SQLSTATE): Aborted for serialization failures and
+  // deadlocks (retryable), Unavailable when the connection is gone, else IOError.
+  Status ResultError(const pg_result* res);
 
   pg_conn* conn_ = nullptr;
   std::string described_;
