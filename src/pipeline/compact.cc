@@ -166,7 +166,7 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
     std::string partition;
     std::vector<lake::LedgerFile> group;
     std::string path;
-    Result<lake::LedgerFile> merged = Status::OK();
+    Result<lake::LedgerFile> merged = Status::Internal("compact: the merge did not run");
   };
   std::vector<Merge> merges;
   for (auto& [partition, files] : small) {

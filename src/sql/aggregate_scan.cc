@@ -89,7 +89,7 @@ AggregateScan::AggregateScan(const AggContext& ctx)
     : ctx_(ctx), plan_(ctx.plan), ncols_(ctx.ncols), kernel_(ctx.key_kinds, ctx.specs) {}
 
 const parquet::ColumnVector* AggregateScan::Vector(int column) const {
-  if (column >= ncols_) return nullptr;
+  if (column < 0 || column >= ncols_) return nullptr;
   const int s = slot_[static_cast<size_t>(column)];
   return s < 0 ? nullptr : &batch_.columns[static_cast<size_t>(s)];
 }
