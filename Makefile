@@ -5,11 +5,10 @@
 JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test unit-test asan-test format-check format fuzz-smoke ci demo bench clean
+.PHONY: all deps build test unit-test sanitize-configure asan-test format-check format fuzz-smoke ci demo bench clean
 
 all: build
 
@@ -23,9 +22,13 @@ build: deps
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-asan-test: deps
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSALESLAKE_SANITIZE=ON \
-	  -DSALESLAKE_BENCH=OFF >/dev/null
+# One clang build serves the sanitizer tests and the fuzzers: ASan + UBSan at -O1, libraries shared,
+# the fuzzed libraries also instrumented for coverage.
+sanitize-configure: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DSALESLAKE_SANITIZE=ON -DSALESLAKE_FUZZ=ON -DSALESLAKE_BENCH=OFF >/dev/null
+
+asan-test: sanitize-configure
 	@ninja -C $(ASAN_BUILD) -j $(JOBS) unit_tests
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit --timeout 900
@@ -36,11 +39,9 @@ format-check: deps
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
 
-fuzz-smoke: deps
-	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSALESLAKE_FUZZ=ON \
-	  -DSALESLAKE_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_targets
-	@scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+fuzz-smoke: sanitize-configure
+	@ninja -C $(ASAN_BUILD) -j $(JOBS) fuzz_targets
+	@scripts/run-fuzzers.sh $(ASAN_BUILD) $(FUZZ_SECONDS)
 
 ci: test asan-test format-check fuzz-smoke
 
@@ -52,4 +53,4 @@ bench: build
 	@bench/run
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target in BUILD/fuzz for SECONDS each, seeded with its corpus directory,
 # FUZZ_JOBS targets at a time (default: the machine's cores).
-#   scripts/run-fuzzers.sh build-fuzz 60
+#   scripts/run-fuzzers.sh build-asan 60
 set -euo pipefail
 build=${1:?build dir}; secs=${2:-60}
 jobs=${FUZZ_JOBS:-$(nproc)}

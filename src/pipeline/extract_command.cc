@@ -21,6 +21,7 @@ struct Flags {
   std::string api;
   int batches = 1;
   std::vector<std::string> from;
+  std::vector<std::string> stray;  // positional words: a file named without --from
   std::string source;
   std::string now;
   std::string format = "text";
@@ -52,6 +53,11 @@ Status AsBatchFailure(const Status& st) {
 }
 
 Status Run(const Flags& flags) {
+  if (!flags.stray.empty()) {
+    return Status::InvalidArgument("unexpected argument '" + flags.stray.front() +
+                                   "': name input files with --from (saleslake extract --from " +
+                                   flags.stray.front() + " --lake DIR)");
+  }
   if (flags.api.empty() == flags.from.empty()) {
     return Status::InvalidArgument("give either --api URL or --from FILE (or --from - for stdin)");
   }
@@ -120,6 +126,7 @@ int ExtractCommand(int argc, char** argv) {
   app.add_option("--from", flags.from,
                  "read a file (repeat for several batches), or '-' for stdin; any framing: JSON "
                  "array, Lambda envelope, NDJSON");
+  app.add_option("stray", flags.stray)->group("");  // refused in Run() with a hint
   app.add_option("--source", flags.source,
                  "label the batch with this source (default: the URL, file:<path> or stdin); part "
                  "of the batch id");

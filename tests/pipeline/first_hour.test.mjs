@@ -60,6 +60,9 @@ test('an unknown flag or command suggests the nearest one', () => {
   assert.match(r.stderr, /did you mean 'ls'\?/);
   r = saleslake(['catalog', 'tabels', '--lake', lake]);
   assert.match(r.stderr, /did you mean 'tables'\?/);
+  r = saleslake(['extract', 'sales.ndjson', '--lake', lake]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /name input files with --from \(saleslake extract --from sales\.ndjson/);
 });
 
 test('strict JSON: a bad response lands nothing and says why; a bad record is quarantined', () => {
