@@ -82,7 +82,9 @@ Status RunSteps(const RunOptions& options, const std::shared_ptr<io::FileSystem>
   TransformOptions transform = options.transform;
   transform.run_id = record->run_id;
   const int64_t transform_start = NowMicros();
-  SL_ASSIGN_OR_RETURN(TransformResult t, RunTransform(fs, ledger.get(), transform));
+  SL_ASSIGN_OR_RETURN(TransformResult t, options.distributed_transform
+                                             ? options.distributed_transform()
+                                             : RunTransform(fs, ledger.get(), transform));
   record->transform_micros = NowMicros() - transform_start;
   log::Info("run.transform", {{"run_id", record->run_id},
                               {"committed", t.committed},

@@ -60,6 +60,9 @@ struct RunOptions {
   HttpFetchOptions http;
   ExtractOptions extract;      // now_micros 0 = the wall clock at the run's start
   TransformOptions transform;  // now_micros 0 = the wall clock
+  // When set (`run --workers N`), the transform is this call instead of the in-process one: the
+  // distributed transform, run under the run's lake lock after the extract.
+  std::function<Result<TransformResult>()> distributed_transform;
   std::vector<AfterTransformStep> after;
   // Set (by a signal handler) to stop: the step under way finishes, later ones are skipped and
   // the run ends "interrupted". May be null.

@@ -13,6 +13,7 @@
 #include "pipeline/sale_columns.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
+#include "pipeline/transform_passes.h"
 #include "table/sales_validator.h"
 
 namespace saleslake::pipeline {
@@ -61,7 +62,8 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
 struct RowGroupWork {
   std::shared_ptr<const parquet::ParquetFileReader> reader;
   int row_group = 0;
-  uint32_t ordinal = 0;  // the batch's position in the run
+  uint32_t ordinal = 0;    // the batch's position in the run
+  uint32_t batch_tag = 0;  // what its sales carry as their batch (ordinal, or a map's batch's)
   int64_t rows = 0;
   bool has_source = false;  // the first row with a _source, for the batch's lineage
   std::string source;
@@ -119,7 +121,7 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
         last_day = day;
         last_bucket = &w->by_day[day];
       }
-      last_bucket->Append(*sale, w->ordinal, record_index,
+      last_bucket->Append(*sale, w->batch_tag, record_index,
                           has_raw ? cols[kRawText].binaries[i] : std::string_view());
     } else {
       QuarantineRow q;
@@ -162,7 +164,7 @@ Status CollectRowGroup(RowGroupWork& w, BatchInfo* batch, SaleSpill* sales, Spil
 Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*>& raw_files,
                    const TransformOptions& options, const table::ValidationOptions& vopts,
                    std::vector<BatchInfo>* batches, SaleSpill* sales, Spill* quarantine,
-                   TransformResult* result, LandingCounts* counts) {
+                   TransformResult* result, LandingCounts* counts, uint32_t first_tag = 0) {
   const int threads = std::max(1, options.threads);
   std::vector<std::unique_ptr<table::SalesValidator>> validators;
   for (int i = 0; i < threads; ++i) {
@@ -196,6 +198,7 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
       slots[slot].reader = reader;
       slots[slot].row_group = rg;
       slots[slot].ordinal = ordinal;
+      slots[slot].batch_tag = first_tag + ordinal;
       pipeline.Submit(slot);
     }
   }
@@ -208,6 +211,22 @@ std::string BaseName(std::string_view path) {
 }
 
 }  // namespace
+
+Status TypeRawBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32_t ordinal,
+                    const TransformOptions& options, BatchInfo* batch, SaleSpill* sales,
+                    Spill* quarantine, uint64_t* rows_in, LandingCounts* counts) {
+  table::ValidationOptions vopts;
+  vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
+  vopts.reference = options.reference;
+  std::vector<BatchInfo> batches(1);
+  batches[0].id = batch->id;
+  TransformResult result;
+  SL_RETURN_IF_ERROR(ReadBatches(fs, {&raw_file}, options, vopts, &batches, sales, quarantine,
+                                 &result, counts, ordinal));
+  *batch = batches[0];
+  *rows_in = result.rows_in;
+  return Status::OK();
+}
 
 std::string TransformResult::ToJson() const {
   std::string out;

@@ -13,6 +13,7 @@
 #include "parquet/writer/file_writer.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
+#include "pipeline/transform_passes.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -174,28 +175,8 @@ Status WriteMainFile(io::FileSystem& fs, const std::string& path, const std::str
   return Status::OK();
 }
 
-// One day partition in flight through pass 2: its sales, and what landing them gave.
-struct DayWork {
-  int64_t day = 0;
-  SaleColumns rows;
-  std::vector<lake::LedgerFile> added;
-  std::vector<std::string> removed;
-  std::vector<DailyRow> daily;                              // the day's rollup after this run
-  std::vector<std::pair<uint32_t, std::string>> conflicts;  // batch ordinal, encoded row
-  uint64_t dropped = 0;
-  uint64_t kept = 0;
-};
+}  // namespace
 
-struct LandingInputs {
-  io::FileSystem& fs;
-  const std::string& run_key;
-  const std::vector<BatchInfo>& batches;
-  const std::map<std::string, std::vector<lake::LedgerFile>>& main_files;
-  const std::map<std::string, std::vector<lake::LedgerFile>>& daily_files;
-};
-
-// Dedupes one day's sales (within the run, then against main), writes its main/sales file and
-// its rewritten daily_sales file. Touches nothing shared: the results stay in `w`.
 Status LandDay(const LandingInputs& in, DayWork* w) {
   w->added.clear();
   w->removed.clear();
@@ -313,8 +294,6 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
   w->added.push_back(std::move(daily_file));
   return Status::OK();
 }
-
-}  // namespace
 
 void LandingCounts::CountQuarantined(uint32_t reasons) {
   ++rows_quarantined;

@@ -11,11 +11,14 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "io/file_system.h"
+#include "lake/commit_log_store.h"
 #include "lake/lake_root.h"
+#include "lake/pg_connection.h"
 #include "sql/pgwire/pg_server.h"
 #include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/static_assets.h"
+#include "web/dashboard/task_metrics.h"
 #include "web/http_server.h"
 #include "web/shutdown_signals.h"
 
@@ -75,6 +78,16 @@ Status RunDashboardServer(DashboardServerOptions options) {
   server_options.max_request_body_bytes = 64 * 1024;  // SQL text and sign-in forms
   HttpServer server(server_options);
   SnapshotStore store(fs, &server.metrics().registry());
+  // With the PostgreSQL commit log, /metrics also has the task queue's counts, read per scrape.
+  std::unique_ptr<TaskMetrics> task_metrics;
+  if (lake::IsPostgresUri(lake::CommitLogFlag())) {
+    task_metrics =
+        std::make_unique<TaskMetrics>(lake::CommitLogFlag(), &server.metrics().registry());
+    server.Route("GET", "/metrics", [&server, &task_metrics](const Request&, Response* res) {
+      task_metrics->Refresh();
+      res->SetBody(200, std::string(ServerMetrics::kContentType), server.metrics().Render());
+    });
+  }
   SL_RETURN_IF_ERROR(store.Refresh());
   LakeServices services(options.lake_uri, &store);
   services.AddTo(&options.api);
