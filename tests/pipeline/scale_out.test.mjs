@@ -263,6 +263,24 @@ test('transform --workers 3 with PostgreSQL: workers killed or paused mid-map, m
     assert.deepEqual(await tableRows(lake, { SALESLAKE_COMMIT_LOG: uri(sc.schema) }), expected, what);
   }
 
+  // run --workers 2: the extract in the calling process, then the distributed transform. Its
+  // one clock (--now) also stamps the batches' ingestion, so quarantine is compared by count.
+  run(['commit-log', 'migrate', '--commit-log', uri('run')]);
+  const ran = JSON.parse(run(['run', '--workers', '2', '--lake', 's3://scale/run', '--skip', 'crawl',
+    '--now', '2026-11-26T10:00:00Z', '--format', 'json', '--log-level', 'warn',
+    ...[0, 1, 2].flatMap((i) => ['--from', path.join(dir, `batch${i}.ndjson`)])],
+  { SALESLAKE_COMMIT_LOG: uri('run') }));
+  assert.equal(ran.status, 'ok', JSON.stringify(ran));
+  assert.equal(ran.transform.batches.length, 3);
+  const viaRun = await tableRows('s3://scale/run', { SALESLAKE_COMMIT_LOG: uri('run') });
+  for (const table of TABLES) {
+    if (table === 'quarantine/sales') {
+      assert.equal(JSON.parse(viaRun[table]).length, JSON.parse(expected[table]).length);
+    } else {
+      assert.deepEqual(viaRun[table], expected[table], `run --workers: ${table}`);
+    }
+  }
+
   // status shows the tasks, the retry and the refused commit; the password never shows.
   const paused = 's3://scale/paused';
   const status = JSON.parse(run(['status', '--lake', paused, '--format', 'json'],
@@ -342,5 +360,9 @@ test('--workers without the PostgreSQL commit log points to --threads', (t) => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--threads/);
   assert.equal(r.stderr.trim().split('\n')[0].startsWith('saleslake transform: error:'), true);
+  // run --workers: the same, before it extracts anything.
+  const rr = spawnSync(bin, ['run', '--workers', '2', '--from', file, '--lake', path.join(lake, 'lake')], { encoding: 'utf8' });
+  assert.notEqual(rr.status, 0);
+  assert.match(rr.stderr, /--workers needs the PostgreSQL commit log.*--threads/);
   fs.rmSync(lake, { recursive: true, force: true });
 });
