@@ -119,7 +119,6 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
       "--every 15m --lake s3://bucket/lake",
       argc, argv, [&]() -> Status {
         RunOptions options;
-        options.lake_uri = lake;
         options.api = api;
         options.from = from;
         options.batches = batches;
@@ -158,9 +157,12 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
                 fmt::format("--skip {}: no such step (steps: {})", s, step_names));
           }
         }
+        // The lake is opened once: every run of --every and every step after the transform use
+        // this one handle (its storage, its catalog's place).
+        SL_ASSIGN_OR_RETURN(options.lake, saleslake::lake::Lake::Open(lake));
         for (const RunStepFactory& f : steps) {
           if (std::find(skip.begin(), skip.end(), f.name) != skip.end()) continue;
-          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(lake));
+          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(*options.lake));
           options.after.push_back(std::move(step));
         }
         InstallStopHandlers();

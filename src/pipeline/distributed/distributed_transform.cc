@@ -47,19 +47,17 @@ std::string WorkersNeedPostgres() {
          "see docs/scale-out.md); to use more cores in this process, use --threads";
 }
 
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options) {
   if (std::string why = WorkersNeedPostgres(); !why.empty()) {
     return Status::InvalidArgument(why);
   }
   const std::string uri = lake::CommitLogFlag();
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> lake, lake::Lake::Open(lake_uri));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
-                      lake->Lock("saleslake transform --workers"));
+                      opened.Lock("saleslake transform --workers"));
   std::vector<std::string> pending;
   {
-    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
     pending = ledger->state().PendingBatches();
   }
   if (pending.empty() && !input.rebuild) return std::string("{\"committed\":false}");
@@ -74,7 +72,7 @@ Result<std::string> TransformWithWorkers(const std::string& lake_uri,
                                    {"workers", options.workers},
                                    {"commit_log", queue->described()}});
   const std::string exe = SelfExe();
-  std::vector<std::string> args = {"worker", "--lake", lake_uri, "--exit-when-idle"};
+  std::vector<std::string> args = {"worker", "--lake", opened.uri(), "--exit-when-idle"};
   if (options.lease_seconds > 0) {
     args.push_back("--lease-seconds");
     args.push_back(std::to_string(options.lease_seconds));
@@ -121,7 +119,7 @@ Result<std::string> TransformWithWorkers(const std::string& lake_uri,
   if (!failure.empty()) return Status::Aborted(failure + " (see the workers' logs)");
   SL_ASSIGN_OR_RETURN(std::string result, queue->RunResult(run_id));
   // The lock holder finishes what the workers committed (publishing is idempotent).
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
   return result.empty() ? std::string("{\"committed\":false}") : result;
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "lake/lake.h"
 #include "pipeline/distributed/worker.h"
 
 namespace saleslake::pipeline::distributed {
@@ -31,8 +32,7 @@ struct DistributedOptions {
 
 // Returns the transform's result as the committing worker reported it ({"committed":false} when
 // nothing was pending).
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options);
 
 // The error for --workers without the PostgreSQL commit log ("" when it is there).
