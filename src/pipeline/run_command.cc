@@ -125,7 +125,6 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
       "--every 15m --lake s3://bucket/lake",
       argc, argv, [&]() -> Status {
         RunOptions options;
-        options.lake_uri = lake;
         options.api = api;
         options.from = from;
         options.batches = batches;
@@ -162,15 +161,18 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           options.extract.now_micros = *n;
           options.transform.now_micros = *n;
         }
+        // The lake is opened once: every run of --every and every step after the transform use
+        // this one handle (its storage, its catalog's place).
+        SL_ASSIGN_OR_RETURN(options.lake, saleslake::lake::Lake::Open(lake));
         if (workers > 0) {
           distributed::TransformTaskInput input;
           input.business_utc_offset_seconds = options.transform.business_utc_offset_seconds;
           input.now_micros = options.transform.now_micros;
           reference.Paths(&input.reference_products, &input.reference_stores);
-          options.distributed_transform = [lake, input, workers]() -> Result<TransformResult> {
+          std::shared_ptr<saleslake::lake::Lake> opened = options.lake;
+          options.distributed_transform = [opened, input, workers]() -> Result<TransformResult> {
             distributed::DistributedOptions d;
             d.workers = workers;
-            SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(lake));
             SL_ASSIGN_OR_RETURN(std::string json,
                                 distributed::TransformWithWorkersLocked(*opened, input, d));
             return distributed::ParseTransformResult(json);
@@ -185,7 +187,7 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
         }
         for (const RunStepFactory& f : steps) {
           if (std::find(skip.begin(), skip.end(), f.name) != skip.end()) continue;
-          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(lake));
+          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(*options.lake));
           options.after.push_back(std::move(step));
         }
         InstallStopHandlers();

@@ -395,12 +395,10 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::L
   return r;
 }
 
-Result<TransformResult> TransformLake(const std::string& lake_uri,
-                                      const TransformOptions& options) {
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
-  return RunTransform(fs, ledger.get(), options);
+Result<TransformResult> TransformLake(const lake::Lake& lake, const TransformOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake.Lock("saleslake transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake.OpenLog(/*writer=*/true));
+  return RunTransform(lake.fs(), ledger.get(), options);
 }
 
 }  // namespace saleslake::pipeline

@@ -24,6 +24,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "lake/ledger.h"
 #include "table/reference_catalog.h"
 #include "table/seed_catalog.h"
@@ -71,7 +72,8 @@ struct TransformResult {
 Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options);
 
-// Opens the lake, takes the lock and runs the transform (what the command does).
-Result<TransformResult> TransformLake(const std::string& lake_uri, const TransformOptions& options);
+// Takes the lake's lock, opens its log as the writer and runs the transform (what the command
+// does, on the lake it opened).
+Result<TransformResult> TransformLake(const lake::Lake& lake, const TransformOptions& options);
 
 }  // namespace saleslake::pipeline

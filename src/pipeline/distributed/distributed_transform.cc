@@ -95,16 +95,14 @@ Result<TransformResult> ParseTransformResult(std::string_view json) {
   return r;
 }
 
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options) {
   if (std::string why = WorkersNeedPostgres(); !why.empty()) {
     return Status::InvalidArgument(why);
   }
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> lake, lake::Lake::Open(lake_uri));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
-                      lake->Lock("saleslake transform --workers"));
-  return TransformWithWorkersLocked(*lake, input, options);
+                      opened.Lock("saleslake transform --workers"));
+  return TransformWithWorkersLocked(opened, input, options);
 }
 
 Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake_ref,
@@ -113,13 +111,12 @@ Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake_ref,
   if (std::string why = WorkersNeedPostgres(); !why.empty()) {
     return Status::InvalidArgument(why);
   }
-  const lake::Lake* lake = &lake_ref;
+  const lake::Lake& opened = lake_ref;
   const std::string uri = lake::CommitLogFlag();
-  const std::string lake_uri = lake->uri();
   std::vector<std::string> pending;
   TransformTaskInput run = input;
   {
-    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
     pending = RunState(ledger->state(), input.rebuild, nullptr).PendingBatches();
     run.base_seq = ledger->state().last_seq;
   }
@@ -143,7 +140,7 @@ Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake_ref,
                                    {"workers", options.workers},
                                    {"commit_log", queue->described()}});
   const std::string exe = SelfExe();
-  std::vector<std::string> args = {"worker", "--lake", lake_uri, "--exit-when-idle"};
+  std::vector<std::string> args = {"worker", "--lake", opened.uri(), "--exit-when-idle"};
   if (options.lease_seconds > 0) {
     args.push_back("--lease-seconds");
     args.push_back(std::to_string(options.lease_seconds));
@@ -190,7 +187,7 @@ Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake_ref,
   if (!failure.empty()) return Status::Aborted(failure + " (see the workers' logs)");
   SL_ASSIGN_OR_RETURN(std::string result, queue->RunResult(run_id));
   // The lock holder finishes what the workers committed (publishing is idempotent).
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
   return result.empty() ? std::string("{\"committed\":false}") : result;
 }
 

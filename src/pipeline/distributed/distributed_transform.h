@@ -32,8 +32,7 @@ struct DistributedOptions {
 
 // Returns the transform's result as the committing worker reported it ({"committed":false} when
 // nothing was pending).
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options);
 
 // The same, for a caller that holds the lake lock (`run --workers`, after its extract).

@@ -71,7 +71,8 @@ Status RunDashboardServer(DashboardServerOptions options) {
       if (stop_server) stop_server();
     });
   }
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
+  if (options.lake == nullptr) return Status::InvalidArgument("no lake to serve");
+  const std::shared_ptr<io::FileSystem>& fs = options.lake->fs();
   ServerOptions server_options;
   server_options.listen = options.listen;
   ApplyServerFlags(options.server, &server_options);
@@ -89,7 +90,7 @@ Status RunDashboardServer(DashboardServerOptions options) {
     });
   }
   SL_RETURN_IF_ERROR(store.Refresh());
-  LakeServices services(options.lake_uri, &store);
+  LakeServices services(options.lake, &store);
   services.AddTo(&options.api);
   DashboardApi api(&store, options.access.get(), std::move(options.api));
   api.AddRoutes(&server);
@@ -209,12 +210,14 @@ int ServeCommand(int argc, char** argv) {
           std::printf("key:        %s\nkey_sha256: %s\n", key.c_str(), hash.c_str());
           return Status::OK();
         }
-        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
         DashboardServerOptions options;
+        // The lake is opened once: the snapshots, the catalog, the SQL console and "run now" all
+        // go through this handle.
+        SL_ASSIGN_OR_RETURN(options.lake, saleslake::lake::Lake::Open(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*options.lake->fs(), lake));
         SL_ASSIGN_OR_RETURN(options.listen, ParseListenAddress(listen));
         SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
-        options.lake_uri = lake;
         options.server = server_flags;
         if (!now.empty()) {
           Result<int64_t> pinned = ParseIso8601Micros(now);
@@ -237,7 +240,7 @@ int ServeCommand(int argc, char** argv) {
         } else if (!pg_tls_cert.empty() || !pg_tls_key.empty()) {
           return Status::InvalidArgument("--pg-tls-cert/--pg-tls-key need --pg-listen");
         }
-        DashboardRunOptions once{lake, run_api, run_batches};
+        DashboardRunOptions once{options.lake, run_api, run_batches};
         options.api.run_now = [once]() { return RunDashboardPipeline(once).status(); };
         options.on_listening = [](const std::string& url) {
           std::printf("saleslake serve: dashboard at %s/  (API %s/api/v1/, Ctrl-C to stop)\n",
