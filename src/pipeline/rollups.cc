@@ -131,22 +131,54 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
                                             "store_location", "product_name", "category",
                                             "brand"};
-  int key[kKeys];
-  for (size_t k = 0; k < kKeys; ++k) key[k] = batch.ColumnIndex(kNames[k]);
-  const int quantity = batch.ColumnIndex("quantity"), total = batch.ColumnIndex("total"),
-            retail = batch.ColumnIndex("retail_price"), mrp = batch.ColumnIndex("mrp");
-  auto number = [&](int c, uint32_t row) -> int64_t {
-    if (c < 0) return 0;
-    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
-    return b.type() == parquet::Type::kInt32 ? b.int32s()[row] : b.int64s()[row];
-  };
-  for (uint32_t row : rows.rows()) {
-    std::string_view keys[kKeys];
-    for (size_t k = 0; k < kKeys; ++k) {
-      if (key[k] >= 0) keys[k] = batch.column(static_cast<size_t>(key[k])).bytes(row);
+  // Rows added one at a time go first, so that groups are numbered in arrival order.
+  Flush();
+  const size_t n = rows.size();
+  if (n == 0) return;
+  // Straight from the batch's columns to the kernel: views of the keys, no copy of a string.
+  std::array<std::vector<std::string_view>, kKeys> views;
+  std::vector<table::KeyColumn> keys;
+  for (size_t k = 0; k < kKeys; ++k) {
+    const int c = batch.ColumnIndex(kNames[k]);
+    if (c < 0) {
+      keys.push_back(table::KeyColumn::ConstantText(""));
+      continue;
     }
-    const int64_t q = number(quantity, row), r = number(retail, row);
-    Add(date, keys, 1, q, number(total, row), r * q, (number(mrp, row) - r) * q);
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    views[k].resize(n);
+    for (size_t i = 0; i < n; ++i) views[k][i] = b.bytes(rows[i]);
+    keys.push_back(table::KeyColumn::Strings(views[k].data()));
+  }
+  auto numbers = [&](const char* name, std::vector<int64_t>* out) {
+    out->assign(n, 0);
+    const int c = batch.ColumnIndex(name);
+    if (c < 0) return;
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    if (b.type() == parquet::Type::kInt32) {
+      for (size_t i = 0; i < n; ++i) (*out)[i] = b.int32s()[rows[i]];
+    } else {
+      for (size_t i = 0; i < n; ++i) (*out)[i] = b.int64s()[rows[i]];
+    }
+  };
+  std::vector<int64_t> quantity, total, retail, mrp;
+  numbers("quantity", &quantity);
+  numbers("total", &total);
+  numbers("retail_price", &retail);
+  numbers("mrp", &mrp);
+  // orders, units, sales, cost, gross profit (the order of totals_).
+  std::vector<int64_t> ones(n, 1), cost(n), profit(n);
+  for (size_t i = 0; i < n; ++i) {
+    cost[i] = retail[i] * quantity[i];
+    profit[i] = (mrp[i] - retail[i]) * quantity[i];
+  }
+  std::vector<uint32_t> groups;
+  kernel_.FindGroups(keys, {}, n, &groups);
+  const std::vector<int64_t>* sums[] = {&ones, &quantity, &total, &cost, &profit};
+  for (size_t a = 0; a < totals_.size(); ++a) {
+    kernel_.Update(a, groups, {}, table::AggInput::Int64(sums[a]->data()));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (groups[i] == group_dates_.size()) group_dates_.push_back(date);
   }
 }
 
