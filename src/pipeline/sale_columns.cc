@@ -285,6 +285,13 @@ SaleSpill::~SaleSpill() {
 }
 
 Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
+  // Once the temporary file is in use, rows go straight there as a chunk of their own (where
+  // FinishAdding would send them anyway), not through a copy in memory first. Not while memory
+  // holds older rows of the day: a day's chunks are read back in the order they were written.
+  if (file_ != nullptr) {
+    auto it = memory_.find(day);
+    if (it == memory_.end() || it->second.empty()) return AddChunk(day, rows);
+  }
   SaleColumns& bucket = memory_[day];
   const size_t before = bucket.bytes();
   bucket.AppendAll(rows);
