@@ -1,6 +1,7 @@
 #include "pipeline/transform_land.h"
 
 #include <algorithm>
+#include <limits>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -24,6 +25,9 @@ using parquet::ColumnBuffer;
 using table::SalesField;
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
+// The quarantine spill holds a batch's rows rejected in pass 1 under its ordinal, in record order,
+// and the duplicate conflicts pass 2 finds (out of order) under this plus its ordinal.
+constexpr int64_t kConflictKeys = int64_t{1} << 40;
 
 // Gives the pages malloc keeps after a phase back to the system: what pass 1 freed would
 // otherwise stay resident under the day being landed, and count in the peak.
@@ -495,7 +499,7 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         w.parts.reset();
         counts->dropped_duplicates += w.dropped;
         for (auto& [batch, row] : w.conflicts) {
-          quarantine->Buffer(batch)->append(row);
+          quarantine->Buffer(kConflictKeys + batch)->append(row);
           counts->CountQuarantined(table::kDuplicateConflict);
           SL_RETURN_IF_ERROR(quarantine->Appended(row.size()));
         }
@@ -543,20 +547,26 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
                             lake::LedgerCommit* commit) {
   const std::vector<parquet::ColumnSpec> columns = QuarantineSalesColumns();
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kQuarantineSalesTable));
-  // Rejected records can be long (an oversized one is over 64 KiB): the writer gets them a few
-  // MiB at a time, and a row group ends at 16 MiB of them, so a batch's quarantine is held about
-  // once (its encoded bytes), not three times over.
+  // Rejected records can be long (an oversized one is over 64 KiB): they are read back a spill
+  // chunk at a time, the writer gets them a few MiB at a time, and a row group ends at 16 MiB of
+  // them, so memory does not grow with a batch's quarantine.
   constexpr size_t kChunkBytes = 8 << 20;
   options.row_group_bytes = 16 << 20;
   ReleaseFreedMemory();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
+  std::set<int64_t> ordinals;
   for (int64_t key : quarantine->Keys()) {
+    ordinals.insert(key >= kConflictKeys ? key - kConflictKeys : key);
+  }
+  for (int64_t key : ordinals) {
     const BatchInfo& batch = batches.at(static_cast<size_t>(key));
-    SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->Take(key));
-    std::vector<QuarantineView> rows;
-    SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const auto& a, const auto& b) { return a.record_index < b.record_index; });
+    // The batch's rows come in record order, a spill chunk at a time; its conflicts (few) are
+    // sorted in memory and merged in, so a batch's quarantine is never held whole.
+    SL_ASSIGN_OR_RETURN(std::string conflict_bytes, quarantine->Take(kConflictKeys + key));
+    std::vector<QuarantineView> conflicts;
+    SL_RETURN_IF_ERROR(DecodeQuarantineViews(conflict_bytes, &conflicts));
+    std::stable_sort(conflicts.begin(), conflicts.end(),
+                     [](const auto& x, const auto& y) { return x.record_index < y.record_index; });
     std::string name = name_suffix.empty() ? BatchFileName(batch.id)
                                            : "batch-" + batch.id + "-" + name_suffix + ".parquet";
     std::string path =
@@ -572,7 +582,7 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
       chunk_rows = chunk_bytes = 0;
       return Status::OK();
     };
-    for (const QuarantineView& r : rows) {
+    auto emit = [&](const QuarantineView& r) -> Status {
       b[kQuarantineReason].AppendBytes(r.reason);
       b[kQuarantineDetail].AppendBytes(r.detail);
       b[kQuarantineRaw].AppendBytes(r.raw);
@@ -585,7 +595,31 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
       if (chunk_bytes >= kChunkBytes || chunk_rows >= static_cast<size_t>(kLakeRowGroupRows)) {
         SL_RETURN_IF_ERROR(flush());
       }
+      return Status::OK();
+    };
+    size_t next_conflict = 0;
+    int64_t last = std::numeric_limits<int64_t>::min();
+    std::vector<QuarantineView> rows;
+    while (true) {
+      SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->TakeChunk(key));
+      if (bytes.empty()) break;
+      rows.clear();
+      SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));
+      for (const QuarantineView& r : rows) {
+        if (r.record_index < last) {
+          return Status::Internal("quarantine rows of batch " + batch.id +
+                                  " are out of record order");
+        }
+        last = r.record_index;
+        while (next_conflict < conflicts.size() &&
+               conflicts[next_conflict].record_index < r.record_index) {
+          SL_RETURN_IF_ERROR(emit(conflicts[next_conflict++]));
+        }
+        SL_RETURN_IF_ERROR(emit(r));
+      }
+      // The buffers hold copies: the chunk may go before the next is read.
     }
+    while (next_conflict < conflicts.size()) SL_RETURN_IF_ERROR(emit(conflicts[next_conflict++]));
     SL_RETURN_IF_ERROR(flush());
     SL_RETURN_IF_ERROR(writer->Close());
     lake::LedgerFile file;
