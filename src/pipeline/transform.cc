@@ -325,7 +325,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
       !options.run_id.empty() ? options.run_id : "transform-" + Sha256Hex(run_key).substr(0, 16);
   commit.consumed_batches = result.batches;
   SL_RETURN_IF_ERROR(LandSales(*fs, state, run_key, batches, options.threads, &sales, &quarantine,
-                               &counts, &commit));
+                               &counts, &commit, options.landing_budget_bytes));
   SL_RETURN_IF_ERROR(WriteQuarantineFiles(
       *fs, batches, &quarantine,
       options.rebuild ? "rebuild-" + Sha256Hex(run_key).substr(0, 8) : "", &commit));
@@ -336,6 +336,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   result.dropped_duplicates = counts.dropped_duplicates;
   result.quarantine_by_reason = counts.quarantine_by_reason;
   result.partitions = counts.partitions;
+  result.days_in_parts = counts.days_in_parts;
   result.files_added = commit.added.size();
   result.files_removed = commit.removed.size();
   {

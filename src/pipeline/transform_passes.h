@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,7 +33,13 @@ Status TypeRawBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32
 // One day partition in flight through pass 2: its sales, and what landing them gave.
 struct DayWork {
   int64_t day = 0;
+  // The day's sales: all of them in `rows`, or, for a day larger than the landing budget allows,
+  // in `parts` (keys 0..num_parts-1, by a hash of transaction_id, so that copies of one sale
+  // meet in one part) with `rows` empty.
   SaleColumns rows;
+  std::unique_ptr<SaleSpill> parts;
+  size_t num_parts = 0;
+  size_t part_budget = 0;               // bytes a part of the day may hold in memory
   std::vector<lake::LedgerFile> added;  // its main/sales file, then its daily_sales file
   std::vector<std::string> removed;     // the daily_sales files it replaces
   std::vector<DailyRow> daily;          // the day's rollup after this run
