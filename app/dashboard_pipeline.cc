@@ -20,10 +20,11 @@ using web::DashboardRunResult;
 Result<DashboardRunResult> RunOnce(const DashboardRunOptions& options) {
   DashboardRunResult result;
   const int64_t start = MonotonicMicros();
-  const std::string lake = options.lake_uri;
+  if (options.lake == nullptr) return Status::InvalidArgument("no lake to run on");
+  const lake::Lake& lake = *options.lake;
   if (!options.api_url.empty()) {
     pipeline::RunOptions run;
-    run.lake_uri = lake;
+    run.lake = options.lake;
     run.api = options.api_url;
     run.batches = options.batches;
     SL_ASSIGN_OR_RETURN(pipeline::AfterTransformStep crawl, catalog::CrawlRunStep().make(lake));
@@ -42,8 +43,7 @@ Result<DashboardRunResult> RunOnce(const DashboardRunOptions& options) {
     SL_ASSIGN_OR_RETURN(pipeline::TransformResult t, pipeline::TransformLake(lake, transform));
     result.rows_main = t.rows_main;
     result.rows_quarantined = t.rows_quarantined;
-    SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake));
-    SL_RETURN_IF_ERROR(web::CrawlLake(fs, lake).status());
+    SL_RETURN_IF_ERROR(web::CrawlLake(lake).status());
   }
   result.duration_micros = MonotonicMicros() - start;
   log::Info("dashboard.run",

@@ -13,6 +13,7 @@
 #include "base/cli.h"
 #include "catalog/lake_tables.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "sql/lake_discovery.h"
 #include "sql/query_engine.h"
 #include "sql/query_format.h"
@@ -191,13 +192,15 @@ int QueryCommand(int argc, char** argv) {
       "ORDER BY 2 DESC\"",
       argc, argv, [&]() -> Status {
         SL_ASSIGN_OR_RETURN(sql::ResultFormat format, sql::ParseResultFormat(flags.format));
-        SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(flags.lake));
+        // The lake is opened once; the catalog's crawl and the engine read through this handle.
+        SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(flags.lake));
+        const std::shared_ptr<io::FileSystem>& fs = opened->fs();
         SL_RETURN_IF_ERROR(CheckLakeExists(*fs, flags.lake));
         std::vector<table::LakeTable> tables;
         if (flags.discover) {
           SL_ASSIGN_OR_RETURN(tables, sql::DiscoverLakeTables(*fs));
         } else {
-          SL_ASSIGN_OR_RETURN(tables, catalog::LoadLakeTables(flags.lake, flags.catalog));
+          SL_ASSIGN_OR_RETURN(tables, catalog::LoadLakeTables(*opened, flags.catalog));
         }
         SL_ASSIGN_OR_RETURN(std::unique_ptr<sql::QueryEngine> engine,
                             sql::QueryEngine::Open(fs, std::move(tables)));

@@ -110,7 +110,7 @@ void WriteTableFields(JsonWriter& w, const TableSummary& t) {
   w.Field("updated_at", FormatIso8601Micros(t.updated_at));
 }
 
-Result<std::string> CatalogPathFor(const std::string& lake, const std::string& catalog,
+Result<std::string> CatalogPathFor(const lake::Lake& lake, const std::string& catalog,
                                    bool create_dirs) {
   if (!catalog.empty()) return catalog;
   return DefaultCatalogPath(lake, create_dirs);
@@ -254,12 +254,14 @@ int CrawlCommand(int argc, char** argv) {
   AddFormatFlag(&app, &format);
   app.add_option("--now", now, "record this ISO 8601 instant as the crawl's time (tests)");
   return RunCommand(app, "crawl", "saleslake crawl --lake ./lake", argc, argv, [&]() -> Status {
-    SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
+    SL_ASSIGN_OR_RETURN(std::shared_ptr<saleslake::lake::Lake> opened,
+                        saleslake::lake::Lake::Open(lake));
+    SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*opened->fs(), lake));
     CrawlOptions options;
     if (!now.empty()) {
       SL_ASSIGN_OR_RETURN(options.now_micros, ParseIso8601Micros(now));
     }
-    SL_ASSIGN_OR_RETURN(CrawlResult result, CrawlLake(lake, catalog, options));
+    SL_ASSIGN_OR_RETURN(CrawlResult result, CrawlLake(*opened, catalog, options));
     std::cout << (format == "json" ? result.ToJson() + "\n" : result.ToText());
     return Status::OK();
   });
@@ -305,8 +307,11 @@ int CatalogCommand(int argc, char** argv) {
                     "  saleslake catalog describe sales --format json\n"
                     "  saleslake catalog ddl --dialect athena --location s3://my-bucket/lake",
                     argc, argv, [&]() -> Status {
-                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
-                      SL_ASSIGN_OR_RETURN(std::string path, CatalogPathFor(lake, catalog, false));
+                      SL_ASSIGN_OR_RETURN(std::shared_ptr<saleslake::lake::Lake> opened,
+                                          saleslake::lake::Lake::Open(lake));
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*opened->fs(), lake));
+                      SL_ASSIGN_OR_RETURN(std::string path,
+                                          CatalogPathFor(*opened, catalog, false));
                       SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
                       const bool json = format == "json";
                       std::string out;
@@ -325,10 +330,7 @@ int CatalogCommand(int argc, char** argv) {
                         SL_ASSIGN_OR_RETURN(options.dialect, ParseDdlDialect(dialect));
                         options.database = database;
                         options.location = location;
-                        if (options.location.empty()) {
-                          SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake));
-                          options.location = fs->root_uri();
-                        }
+                        if (options.location.empty()) options.location = opened->fs()->root_uri();
                         SL_ASSIGN_OR_RETURN(auto all, store->LakeTables());
                         std::vector<table::LakeTable> chosen;
                         if (!table.empty()) {

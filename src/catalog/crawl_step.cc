@@ -10,8 +10,8 @@ lake::RunStepFactory CrawlRunStep() {
   lake::RunStepFactory f;
   f.name = "crawl";
   f.help = "crawl the lake into its catalog";
-  f.make = [](const std::string& lake_uri) -> Result<lake::AfterTransformStep> {
-    SL_ASSIGN_OR_RETURN(std::string path, DefaultCatalogPath(lake_uri, /*create_dirs=*/true));
+  f.make = [](const lake::Lake& lake) -> Result<lake::AfterTransformStep> {
+    SL_ASSIGN_OR_RETURN(std::string path, DefaultCatalogPath(lake, /*create_dirs=*/true));
     return lake::AfterTransformStep(
         [path](const std::shared_ptr<io::FileSystem>& fs) -> Result<lake::RunStepResult> {
           SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/true));

@@ -13,6 +13,14 @@ namespace saleslake::catalog {
 
 Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_dirs) {
   SL_ASSIGN_OR_RETURN(io::ParsedUri uri, io::ParseUri(lake_uri));
+  return DefaultCatalogPath(uri, create_dirs);
+}
+
+Result<std::string> DefaultCatalogPath(const lake::Lake& lake, bool create_dirs) {
+  return DefaultCatalogPath(lake.location(), create_dirs);
+}
+
+Result<std::string> DefaultCatalogPath(const io::ParsedUri& uri, bool create_dirs) {
   std::filesystem::path dir;
   if (uri.scheme == "mem") return std::string(":memory:");
   if (uri.scheme == "file") {
@@ -38,29 +46,51 @@ Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_
   return (dir / "catalog.db").string();
 }
 
-Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path,
-                              CrawlOptions options) {
-  SL_ASSIGN_OR_RETURN(io::ParsedUri uri, io::ParseUri(lake_uri));
+namespace {
+
+// A local lake whose folder is missing is NotFound: a mistyped --lake does not become a new lake.
+Status CheckLocalFolder(const lake::Lake& lake) {
+  const io::ParsedUri& uri = lake.location();
   if (uri.scheme == "file" && !std::filesystem::is_directory(uri.authority)) {
-    return Status::NotFound("lake " + lake_uri + " does not exist (check --lake)");
+    return Status::NotFound("lake " + lake.uri() + " does not exist (check --lake)");
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<CrawlResult> CrawlLake(const lake::Lake& lake, const std::string& catalog_path,
+                              CrawlOptions options) {
+  SL_RETURN_IF_ERROR(CheckLocalFolder(lake));
   std::string path = catalog_path;
   if (path.empty()) {
-    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri));
+    SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake));
   }
-  SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake_uri));
   SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/true));
-  options.lake_uri = fs->root_uri();
-  return Crawl(fs, store->db(), options);
+  options.lake_uri = lake.fs()->root_uri();
+  return Crawl(lake.fs(), store->db(), options);
+}
+
+Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path,
+                              CrawlOptions options) {
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(lake_uri));
+  return CrawlLake(*opened, catalog_path, std::move(options));
 }
 
 Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
                                                      const std::string& catalog_path,
                                                      bool refresh) {
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> opened, lake::Lake::Open(lake_uri));
+  return LoadLakeTables(*opened, catalog_path, refresh);
+}
+
+Result<std::vector<table::LakeTable>> LoadLakeTables(const lake::Lake& lake,
+                                                     const std::string& catalog_path,
+                                                     bool refresh) {
   if (!refresh) {
     std::string path = catalog_path;
     if (path.empty()) {
-      SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake_uri, /*create_dirs=*/false));
+      SL_ASSIGN_OR_RETURN(path, DefaultCatalogPath(lake, /*create_dirs=*/false));
     }
     SL_ASSIGN_OR_RETURN(auto store, CatalogStore::Open(path, /*create=*/false));
     return store->LakeTables();
@@ -68,18 +98,15 @@ Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri
   // Crawl into the catalog file, then read it; where the catalog cannot be written (a read-only
   // lake directory, a catalog busy for longer than the timeout), crawl into a catalog in memory
   // instead: the answer is the same, only nothing is kept for next time.
-  SL_ASSIGN_OR_RETURN(io::ParsedUri uri, io::ParseUri(lake_uri));
-  if (uri.scheme == "file" && !std::filesystem::is_directory(uri.authority)) {
-    return Status::NotFound("lake " + lake_uri + " does not exist (check --lake)");
-  }
-  SL_ASSIGN_OR_RETURN(auto fs, io::FileSystemFromUri(lake_uri));
+  SL_RETURN_IF_ERROR(CheckLocalFolder(lake));
+  const std::shared_ptr<io::FileSystem>& fs = lake.fs();
   CrawlOptions options;
   options.lake_uri = fs->root_uri();
   options.record_unchanged = false;
   std::string path = catalog_path;
   Status persistent;
   if (path.empty()) {
-    auto default_path = DefaultCatalogPath(lake_uri);
+    auto default_path = DefaultCatalogPath(lake);
     if (default_path.ok())
       path = *default_path;
     else

@@ -1,7 +1,7 @@
 // The lake's tables for the SQL engine, from the catalog.
 //
 //   SL_ASSIGN_OR_RETURN(std::vector<table::LakeTable> tables,
-//                       catalog::LoadLakeTables(lake_uri, catalog_path));
+//                       catalog::LoadLakeTables(*lake, catalog_path));   // lake: a lake::Lake
 //
 // LoadLakeTables opens the lake's catalog (creating it when missing), brings it up to date with
 // an incremental crawl (cheap when nothing changed: the ledger and one listing of the data
@@ -17,6 +17,8 @@
 
 #include "base/status.h"
 #include "catalog/crawler.h"
+#include "io/uri.h"
+#include "lake/lake.h"
 #include "table/lake_table.h"
 
 namespace saleslake::catalog {
@@ -28,20 +30,30 @@ namespace saleslake::catalog {
 //                                 directory, ./.saleslake/catalogs/...)
 //   mem://name                    ":memory:" (a catalog that lives as long as the process)
 // Parent directories are created when `create_dirs`.
+Result<std::string> DefaultCatalogPath(const io::ParsedUri& lake, bool create_dirs = true);
+Result<std::string> DefaultCatalogPath(const lake::Lake& lake, bool create_dirs = true);
+// The same for a URI not opened as a lake (parses it).
 Result<std::string> DefaultCatalogPath(const std::string& lake_uri, bool create_dirs = true);
 
-// Crawls the lake at `lake_uri` into its catalog (`catalog_path` "" means DefaultCatalogPath),
-// creating the catalog when missing: what `saleslake crawl` and `saleslake run` do. A local lake
-// that does not exist is NotFound (a mistyped --lake does not become a new lake).
-// `options.lake_uri` is set from the lake.
+// Crawls the lake into its catalog (`catalog_path` "" means DefaultCatalogPath), creating the
+// catalog when missing: what `saleslake crawl` and `saleslake run` do. A local lake that does not
+// exist is NotFound (a mistyped --lake does not become a new lake). `options.lake_uri` is set
+// from the lake.
+Result<CrawlResult> CrawlLake(const lake::Lake& lake, const std::string& catalog_path = "",
+                              CrawlOptions options = {});
+// Opens the lake at `lake_uri`, then the above (library callers and tests).
 Result<CrawlResult> CrawlLake(const std::string& lake_uri, const std::string& catalog_path = "",
                               CrawlOptions options = {});
 
-// `catalog_path` "" means DefaultCatalogPath(lake_uri). The crawl records a run only when it
-// found something new. Where the catalog file cannot be written (a read-only lake directory, a
-// catalog locked by another writer past the busy timeout), the crawl goes into a catalog in memory
-// and the answer is the same. With `refresh` false the catalog is read as the last crawl left it
+// `catalog_path` "" means DefaultCatalogPath(lake). The crawl records a run only when it found
+// something new. Where the catalog file cannot be written (a read-only lake directory, a catalog
+// locked by another writer past the busy timeout), the crawl goes into a catalog in memory and the
+// answer is the same. With `refresh` false the catalog is read as the last crawl left it
 // (NotFound when it does not exist).
+Result<std::vector<table::LakeTable>> LoadLakeTables(const lake::Lake& lake,
+                                                     const std::string& catalog_path = "",
+                                                     bool refresh = true);
+// Opens the lake at `lake_uri`, then the above.
 Result<std::vector<table::LakeTable>> LoadLakeTables(const std::string& lake_uri,
                                                      const std::string& catalog_path = "",
                                                      bool refresh = true);

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "io/uri.h"
 #include "lake/lake_lock.h"
 #include "lake/ledger.h"
 
@@ -25,6 +26,9 @@ class Lake {
   static std::shared_ptr<Lake> OnFileSystem(std::shared_ptr<io::FileSystem> fs);
 
   const std::string& uri() const { return uri_; }
+  // The URI as parsed once at Open: its scheme, and the absolute folder of a local lake (what
+  // the catalog's default place is derived from).
+  const io::ParsedUri& location() const { return location_; }
   const std::shared_ptr<io::FileSystem>& fs() const { return fs_; }
 
   // The commit log. A writer's open (holding Lock()) finishes an interrupted last commit and
@@ -34,10 +38,11 @@ class Lake {
   Result<std::unique_ptr<LakeLock>> Lock(std::string_view purpose) const;
 
  private:
-  Lake(std::string uri, std::shared_ptr<io::FileSystem> fs)
-      : uri_(std::move(uri)), fs_(std::move(fs)) {}
+  Lake(std::string uri, io::ParsedUri location, std::shared_ptr<io::FileSystem> fs)
+      : uri_(std::move(uri)), location_(std::move(location)), fs_(std::move(fs)) {}
 
   std::string uri_;
+  io::ParsedUri location_;
   std::shared_ptr<io::FileSystem> fs_;
 };
 

@@ -42,6 +42,9 @@ inline constexpr std::string_view kDailySalesTable = "main/daily_sales";
 inline constexpr std::string_view kLedgerDir = "_ledger";
 inline constexpr std::string_view kRunsDir = "_runs";  // run records of `saleslake run`
 inline constexpr std::string_view kCatalogDir = "_catalog";
+// Intermediate files of distributed transforms (_work/<run_id>/…): map outputs and reduce
+// conflicts, never named by a commit, removed by the run's finalize and by vacuum.
+inline constexpr std::string_view kWorkDir = "_work";
 inline constexpr std::string_view kCatalogFileName = "catalog.db";
 
 // "year=2026/month=11/day=26" (zero-padded, like the seed).

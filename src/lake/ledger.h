@@ -36,10 +36,13 @@
 namespace saleslake::lake {
 
 // The format of commit records and checkpoints. 1: the first; 2: checkpoints record each
-// table's version. A lake is read in any format from kOldestLedgerFormat on (never misread: a
-// newer one is refused); the first writer to open an older lake migrates it (Ledger::Open), by
-// writing a checkpoint of the current format in one atomic write.
-inline constexpr uint32_t kLedgerFormat = 2;
+// table's version; 3: batch ids may be XXH3 ids ("x…", pipeline/batch_input.h), which a
+// saleslake that knows only SHA-256 ids must not extract beside (it would land the same input
+// again under another id), so it is refused this lake. A lake is read in any format from
+// kOldestLedgerFormat on (never misread: a newer one is refused); the first writer to open an
+// older lake migrates it (Ledger::Open), by writing a checkpoint of the current format in one
+// atomic write.
+inline constexpr uint32_t kLedgerFormat = 3;
 inline constexpr uint32_t kOldestLedgerFormat = 1;
 
 struct LedgerFile {

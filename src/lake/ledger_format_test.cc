@@ -74,7 +74,7 @@ TEST(LedgerFormatTest, AWriterMigratesOnFirstOpenAndTheStateIsTheSame) {
   }
   auto text = fs->ReadFile(CheckpointPath());
   ASSERT_TRUE(text.ok());
-  EXPECT_NE(text->find("\"format\":2"), std::string::npos) << *text;
+  EXPECT_NE(text->find(fmt::format("\"format\":{}", kLedgerFormat)), std::string::npos) << *text;
   auto again = Ledger::Open(fs, /*recover=*/false);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->format(), kLedgerFormat);

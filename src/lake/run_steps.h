@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 
 namespace saleslake::lake {
 
@@ -23,11 +24,11 @@ struct RunStepResult {
 using AfterTransformStep =
     std::function<Result<RunStepResult>(const std::shared_ptr<io::FileSystem>& fs)>;
 
-// A step made per lake, skippable with `run --skip NAME`.
+// A step made per lake (the one the command opened), skippable with `run --skip NAME`.
 struct RunStepFactory {
   std::string name;
   std::string help;
-  std::function<Result<AfterTransformStep>(const std::string& lake_uri)> make;
+  std::function<Result<AfterTransformStep>(const Lake& lake)> make;
 };
 
 }  // namespace saleslake::lake

@@ -106,25 +106,51 @@ Result<bool> TaskQueue::Renew(const ClaimedTask& task, int lease_seconds) {
   return r.affected == 1;
 }
 
-Status TaskQueue::Complete(const ClaimedTask& task, std::string_view result) {
-  SL_ASSIGN_OR_RETURN(
-      PgRows r,
-      conn_->Exec("UPDATE {s}.tasks SET state = 'done', result = $3, lease_expires_at = NULL, "
-                  "updated_at = now() WHERE id = $1 AND token = $2 AND state = 'running'",
-                  {std::to_string(task.id), std::to_string(task.token), std::string(result)}));
-  if (r.affected == 1) {
+Status TaskQueue::Complete(const ClaimedTask& task, std::string_view result,
+                           const std::vector<TaskSpec>& then) {
+  bool held = false;
+  SL_RETURN_IF_ERROR(conn_->Transact([&]() -> Status {
+    SL_ASSIGN_OR_RETURN(
+        PgRows r,
+        conn_->Exec("UPDATE {s}.tasks SET state = 'done', result = $3, lease_expires_at = NULL, "
+                    "updated_at = now() WHERE id = $1 AND token = $2 AND state = 'running' "
+                    "RETURNING max_attempts",
+                    {std::to_string(task.id), std::to_string(task.token), std::string(result)}));
+    held = r.affected == 1;
+    if (!held) return Status::OK();
+    const std::string max_attempts = r.Text(0, 0);
+    for (const TaskSpec& t : then) {
+      SL_RETURN_IF_ERROR(
+          conn_
+              ->Exec("INSERT INTO {s}.tasks (run_id, phase, kind, input, max_attempts) VALUES "
+                     "($1, $2, $3, $4, $5) ON CONFLICT (run_id, kind, input) DO NOTHING",
+                     {task.run_id, std::to_string(t.phase), t.kind, t.input, max_attempts})
+              .status());
+    }
     return conn_
         ->Exec(
             "UPDATE {s}.workers SET tasks_done = tasks_done + 1, seen_at = now() WHERE id = "
             "(SELECT worker_id FROM {s}.tasks WHERE id = $1)",
             {std::to_string(task.id)})
         .status();
-  }
+  }));
+  if (held) return Status::OK();
+  return Refuse(task);
+}
+
+Result<bool> TaskQueue::Holds(const ClaimedTask& task) {
+  SL_ASSIGN_OR_RETURN(PgRows r, conn_->Exec("SELECT 1 FROM {s}.tasks WHERE id = $1 AND token = $2 "
+                                            "AND state = 'running'",
+                                            {std::to_string(task.id), std::to_string(task.token)}));
+  return !r.empty();
+}
+
+Status TaskQueue::Refuse(const ClaimedTask& task) {
   (void)conn_->Exec("UPDATE {s}.tasks SET refused_commits = refused_commits + 1 WHERE id = $1",
                     {std::to_string(task.id)});
-  return Status::Aborted(fmt::format(
-      "task {} ({} {}) was taken over (fencing token {} is stale): its result is refused", task.id,
-      task.kind, task.input, task.token));
+  return Status::Aborted(
+      fmt::format("task {} ({}) was taken over (fencing token {} is stale): its result is refused",
+                  task.id, task.kind, task.token));
 }
 
 Status TaskQueue::Release(const ClaimedTask& task) {
@@ -165,6 +191,33 @@ Result<std::string> TaskQueue::RunResult(std::string_view run_id) {
   return r.empty() ? std::string() : r.Text(0, 0);
 }
 
+Result<std::vector<std::string>> TaskQueue::PhaseResults(std::string_view run_id, int phase) {
+  SL_ASSIGN_OR_RETURN(PgRows r, conn_->Exec("SELECT coalesce(result, '') FROM {s}.tasks WHERE "
+                                            "run_id = $1 AND phase = $2 AND state = 'done' "
+                                            "ORDER BY id",
+                                            {std::string(run_id), std::to_string(phase)}));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < r.rows.size(); ++i) out.push_back(r.Text(i, 0));
+  return out;
+}
+
+Result<int64_t> TaskQueue::AbandonOtherRuns(std::string_view run_id) {
+  SL_ASSIGN_OR_RETURN(
+      PgRows r,
+      conn_->Exec("UPDATE {s}.tasks SET state = 'failed', lease_expires_at = NULL, updated_at = "
+                  "now(), last_error = 'abandoned: run ' || $1 || ' of the lake superseded it' "
+                  "WHERE run_id <> $1 AND state IN ('queued', 'running')",
+                  {std::string(run_id)}));
+  return static_cast<int64_t>(r.affected);
+}
+
+Result<bool> TaskQueue::FirstOfKind(const ClaimedTask& task) {
+  SL_ASSIGN_OR_RETURN(PgRows r, conn_->Exec("SELECT min(id) FROM {s}.tasks WHERE run_id = $1 AND "
+                                            "kind = $2",
+                                            {task.run_id, task.kind}));
+  return !r.empty() && r.Int(0, 0) == task.id;
+}
+
 Result<std::string> TaskQueue::RunFailure(std::string_view run_id) {
   SL_ASSIGN_OR_RETURN(PgRows r, conn_->Exec("SELECT kind, input, coalesce(last_error, '') FROM "
                                             "{s}.tasks WHERE run_id = $1 AND state = 'failed' "
@@ -178,12 +231,14 @@ Result<QueueStatus> TaskQueue::Overview() {
   QueueStatus out;
   SL_ASSIGN_OR_RETURN(PgRows states,
                       conn_->Exec("SELECT state, count(*), coalesce(sum(greatest(attempts - 1, "
-                                  "0)), 0), coalesce(sum(refused_commits), 0) FROM {s}.tasks "
-                                  "GROUP BY state ORDER BY state"));
+                                  "0)), 0), coalesce(sum(refused_commits), 0), "
+                                  "coalesce(sum(attempts), 0) FROM {s}.tasks GROUP BY state "
+                                  "ORDER BY state"));
   for (size_t i = 0; i < states.rows.size(); ++i) {
     out.tasks_by_state[states.Text(i, 0)] = states.Int(i, 1);
     out.retries += states.Int(i, 2);
     out.refused_commits += states.Int(i, 3);
+    out.claims += states.Int(i, 4);
   }
   SL_ASSIGN_OR_RETURN(
       PgRows workers,

@@ -71,6 +71,7 @@ struct LeaseInfo {
 
 struct QueueStatus {
   std::map<std::string, int64_t> tasks_by_state;  // queued, running, done, failed
+  int64_t claims = 0;                             // claims of every task (attempts)
   int64_t retries = 0;                            // claims beyond each task's first
   int64_t refused_commits = 0;                    // late commits refused by their fencing token
   std::vector<WorkerInfo> workers;
@@ -97,8 +98,16 @@ class TaskQueue {
   // Extends the lease from PostgreSQL's now(); false when the task is no longer held under the
   // token (taken over): the worker should stop, its commits will be refused anyway.
   Result<bool> Renew(const ClaimedTask& task, int lease_seconds);
-  // Marks the task done; Aborted (and counted as a refused commit) when its token lost.
-  Status Complete(const ClaimedTask& task, std::string_view result);
+  // Marks the task done; Aborted (and counted as a refused commit) when its token lost. In the
+  // same transaction, only when the task was still held, adds `then` to the task's run (a map
+  // task enqueues the reduce tasks of the days it found; a task already there is kept).
+  Status Complete(const ClaimedTask& task, std::string_view result,
+                  const std::vector<TaskSpec>& then = {});
+  // Whether the task is still running under the claim's token.
+  Result<bool> Holds(const ClaimedTask& task);
+  // Counts a late result or commit of a task that was taken over as refused, and returns the
+  // refusal (Aborted, naming the stale fencing token).
+  Status Refuse(const ClaimedTask& task);
   // Hands the task back (queued again at once, this attempt not counted against it).
   Status Release(const ClaimedTask& task);
   // Records a failed attempt: queued again, or failed after max_attempts.
@@ -108,6 +117,13 @@ class TaskQueue {
   Result<std::map<std::string, int64_t>> RunProgress(std::string_view run_id);
   // The result the last finished task of the run recorded ("" when none).
   Result<std::string> RunResult(std::string_view run_id);
+  // The results of the run's done tasks of one phase, by task id.
+  Result<std::vector<std::string>> PhaseResults(std::string_view run_id, int phase);
+  // Marks the queued and running tasks of every other run failed: a coordinator holding the lake
+  // lock supersedes the runs whose coordinator died (their late results are refused).
+  Result<int64_t> AbandonOtherRuns(std::string_view run_id);
+  // Whether `task` is the first (lowest id) of its kind in its run (a test hook's choice).
+  Result<bool> FirstOfKind(const ClaimedTask& task);
   // The first error of a failed task of the run ("" when none failed).
   Result<std::string> RunFailure(std::string_view run_id);
   Result<QueueStatus> Overview();

@@ -8,6 +8,7 @@
 // (hash, then parse), straight from the page cache through a mapping, with no copy.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -23,17 +24,47 @@ namespace saleslake::pipeline {
 
 using ByteSink = std::function<Status(std::string_view)>;
 
-// The batch id: the first 32 hex digits of SHA-256(source, 0x00, bytes). SHA-256 is a streaming
-// hash, so any cutting of the bytes into Update calls gives the same id.
+// How a batch id is computed from the source label and the bytes:
+//   kSha256: the first 32 hex digits of SHA-256(source, 0x00, bytes). Every lake extracted into
+//            before XXH3 ids keeps it, so a batch it holds is recognised when it comes again.
+//   kXxh3:   "x" + 32 hex digits of XXH3-128(source, 0x00, d_1, ..., d_k), where d_i is the
+//            XXH3-128 of the i-th piece of kXxh3PieceBytes bytes (the last one shorter; none for
+//            no bytes), each digest as its 16 canonical (big-endian) bytes; seed 0 throughout.
+//            New lakes. Far cheaper than SHA-256, and the pieces hash on several threads at
+//            once with the same result; the "x" tells the two kinds apart.
+// Both are streaming hashes: any cutting of the bytes into Update calls gives the same id.
+// BatchIdSchemeOf (extract.h) picks the scheme of a lake from the ids its commit log holds.
+enum class BatchIdScheme { kSha256, kXxh3 };
+inline constexpr size_t kXxh3PieceBytes = 4 << 20;
+std::string_view BatchIdSchemeName(BatchIdScheme scheme);
+// The scheme `batch_id` was computed with.
+BatchIdScheme SchemeOfBatchId(std::string_view batch_id);
+
+// The 16 canonical bytes of the XXH3-128 of one piece.
+using PieceDigest = std::array<uint8_t, 16>;
+PieceDigest Xxh3PieceDigest(std::string_view piece);
+
 class BatchIdHasher {
  public:
-  explicit BatchIdHasher(std::string_view source);
+  explicit BatchIdHasher(std::string_view source, BatchIdScheme scheme = BatchIdScheme::kXxh3);
+  ~BatchIdHasher();
+  BatchIdHasher(const BatchIdHasher&) = delete;
+  BatchIdHasher& operator=(const BatchIdHasher&) = delete;
 
-  void Update(std::string_view bytes) { sha_.Update(bytes); }
+  BatchIdScheme scheme() const { return scheme_; }
+  void Update(std::string_view bytes);
+  // kXxh3: the digest of the next whole piece, hashed elsewhere (on another thread).
+  // REQUIRES: no Update since the last whole piece.
+  void AddPieceDigest(const PieceDigest& digest);
   std::string Finish();  // REQUIRES: called once
 
  private:
-  Sha256Hasher sha_;
+  struct Xxh3;
+  void EndPiece();
+
+  BatchIdScheme scheme_;
+  std::unique_ptr<Sha256Hasher> sha_;
+  std::unique_ptr<Xxh3> xxh3_;
 };
 
 class BatchInput {
@@ -50,7 +81,8 @@ class BatchInput {
   virtual uint64_t size() const = 0;
   // The batch id of every byte: by default one Read pass through a BatchIdHasher. With
   // threads > 1 an input may read ahead on another thread while it hashes.
-  virtual Result<std::string> BatchId(int threads = 1);
+  virtual Result<std::string> BatchId(BatchIdScheme scheme, int threads = 1);
+  Result<std::string> BatchId() { return BatchId(BatchIdScheme::kXxh3); }
 
  protected:
   explicit BatchInput(std::string source) : source_(std::move(source)) {}
@@ -59,8 +91,8 @@ class BatchInput {
   std::string source_;
 };
 
-// A local file; source "file:<absolute path>". Its BatchId(threads > 1) reads the next chunk on a
-// second thread while it hashes the last, so the read's copy is off the hash's path.
+// A local file; source "file:<absolute path>". Its XXH3 id hashes the pieces on `threads` threads;
+// its SHA-256 id (threads > 1) reads the next chunk on a second thread while it hashes the last.
 Result<std::unique_ptr<BatchInput>> OpenFileInput(const std::string& path);
 
 // Bytes held in memory up to `memory_limit`, then in an anonymous temporary file.
@@ -76,8 +108,10 @@ class SpooledInput final : public BatchInput {
   void Reset();
   Status Read(const ByteSink& sink) override;
   uint64_t size() const override { return size_; }
-  // The id hashed while the bytes were appended (a full pass only if the source changed since).
-  Result<std::string> BatchId(int threads = 1) override;
+  // The id hashed (XXH3) while the bytes were appended; a full pass if the source changed since,
+  // or for a lake that keeps SHA-256 ids.
+  Result<std::string> BatchId(BatchIdScheme scheme, int threads = 1) override;
+  using BatchInput::BatchId;
 
  private:
   size_t memory_limit_;

@@ -356,11 +356,10 @@ Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake:
   return r;
 }
 
-Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options) {
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake compact"));
-  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
-  return RunCompact(fs, ledger.get(), options);
+Result<CompactResult> CompactLake(const lake::Lake& lake, const CompactOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake.Lock("saleslake compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake.OpenLog(/*writer=*/true));
+  return RunCompact(lake.fs(), ledger.get(), options);
 }
 
 }  // namespace saleslake::pipeline

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "lake/ledger.h"
 
 namespace saleslake::pipeline {
@@ -56,6 +57,6 @@ struct TieredCompactOptions {
 Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                        const TieredCompactOptions& options);
 
-Result<CompactResult> CompactLake(const std::string& lake_uri, const CompactOptions& options);
+Result<CompactResult> CompactLake(const lake::Lake& lake, const CompactOptions& options);
 
 }  // namespace saleslake::pipeline

@@ -22,12 +22,14 @@ int CompactCommand(int argc, char** argv) {
   AddThreadsFlag(&app, &threads);
   return RunCommand(app, "compact", "saleslake compact --lake ./lake --table main/sales", argc,
                     argv, [&]() -> Status {
-                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
+                      SL_ASSIGN_OR_RETURN(std::shared_ptr<saleslake::lake::Lake> opened,
+                                          saleslake::lake::Lake::Open(lake));
+                      SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*opened->fs(), lake));
                       CompactOptions options;
                       options.table = table;
                       options.threads = threads;
                       options.target_file_bytes = static_cast<uint64_t>(target_mb * (1 << 20));
-                      SL_ASSIGN_OR_RETURN(CompactResult result, CompactLake(lake, options));
+                      SL_ASSIGN_OR_RETURN(CompactResult result, CompactLake(*opened, options));
                       if (format == "json") {
                         std::cout << result.ToJson() << "\n";
                       } else if (!result.committed) {

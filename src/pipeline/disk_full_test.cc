@@ -1,6 +1,7 @@
-// A full disk (ENOSPC) during transform and compact: the failing run removes what it staged, so a
-// retry after freeing space succeeds instead of failing the same way; the error says how to free
-// space; and vacuum removes a failed run's pending files at once, whatever their age.
+// A full disk (ENOSPC) during transform and compact, at 1, 2 and 3 threads: the failing run removes
+// what it staged, so a retry after freeing space succeeds instead of failing the same way; the
+// error says how to free space; and vacuum removes a failed run's pending files at once, whatever
+// their age.
 #include <gtest/gtest.h>
 
 #include "io/fault_injecting_file_system.h"
@@ -17,9 +18,10 @@ namespace {
 
 constexpr int64_t kNow = 1'795'000'000'000'000LL;
 
-TransformOptions Options() {
+TransformOptions Options(int threads = 1) {
   TransformOptions options;
   options.now_micros = kNow + 10'000'000;
+  options.threads = threads;
   return options;
 }
 
@@ -37,16 +39,22 @@ std::vector<std::string> PendingFiles(io::FileSystem& fs) {
   return out;
 }
 
-Result<TransformResult> TransformOn(std::shared_ptr<io::FileSystem> fs) {
+Result<TransformResult> TransformOn(std::shared_ptr<io::FileSystem> fs, int threads = 1) {
   SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
   SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
-  return RunTransform(fs, ledger.get(), Options());
+  return RunTransform(fs, ledger.get(), Options(threads));
 }
+
+// The thread count of the failing run and of the retry.
+class DiskFull : public ::testing::TestWithParam<int> {};
 
 // The disk fills after the nth publish of a staged file, for n across the whole run: every time
 // the transform fails with ResourceExhausted naming the way out, leaves no pending file and no
-// commit, and the retry on the freed disk commits every row.
-TEST(DiskFull, TransformRemovesWhatItStagedAndTheRetrySucceeds) {
+// commit, and the retry on the freed disk commits every row, the files of a clean run at one
+// thread. With several threads the others may still be writing when one meets the full disk:
+// what they staged is removed too.
+TEST_P(DiskFull, TransformRemovesWhatItStagedAndTheRetrySucceeds) {
+  const int threads = GetParam();
   auto clean = io::MemFileSystem::Make();
   testing::LandRawBatch(clean, testing::GenerateNdjson(600, 7, kNow, 0.05, nullptr, 4), "batch1",
                         kNow);
@@ -55,8 +63,10 @@ TEST(DiskFull, TransformRemovesWhatItStagedAndTheRetrySucceeds) {
   const uint64_t publishes = counting->OperationCount(io::fault::kPublish);
   ASSERT_GT(publishes, 4u);
   const uint64_t rows = testing::CommittedRows(clean, "main/sales");
+  const auto files = testing::CommittedFiles(clean);
 
-  for (uint64_t n = 1; n <= publishes; n += 2) {
+  // Every other publish at one thread; at more, every sixth, from the (threads - 1)th on.
+  for (uint64_t n = static_cast<uint64_t>(threads); n <= publishes; n += threads == 1 ? 2 : 6) {
     auto disk = io::MemFileSystem::Make();
     testing::LandRawBatch(disk, testing::GenerateNdjson(600, 7, kNow, 0.05, nullptr, 4), "batch1",
                           kNow);
@@ -64,7 +74,7 @@ TEST(DiskFull, TransformRemovesWhatItStagedAndTheRetrySucceeds) {
     // Staged files publish (Close) and the commit record too; from the nth on, no space.
     full->FailOperation(n, io::fault::kPublish | io::fault::kAppend | io::fault::kOpenForWrite,
                         io::fault::FailMode::kDiskFull);
-    auto failed = TransformOn(full);
+    auto failed = TransformOn(full, threads);
     ASSERT_FALSE(failed.ok()) << "n=" << n;
     EXPECT_EQ(failed.status().code(), StatusCode::kResourceExhausted) << failed.status().ToString();
     EXPECT_NE(failed.status().message().find("No space left on device"), std::string::npos);
@@ -74,13 +84,17 @@ TEST(DiskFull, TransformRemovesWhatItStagedAndTheRetrySucceeds) {
     EXPECT_EQ(PendingFiles(*disk), std::vector<std::string>{}) << "n=" << n;
     EXPECT_EQ(testing::CommittedRows(disk, "main/sales"), 0u);
     // Space freed: the retry commits everything.
-    auto retry = TransformOn(disk);
+    auto retry = TransformOn(disk, threads);
     ASSERT_TRUE(retry.ok()) << retry.status().ToString();
     EXPECT_EQ(testing::CommittedRows(disk, "main/sales"), rows) << "n=" << n;
+    EXPECT_EQ(testing::CommittedFiles(disk), files) << "n=" << n;
   }
 }
 
-TEST(DiskFull, CompactRemovesWhatItStaged) {
+TEST_P(DiskFull, CompactRemovesWhatItStaged) {
+  const int threads = GetParam();
+  CompactOptions options;
+  options.threads = threads;
   auto disk = io::MemFileSystem::Make();
   for (int i = 0; i < 3; ++i) {
     testing::LandRawBatch(disk, testing::GenerateNdjson(300, 60 + i, kNow, 0.0, nullptr, 2),
@@ -94,7 +108,7 @@ TEST(DiskFull, CompactRemovesWhatItStaged) {
     auto ledger = lake::Ledger::Open(full, true);
     ASSERT_TRUE(ledger.ok());
     full->FailOperation(2, io::fault::kPublish, io::fault::FailMode::kDiskFull);
-    auto r = RunCompact(full, ledger->get(), CompactOptions());
+    auto r = RunCompact(full, ledger->get(), options);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted) << r.status().ToString();
     EXPECT_EQ(PendingFiles(*disk), std::vector<std::string>{});
@@ -102,14 +116,21 @@ TEST(DiskFull, CompactRemovesWhatItStaged) {
   auto lock = lake::LakeLock::Acquire(disk, "test compact");
   auto ledger = lake::Ledger::Open(disk, true);
   ASSERT_TRUE(ledger.ok());
-  auto again = RunCompact(disk, ledger->get(), CompactOptions());
+  const uint64_t rows = testing::CommittedRows(disk, "main/sales");
+  auto again = RunCompact(disk, ledger->get(), options);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->committed);
+  EXPECT_EQ(testing::CommittedRows(disk, "main/sales"), rows);
 }
+
+INSTANTIATE_TEST_SUITE_P(Threads, DiskFull, ::testing::Values(1, 2, 3),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::to_string(info.param) + "Threads";
+                         });
 
 // Files a failed run could not remove (the process died first) are pending files: vacuum removes
 // them at once, while a young stray file keeps the default hour's grace.
-TEST(DiskFull, VacuumRemovesPendingFilesOfFailedRunsAtOnce) {
+TEST(DiskFullVacuum, RemovesPendingFilesOfFailedRunsAtOnce) {
   auto disk = io::MemFileSystem::Make();
   ASSERT_TRUE(
       disk->WriteFile("main/sales/year=2026/month=01/day=01/_pending-part-x.parquet.pending",

@@ -154,14 +154,21 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
 
 }  // namespace
 
-std::string BatchIdOf(std::string_view source, std::string_view bytes) {
-  BatchIdHasher hasher(source);
+std::string BatchIdOf(std::string_view source, std::string_view bytes, BatchIdScheme scheme) {
+  BatchIdHasher hasher(source, scheme);
   hasher.Update(bytes);
   return hasher.Finish();
 }
 
-Result<std::string> ComputeBatchId(BatchInput& input, int threads) {
-  return input.BatchId(threads);
+Result<std::string> ComputeBatchId(BatchInput& input, BatchIdScheme scheme, int threads) {
+  return input.BatchId(scheme, threads);
+}
+
+BatchIdScheme BatchIdSchemeOf(const lake::LedgerState& state) {
+  for (const auto& [id, batch] : state.batches) {
+    if (SchemeOfBatchId(id) == BatchIdScheme::kSha256) return BatchIdScheme::kSha256;
+  }
+  return BatchIdScheme::kXxh3;
 }
 
 Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& input,
@@ -171,7 +178,8 @@ Result<ExtractResult> ExtractBatch(io::FileSystem& fs, lake::Ledger& ledger, Bat
   r.source = input.source();
   r.ingested_at_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
   r.bytes_in = input.size();
-  SL_ASSIGN_OR_RETURN(r.batch_id, ComputeBatchId(input, options.threads));
+  SL_ASSIGN_OR_RETURN(r.batch_id,
+                      ComputeBatchId(input, BatchIdSchemeOf(ledger.state()), options.threads));
 
   auto known = ledger.state().batches.find(r.batch_id);
   if (known != ledger.state().batches.end()) {

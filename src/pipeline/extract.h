@@ -1,7 +1,8 @@
 // Extract: lands one batch of sale records (an API response, a file, stdin) in the raw layer as
 // one Parquet file, committed to the ledger exactly once.
 //
-//   1. hash the batch: batch_id = first 32 hex digits of SHA-256(source, 0x00, bytes);
+//   1. hash the batch: batch_id = "x" + XXH3-128(source, 0x00, bytes) in hex, or in a lake that
+//      already holds SHA-256 ids, the first 32 hex digits of SHA-256(source, 0x00, bytes);
 //   2. if the ledger already has the batch, stop: re-extracting the same bytes is a no-op;
 //   3. split the bytes into records (RecordSplitter: any framing), type each one
 //      (RawBatchWriter) and write raw/sales/year=/month=/day=/batch-<id>.parquet, partitioned by
@@ -52,10 +53,15 @@ struct ExtractResult {
 };
 
 // The batch id of `bytes` from `source` (for tests and tools; ExtractBatch hashes streaming).
-std::string BatchIdOf(std::string_view source, std::string_view bytes);
+std::string BatchIdOf(std::string_view source, std::string_view bytes,
+                      BatchIdScheme scheme = BatchIdScheme::kXxh3);
 // The batch id of every byte of `input` (BatchInput::BatchId: a spooled input hashed its bytes as
 // they arrived).
-Result<std::string> ComputeBatchId(BatchInput& input, int threads = 1);
+Result<std::string> ComputeBatchId(BatchInput& input, BatchIdScheme scheme = BatchIdScheme::kXxh3,
+                                   int threads = 1);
+// The scheme of the lake's batch ids: SHA-256 once its commit log holds one SHA-256 id (a lake
+// extracted into before XXH3 ids: its ids must keep matching the same input), else XXH3.
+BatchIdScheme BatchIdSchemeOf(const lake::LedgerState& state);
 
 // Extracts `input` into the lake on `fs`.
 // REQUIRES: the caller holds the lake lock and `ledger` was opened with recover on `fs`.

@@ -318,6 +318,76 @@ TEST(Extract, LocalLakeFromAFileTwice) {
   EXPECT_EQ(VisibleParquetFiles(**fs).size(), 1u);
 }
 
+// A lake extracted into before XXH3 ids: one extract commit, as the earlier binary wrote it
+// (commit-log format 2, the batch id the first 32 hex digits of SHA-256).
+std::shared_ptr<io::MemFileSystem> Sha256Lake(const std::string& batch_id, std::string* path) {
+  auto fs = io::MemFileSystem::Make();
+  lake::LedgerCommit c;
+  c.seq = 1;
+  c.kind = "extract";
+  c.run_id = "old-run";
+  c.committed_at_micros = TestNow();
+  *path = "raw/sales/year=2026/month=11/day=26/batch-" + batch_id + ".parquet";
+  c.added.push_back(lake::LedgerFile{*path, "raw/sales", "year=2026/month=11/day=26", 500, 4});
+  c.landed_batches = {batch_id};
+  std::string record = lake::CommitToJson(c);
+  const size_t at = record.find("\"format\":");
+  EXPECT_NE(at, std::string::npos);
+  record.replace(at, record.find(',', at) - at, "\"format\":2");
+  EXPECT_TRUE(fs->WriteFile(lake::CommitPath(1), record).ok());
+  EXPECT_TRUE(fs->WriteFile(*path, "data").ok());
+  return fs;
+}
+
+TEST(ExtractBatchIds, AnOldLakeKeepsSha256IdsSoItsBatchesAreStillRecognised) {
+  const std::string bytes = Generate(500, 5, 0.05);
+  const std::string sha = BatchIdOf("http://api/v1/sales", bytes, BatchIdScheme::kSha256);
+  ASSERT_EQ(sha.size(), 32u);
+  std::string path;
+  auto fs = Sha256Lake(sha, &path);
+  // The same response again: recognised by its SHA-256 id, nothing written.
+  auto again = ExtractBytes(fs, bytes, "http://api/v1/sales");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_extracted);
+  EXPECT_EQ(again->batch_id, sha);
+  EXPECT_EQ(again->commit_seq, 1u);
+  EXPECT_EQ(again->path, path);
+  // A new response in that lake gets a SHA-256 id too, and is recognised in turn.
+  const std::string other = Generate(300, 6, 0.05);
+  auto landed = ExtractBytes(fs, other, "http://api/v1/sales");
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  EXPECT_FALSE(landed->already_extracted);
+  EXPECT_EQ(landed->batch_id, BatchIdOf("http://api/v1/sales", other, BatchIdScheme::kSha256));
+  EXPECT_EQ(landed->rows, 300u);
+  auto twice = ExtractBytes(fs, other, "http://api/v1/sales");
+  ASSERT_TRUE(twice.ok()) << twice.status().ToString();
+  EXPECT_TRUE(twice->already_extracted);
+  EXPECT_EQ(twice->batch_id, landed->batch_id);
+  auto ledger = OpenLedger(fs);
+  EXPECT_EQ(ledger->state().batches.size(), 2u);
+  EXPECT_EQ(BatchIdSchemeOf(ledger->state()), BatchIdScheme::kSha256);
+}
+
+TEST(ExtractBatchIds, ANewLakeUsesXxh3Ids) {
+  const std::string bytes = Generate(500, 5, 0.05);
+  auto fs = io::MemFileSystem::Make();
+  auto first = ExtractBytes(fs, bytes, "http://api/v1/sales");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->batch_id, BatchIdOf("http://api/v1/sales", bytes, BatchIdScheme::kXxh3));
+  EXPECT_EQ(first->batch_id.size(), 33u);
+  EXPECT_EQ(first->batch_id[0], 'x');
+  EXPECT_EQ(SchemeOfBatchId(first->batch_id), BatchIdScheme::kXxh3);
+  auto again = ExtractBytes(fs, bytes, "http://api/v1/sales");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_extracted);
+  EXPECT_EQ(again->batch_id, first->batch_id);
+  // The same bytes under another label are another batch.
+  auto relabelled = ExtractBytes(fs, bytes, "file:/data/sales.ndjson");
+  ASSERT_TRUE(relabelled.ok()) << relabelled.status().ToString();
+  EXPECT_FALSE(relabelled->already_extracted);
+  EXPECT_EQ(BatchIdSchemeOf(OpenLedger(fs)->state()), BatchIdScheme::kXxh3);
+}
+
 // The data files and the ledger's view of them: what must be the same after a crash and a re-run
 // as after a clean run.
 std::map<std::string, std::string> DataFiles(io::FileSystem& fs) {

@@ -81,6 +81,10 @@ Result<parquet::WriterOptions> LakeWriterOptions(std::string_view table) {
   parquet::WriterOptions::Builder builder;
   builder.Compression(compress::CodecType::kSnappy).RowGroupRows(kLakeRowGroupRows);
   if (table == kMainSalesTable) builder.BloomFilter("transaction_id");
+  if (table == kRawSalesTable) {
+    // Random UUID text: snappy saves about a tenth of it at a fifth of extract's time.
+    builder.CompressionFor("transaction_id", compress::CodecType::kUncompressed);
+  }
   return builder.Build();
 }
 

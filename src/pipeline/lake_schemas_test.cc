@@ -79,6 +79,10 @@ TEST(LakeSchemas, WriterOptionsAreSnappyWithBloomFilterOnMain) {
   Result<parquet::WriterOptions> raw = LakeWriterOptions(kRawSalesTable);
   ASSERT_TRUE(raw.ok());
   EXPECT_FALSE(raw->ForColumn("transaction_id").bloom_filter);
+  // Random UUID text is not worth snappy's time in raw; main keeps it compressed.
+  EXPECT_EQ(raw->ForColumn("transaction_id").compression, compress::CodecType::kUncompressed);
+  EXPECT_FALSE(raw->ForColumn("customer_email").compression.has_value());
+  EXPECT_FALSE(main->ForColumn("transaction_id").compression.has_value());
 }
 
 }  // namespace

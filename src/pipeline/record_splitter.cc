@@ -83,18 +83,19 @@ void RecordSplitter::Append(std::string_view bytes) {
 }
 
 Status RecordSplitter::Emit() {
-  std::string_view text = record_;
+  Status st = EmitText(record_);
+  record_.clear();
+  truncated_ = false;
+  return st;
+}
+
+Status RecordSplitter::EmitText(std::string_view text) {
   while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
   while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
   in_record_ = false;
-  if (text.empty()) {
-    record_.clear();
-    return Status::OK();
-  }
+  if (text.empty()) return Status::OK();
   SplitRecord r{text, next_index_++, truncated_};
   Status st = sink_(r);
-  record_.clear();
-  truncated_ = false;
   if (!st.ok()) error_ = st;
   return st;
 }
@@ -433,6 +434,12 @@ Status RecordSplitter::StepNdjson(std::string_view* in) {
     return Status::OK();
   }
   size_t n = static_cast<size_t>(nl - in->data());
+  if (!in_record_ && n <= options_.max_record_bytes) {
+    // The whole line is in these bytes: hand it over where it stands, without collecting it.
+    const std::string_view line = in->substr(0, n);
+    in->remove_prefix(n + 1);
+    return EmitText(line);
+  }
   Append(in->substr(0, n));
   in->remove_prefix(n + 1);
   return Emit();

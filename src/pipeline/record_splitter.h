@@ -69,7 +69,8 @@ class RecordSplitter {
   Status StepStringBody(std::string_view* in);
   Status StepNdjson(std::string_view* in);
   Status StepTrailer(std::string_view* in);
-  Status Emit();
+  Status Emit();  // the collected record_
+  Status EmitText(std::string_view text);
   void Append(std::string_view bytes);
   Status Fail(std::string message);
   Status FeedInner(std::string_view bytes);

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#define XXH_INLINE_ALL  // short keys: an inlined hash is several times faster than a call
+#include <xxhash.h>
+
 #include "base/hash.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
@@ -131,22 +134,107 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
                                             "store_location", "product_name", "category",
                                             "brand"};
-  int key[kKeys];
-  for (size_t k = 0; k < kKeys; ++k) key[k] = batch.ColumnIndex(kNames[k]);
-  const int quantity = batch.ColumnIndex("quantity"), total = batch.ColumnIndex("total"),
-            retail = batch.ColumnIndex("retail_price"), mrp = batch.ColumnIndex("mrp");
-  auto number = [&](int c, uint32_t row) -> int64_t {
-    if (c < 0) return 0;
-    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
-    return b.type() == parquet::Type::kInt32 ? b.int32s()[row] : b.int64s()[row];
+  // Rows added one at a time go first, so that groups are numbered in arrival order.
+  Flush();
+  const size_t n = rows.size();
+  if (n == 0) return;
+  const parquet::ColumnBuffer* key[kKeys];
+  for (size_t k = 0; k < kKeys; ++k) {
+    const int c = batch.ColumnIndex(kNames[k]);
+    key[k] = c < 0 ? nullptr : &batch.column(static_cast<size_t>(c));
+  }
+  auto text = [&key](size_t k, uint32_t row) {
+    return key[k] == nullptr ? std::string_view() : key[k]->bytes(row);
   };
-  for (uint32_t row : rows.rows()) {
-    std::string_view keys[kKeys];
-    for (size_t k = 0; k < kKeys; ++k) {
-      if (key[k] >= 0) keys[k] = batch.column(static_cast<size_t>(key[k])).bytes(row);
+  // A number column (INT32 or INT64), 0 for every row when the batch has no such column.
+  struct Numbers {
+    const int32_t* i32 = nullptr;
+    const int64_t* i64 = nullptr;
+    int64_t operator()(uint32_t r) const {
+      return i64 != nullptr ? i64[r] : i32 != nullptr ? i32[r] : 0;
     }
-    const int64_t q = number(quantity, row), r = number(retail, row);
-    Add(date, keys, 1, q, number(total, row), r * q, (number(mrp, row) - r) * q);
+  };
+  auto number = [&batch](const char* name) {
+    Numbers out;
+    const int c = batch.ColumnIndex(name);
+    if (c < 0) return out;
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    if (b.type() == parquet::Type::kInt32) {
+      out.i32 = b.int32s();
+    } else {
+      out.i64 = b.int64s();
+    }
+    return out;
+  };
+  const Numbers quantity = number("quantity"), total = number("total"),
+                retail = number("retail_price"), mrp = number("mrp");
+
+  // The batch is summed by its keys first (a batch of a day holds a few thousand of them), in a
+  // table keyed by a hash of store_id and product_id whose entries compare all seven keys; only
+  // one row per key then goes through the kernel. Sums wrap like the low 64 bits of the kernel's
+  // exact sums, which is what Rows() keeps.
+  std::vector<uint32_t> first;                // per local key: the batch row that named it
+  std::array<std::vector<uint64_t>, 5> sums;  // per local key: orders, units, sales, cost, profit
+  size_t capacity = 64;
+  while (capacity < 2 * n) capacity *= 2;
+  capacity = std::min<size_t>(capacity, 1 << 16);
+  std::vector<uint32_t> slots(capacity, 0);  // local key + 1, 0 = empty
+  const size_t mask = capacity - 1;
+  auto same = [&](uint32_t a, uint32_t b) {
+    for (size_t k = 0; k < kKeys; ++k) {
+      if (text(k, a) != text(k, b)) return false;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t r = rows[i];
+    const std::string_view store = text(0, r), product = text(1, r);
+    uint64_t h = XXH3_64bits(store.data(), store.size());
+    h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
+    size_t slot = (h ^ (h >> 29)) & mask;
+    uint32_t local;
+    while (true) {
+      if (slots[slot] == 0) {
+        local = static_cast<uint32_t>(first.size());
+        first.push_back(r);
+        for (auto& v : sums) v.push_back(0);
+        // Full: more distinct keys than slots (a batch of every key different) rehashes nothing;
+        // it just stops pre-summing by sending each further new key on its own.
+        if (first.size() * 2 <= capacity) slots[slot] = local + 1;
+        break;
+      }
+      if (same(first[slots[slot] - 1], r)) {
+        local = slots[slot] - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const uint64_t q = static_cast<uint64_t>(quantity(r));
+    const uint64_t rp = static_cast<uint64_t>(retail(r));
+    sums[0][local] += 1;
+    sums[1][local] += q;
+    sums[2][local] += static_cast<uint64_t>(total(r));
+    sums[3][local] += rp * q;
+    sums[4][local] += (static_cast<uint64_t>(mrp(r)) - rp) * q;
+  }
+
+  const size_t m = first.size();
+  std::array<std::vector<std::string_view>, kKeys> views;
+  std::vector<table::KeyColumn> keys;
+  for (size_t k = 0; k < kKeys; ++k) {
+    views[k].resize(m);
+    for (size_t g = 0; g < m; ++g) views[k][g] = text(k, first[g]);
+    keys.push_back(table::KeyColumn::Strings(views[k].data()));
+  }
+  std::vector<uint32_t> groups;
+  kernel_.FindGroups(keys, {}, m, &groups);
+  std::vector<int64_t> values(m);
+  for (size_t a = 0; a < totals_.size(); ++a) {
+    for (size_t g = 0; g < m; ++g) values[g] = static_cast<int64_t>(sums[a][g]);
+    kernel_.Update(a, groups, {}, table::AggInput::Int64(values.data()));
+  }
+  for (size_t g = 0; g < m; ++g) {
+    if (groups[g] == group_dates_.size()) group_dates_.push_back(date);
   }
 }
 

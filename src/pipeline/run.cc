@@ -39,10 +39,8 @@ Result<std::unique_ptr<BatchInput>> OpenBatch(const RunOptions& options, size_t 
 // The steps of one run, under the lock. Fills `record`; an error fails the run.
 Status RunSteps(const RunOptions& options, const std::shared_ptr<io::FileSystem>& fs,
                 RunRecord* record) {
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
-                      lake::LakeLock::Acquire(fs, "saleslake run"));
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger,
-                      lake::Ledger::Open(fs, /*recover=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock, options.lake->Lock("saleslake run"));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, options.lake->OpenLog(/*writer=*/true));
 
   ExtractOptions extract = options.extract;
   extract.run_id = record->run_id;
@@ -82,7 +80,9 @@ Status RunSteps(const RunOptions& options, const std::shared_ptr<io::FileSystem>
   TransformOptions transform = options.transform;
   transform.run_id = record->run_id;
   const int64_t transform_start = NowMicros();
-  SL_ASSIGN_OR_RETURN(TransformResult t, RunTransform(fs, ledger.get(), transform));
+  SL_ASSIGN_OR_RETURN(TransformResult t, options.distributed_transform
+                                             ? options.distributed_transform()
+                                             : RunTransform(fs, ledger.get(), transform));
   record->transform_micros = NowMicros() - transform_start;
   log::Info("run.transform", {{"run_id", record->run_id},
                               {"committed", t.committed},
@@ -191,7 +191,8 @@ Result<RunRecord> RunPipelineOnce(const RunOptions& options) {
   if (!options.api.empty() && options.batches < 1) {
     return Status::InvalidArgument("--batches must be at least 1");
   }
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
+  if (options.lake == nullptr) return Status::InvalidArgument("no lake to run on");
+  const std::shared_ptr<io::FileSystem>& fs = options.lake->fs();
   RunRecord record;
   record.run_id = options.extract.run_id.empty() ? NewRunId() : options.extract.run_id;
   record.started_at_micros = NowMicros();

@@ -20,6 +20,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "lake/layout.h"
 #include "lake/run_steps.h"
 #include "pipeline/extract.h"
@@ -53,13 +54,16 @@ struct RunRecord {
 using lake::AfterTransformStep;
 
 struct RunOptions {
-  std::string lake_uri;
-  std::string api;                // GET this URL once per batch, or
-  std::vector<std::string> from;  // these files (one batch each)
-  int batches = 1;                // with api
+  std::shared_ptr<lake::Lake> lake;  // opened once by the command, shared by every run and step
+  std::string api;                   // GET this URL once per batch, or
+  std::vector<std::string> from;     // these files (one batch each)
+  int batches = 1;                   // with api
   HttpFetchOptions http;
   ExtractOptions extract;      // now_micros 0 = the wall clock at the run's start
   TransformOptions transform;  // now_micros 0 = the wall clock
+  // When set (`run --workers N`), the transform is this call instead of the in-process one: the
+  // distributed transform, run under the run's lake lock after the extract.
+  std::function<Result<TransformResult>()> distributed_transform;
   std::vector<AfterTransformStep> after;
   // Set (by a signal handler) to stop: the step under way finishes, later ones are skipped and
   // the run ends "interrupted". May be null.

@@ -14,6 +14,7 @@
 #include "base/cli.h"
 #include "base/clock.h"
 #include "base/logging.h"
+#include "pipeline/distributed/distributed_transform.h"
 #include "pipeline/reference_flags.h"
 
 namespace saleslake::pipeline {
@@ -108,6 +109,11 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
   AddFormatFlag(&app, &format, {"text", "json"}, "json: one run record per run");
   int threads = 1;
   AddThreadsFlag(&app, &threads);
+  int workers = 0;
+  app.add_option("--workers", workers,
+                 "transform as tasks done by N local worker processes after the extract (needs "
+                 "--commit-log postgresql://…; docs/scale-out.md)")
+      ->check(CLI::Range(1, 256));
   app.add_option("--http-attempts", http_attempts, "attempts per request")->default_val(4);
   app.add_option("--http-timeout", http_timeout, "limit for one request, e.g. 30s, 10m")
       ->default_val("10m");
@@ -119,7 +125,6 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
       "--every 15m --lake s3://bucket/lake",
       argc, argv, [&]() -> Status {
         RunOptions options;
-        options.lake_uri = lake;
         options.api = api;
         options.from = from;
         options.batches = batches;
@@ -127,6 +132,11 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           return Status::InvalidArgument("give either --api URL or --from FILE");
         }
         if (batches < 1) return Status::InvalidArgument("--batches must be at least 1");
+        if (workers > 0) {
+          if (std::string why = distributed::WorkersNeedPostgres(); !why.empty()) {
+            return Status::InvalidArgument(why);
+          }
+        }
         if (runs < 0) return Status::InvalidArgument("--runs must be 0 or more");
         if (http_attempts < 1) return Status::InvalidArgument("--http-attempts must be at least 1");
         options.http.max_attempts = http_attempts;
@@ -151,6 +161,23 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
           options.extract.now_micros = *n;
           options.transform.now_micros = *n;
         }
+        // The lake is opened once: every run of --every and every step after the transform use
+        // this one handle (its storage, its catalog's place).
+        SL_ASSIGN_OR_RETURN(options.lake, saleslake::lake::Lake::Open(lake));
+        if (workers > 0) {
+          distributed::TransformTaskInput input;
+          input.business_utc_offset_seconds = options.transform.business_utc_offset_seconds;
+          input.now_micros = options.transform.now_micros;
+          reference.Paths(&input.reference_products, &input.reference_stores);
+          std::shared_ptr<saleslake::lake::Lake> opened = options.lake;
+          options.distributed_transform = [opened, input, workers]() -> Result<TransformResult> {
+            distributed::DistributedOptions d;
+            d.workers = workers;
+            SL_ASSIGN_OR_RETURN(std::string json,
+                                distributed::TransformWithWorkersLocked(*opened, input, d));
+            return distributed::ParseTransformResult(json);
+          };
+        }
         for (const std::string& s : skip) {
           if (std::none_of(steps.begin(), steps.end(),
                            [&](const RunStepFactory& f) { return f.name == s; })) {
@@ -160,7 +187,7 @@ int PipelineRunCommand(int argc, char** argv, const std::vector<RunStepFactory>&
         }
         for (const RunStepFactory& f : steps) {
           if (std::find(skip.begin(), skip.end(), f.name) != skip.end()) continue;
-          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(lake));
+          SL_ASSIGN_OR_RETURN(AfterTransformStep step, f.make(*options.lake));
           options.after.push_back(std::move(step));
         }
         InstallStopHandlers();

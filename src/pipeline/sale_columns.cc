@@ -165,6 +165,30 @@ void SaleColumns::AppendAll(const SaleColumns& other) {
   AppendVector(&batch_, other.batch_);
 }
 
+void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t> which) {
+  auto gather_strings = [&which](Strings* to, const Strings& from) {
+    size_t bytes = to->bytes.size();
+    for (uint32_t r : which) bytes += from.ends[r] - (r == 0 ? 0 : from.ends[r - 1]);
+    to->bytes.reserve(bytes);
+    to->ends.reserve(to->ends.size() + which.size());
+    for (uint32_t r : which) to->Add(from.At(r));
+  };
+  for (size_t s = 0; s < text_.size(); ++s) gather_strings(&text_[s], other.text_[s]);
+  gather_strings(&raw_, other.raw_);
+  auto gather = [&which](auto* to, const auto& from) {
+    const size_t at = to->size();
+    to->resize(at + which.size());
+    for (size_t i = 0; i < which.size(); ++i) (*to)[at + i] = from[which[i]];
+  };
+  gather(&timestamp_, other.timestamp_);
+  gather(&retail_price_, other.retail_price_);
+  gather(&quantity_, other.quantity_);
+  gather(&mrp_, other.mrp_);
+  gather(&total_, other.total_);
+  gather(&record_index_, other.record_index_);
+  gather(&batch_, other.batch_);
+}
+
 void SaleColumns::Clear() {
   for (Strings& s : text_) {
     s.bytes.clear();
@@ -261,10 +285,33 @@ SaleSpill::~SaleSpill() {
 }
 
 Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
+  // Once the temporary file is in use, rows go straight there as a chunk of their own (where
+  // FinishAdding would send them anyway), not through a copy in memory first. Not while memory
+  // holds older rows of the day: a day's chunks are read back in the order they were written.
+  if (file_ != nullptr) {
+    auto it = memory_.find(day);
+    if (it == memory_.end() || it->second.empty()) return AddChunk(day, rows);
+  }
   SaleColumns& bucket = memory_[day];
   const size_t before = bucket.bytes();
   bucket.AppendAll(rows);
   return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::Add(int64_t key, const SaleColumns& rows, std::span<const uint32_t> which) {
+  SaleColumns& bucket = memory_[key];
+  const size_t before = bucket.bytes();
+  bucket.AppendRows(rows, which);
+  return Grew(before, bucket.bytes());
+}
+
+Status SaleSpill::AddChunk(int64_t key, const SaleColumns& rows) {
+  if (rows.empty()) return Status::OK();
+  SL_RETURN_IF_ERROR(OpenFile());
+  SL_ASSIGN_OR_RETURN(uint64_t length, rows.WriteTo(file_));
+  chunks_[key].push_back({file_bytes_, length, rows.shape()});
+  file_bytes_ += length;
+  return Status::OK();
 }
 
 Status SaleSpill::AddSale(int64_t day, const table::ParsedSale& sale, uint32_t batch,
@@ -281,14 +328,28 @@ Status SaleSpill::Grew(size_t before, size_t after) {
   return SpillAll();
 }
 
-Status SaleSpill::SpillAll() {
+Status SaleSpill::OpenFile() {
   if (file_ == nullptr) {
     file_ = std::tmpfile();  // unlinked at once: nothing is left behind, even after kill -9
     if (file_ == nullptr) return Status::IOError("transform: cannot create a temporary spill file");
   }
+  // Chunks are read back from anywhere in the file; new ones go at its end.
   if (std::fseek(file_, 0, SEEK_END) != 0) {
     return Status::IOError("transform: seeking in the spill file failed");
   }
+  return Status::OK();
+}
+
+Status SaleSpill::ReadChunk(uint64_t offset, uint64_t length, SaleColumns* out) {
+  if (std::fflush(file_) != 0) return Status::IOError("transform: writing the spill file failed");
+  if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0) {
+    return Status::IOError("transform: reading the spill file failed");
+  }
+  return out->AppendFrom(file_, length);
+}
+
+Status SaleSpill::SpillAll() {
+  SL_RETURN_IF_ERROR(OpenFile());
   for (auto& [day, columns] : memory_) {
     if (columns.empty()) continue;
     SL_ASSIGN_OR_RETURN(uint64_t length, columns.WriteTo(file_));
@@ -331,25 +392,49 @@ Status SaleSpill::Take(int64_t day, SaleColumns* out) {
   out->Clear();
   auto chunks = chunks_.find(day);
   auto memory = memory_.find(day);
+  size_t first = 0;
+  if (auto t = taken_.find(day); t != taken_.end()) {
+    first = t->second;
+    taken_.erase(t);
+  }
   SaleColumns::Shape shape;
   if (chunks != chunks_.end()) {
-    for (const Chunk& c : chunks->second) shape.Add(c.shape);
+    for (size_t i = first; i < chunks->second.size(); ++i) shape.Add(chunks->second[i].shape);
   }
   if (memory != memory_.end()) shape.Add(memory->second.shape());
   out->Reserve(shape);
   if (auto it = chunks; it != chunks_.end()) {
-    if (std::fflush(file_) != 0) return Status::IOError("transform: writing the spill file failed");
-    for (const Chunk& c : it->second) {
-      if (std::fseek(file_, static_cast<long>(c.offset), SEEK_SET) != 0) {
-        return Status::IOError("transform: reading the spill file failed");
-      }
-      SL_RETURN_IF_ERROR(out->AppendFrom(file_, c.length));
+    for (size_t i = first; i < it->second.size(); ++i) {
+      SL_RETURN_IF_ERROR(ReadChunk(it->second[i].offset, it->second[i].length, out));
     }
     chunks_.erase(it);
   }
   if (auto it = memory; it != memory_.end()) {
     in_memory_ -= it->second.bytes();
     out->AppendAll(it->second);
+    memory_.erase(it);
+  }
+  return Status::OK();
+}
+
+Status SaleSpill::TakeChunk(int64_t key, SaleColumns* out) {
+  out->Clear();
+  if (auto it = chunks_.find(key); it != chunks_.end()) {
+    size_t& next = taken_[key];
+    if (next < it->second.size()) {
+      const Chunk& c = it->second[next++];
+      out->Reserve(c.shape);
+      SL_RETURN_IF_ERROR(ReadChunk(c.offset, c.length, out));
+      if (next == it->second.size()) {
+        chunks_.erase(it);
+        taken_.erase(key);
+      }
+      return Status::OK();
+    }
+  }
+  if (auto it = memory_.find(key); it != memory_.end()) {
+    in_memory_ -= it->second.bytes();
+    *out = std::move(it->second);
     memory_.erase(it);
   }
   return Status::OK();

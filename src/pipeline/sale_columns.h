@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,8 @@ class SaleColumns {
               std::string_view raw);
   // Appends every row of `other`, in its order.
   void AppendAll(const SaleColumns& other);
+  // Appends rows `which` of `other`, in that order (a gather, column by column).
+  void AppendRows(const SaleColumns& other, std::span<const uint32_t> which);
   void Clear();
 
   // The string field `f` (REQUIRES: a string field) of `row`.
@@ -112,6 +115,10 @@ class SaleSpill {
 
   // Appends `rows` to the day's bucket (after what it holds), then spills if over the budget.
   Status Add(int64_t day, const SaleColumns& rows);
+  // Appends rows `which` of `rows` to the bucket of `key` (then spills if over the budget).
+  Status Add(int64_t key, const SaleColumns& rows, std::span<const uint32_t> which);
+  // Appends `rows` to the temporary file as the next chunk of `key`, holding nothing in memory.
+  Status AddChunk(int64_t key, const SaleColumns& rows);
   // Appends one clean sale to the day's bucket (then spills if over the budget).
   Status AddSale(int64_t day, const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
                  std::string_view raw);
@@ -124,11 +131,17 @@ class SaleSpill {
   size_t Bytes(int64_t day) const;
   // Every row added under `day`, in the order added; the bucket is emptied.
   Status Take(int64_t day, SaleColumns* out);
+  // The oldest rows added under `key` not yet taken: its next chunk of the temporary file, then
+  // what memory holds. `out` is empty when nothing is left. So a day far larger than memory is
+  // read a chunk at a time.
+  Status TakeChunk(int64_t key, SaleColumns* out);
   uint64_t spilled_bytes() const { return file_bytes_; }
 
  private:
   Status Grew(size_t before, size_t after);
   Status SpillAll();
+  Status OpenFile();
+  Status ReadChunk(uint64_t offset, uint64_t length, SaleColumns* out);
 
   size_t budget_;
   size_t in_memory_ = 0;
@@ -138,7 +151,8 @@ class SaleSpill {
     uint64_t length = 0;
     SaleColumns::Shape shape;
   };
-  std::map<int64_t, std::vector<Chunk>> chunks_;
+  std::map<int64_t, std::vector<Chunk>> chunks_;  // per key, oldest first
+  std::map<int64_t, size_t> taken_;               // per key, chunks TakeChunk has read
   std::FILE* file_ = nullptr;
   uint64_t file_bytes_ = 0;
 };

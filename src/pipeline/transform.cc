@@ -13,6 +13,7 @@
 #include "pipeline/sale_columns.h"
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
+#include "pipeline/transform_passes.h"
 #include "table/sales_validator.h"
 
 namespace saleslake::pipeline {
@@ -61,7 +62,8 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
 struct RowGroupWork {
   std::shared_ptr<const parquet::ParquetFileReader> reader;
   int row_group = 0;
-  uint32_t ordinal = 0;  // the batch's position in the run
+  uint32_t ordinal = 0;    // the batch's position in the run
+  uint32_t batch_tag = 0;  // what its sales carry as their batch (ordinal, or a map's batch's)
   int64_t rows = 0;
   bool has_source = false;  // the first row with a _source, for the batch's lineage
   std::string source;
@@ -119,7 +121,7 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
         last_day = day;
         last_bucket = &w->by_day[day];
       }
-      last_bucket->Append(*sale, w->ordinal, record_index,
+      last_bucket->Append(*sale, w->batch_tag, record_index,
                           has_raw ? cols[kRawText].binaries[i] : std::string_view());
     } else {
       QuarantineRow q;
@@ -162,7 +164,7 @@ Status CollectRowGroup(RowGroupWork& w, BatchInfo* batch, SaleSpill* sales, Spil
 Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*>& raw_files,
                    const TransformOptions& options, const table::ValidationOptions& vopts,
                    std::vector<BatchInfo>* batches, SaleSpill* sales, Spill* quarantine,
-                   TransformResult* result, LandingCounts* counts) {
+                   TransformResult* result, LandingCounts* counts, uint32_t first_tag = 0) {
   const int threads = std::max(1, options.threads);
   std::vector<std::unique_ptr<table::SalesValidator>> validators;
   for (int i = 0; i < threads; ++i) {
@@ -196,6 +198,7 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
       slots[slot].reader = reader;
       slots[slot].row_group = rg;
       slots[slot].ordinal = ordinal;
+      slots[slot].batch_tag = first_tag + ordinal;
       pipeline.Submit(slot);
     }
   }
@@ -208,6 +211,22 @@ std::string BaseName(std::string_view path) {
 }
 
 }  // namespace
+
+Status TypeRawBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32_t ordinal,
+                    const TransformOptions& options, BatchInfo* batch, SaleSpill* sales,
+                    Spill* quarantine, uint64_t* rows_in, LandingCounts* counts) {
+  table::ValidationOptions vopts;
+  vopts.now_micros = options.now_micros != 0 ? options.now_micros : NowMicros();
+  vopts.reference = options.reference;
+  std::vector<BatchInfo> batches(1);
+  batches[0].id = batch->id;
+  TransformResult result;
+  SL_RETURN_IF_ERROR(ReadBatches(fs, {&raw_file}, options, vopts, &batches, sales, quarantine,
+                                 &result, counts, ordinal));
+  *batch = batches[0];
+  *rows_in = result.rows_in;
+  return Status::OK();
+}
 
 std::string TransformResult::ToJson() const {
   std::string out;
@@ -306,7 +325,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
       !options.run_id.empty() ? options.run_id : "transform-" + Sha256Hex(run_key).substr(0, 16);
   commit.consumed_batches = result.batches;
   SL_RETURN_IF_ERROR(LandSales(*fs, state, run_key, batches, options.threads, &sales, &quarantine,
-                               &counts, &commit));
+                               &counts, &commit, options.landing_budget_bytes));
   SL_RETURN_IF_ERROR(WriteQuarantineFiles(
       *fs, batches, &quarantine,
       options.rebuild ? "rebuild-" + Sha256Hex(run_key).substr(0, 8) : "", &commit));
@@ -317,6 +336,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   result.dropped_duplicates = counts.dropped_duplicates;
   result.quarantine_by_reason = counts.quarantine_by_reason;
   result.partitions = counts.partitions;
+  result.days_in_parts = counts.days_in_parts;
   result.files_added = commit.added.size();
   result.files_removed = commit.removed.size();
   {
@@ -376,12 +396,10 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::L
   return r;
 }
 
-Result<TransformResult> TransformLake(const std::string& lake_uri,
-                                      const TransformOptions& options) {
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(lake_uri));
-  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "saleslake transform"));
-  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, /*recover=*/true));
-  return RunTransform(fs, ledger.get(), options);
+Result<TransformResult> TransformLake(const lake::Lake& lake, const TransformOptions& options) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake.Lock("saleslake transform"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake.OpenLog(/*writer=*/true));
+  return RunTransform(lake.fs(), ledger.get(), options);
 }
 
 }  // namespace saleslake::pipeline

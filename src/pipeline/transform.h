@@ -24,6 +24,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "lake/ledger.h"
 #include "table/reference_catalog.h"
 #include "table/seed_catalog.h"
@@ -41,6 +42,9 @@ struct TransformOptions {
   // Clean sales held in memory between the passes before they go to a temporary file (a quarter
   // of it again for quarantined rows).
   size_t spill_budget_bytes = 64 << 20;
+  // What the days landing at once (pass 2) may hold; a day larger than its share is deduplicated
+  // and sorted in parts through a temporary file, with the same outcome.
+  size_t landing_budget_bytes = 160 << 20;
   int threads = 1;     // cores to use; the output is the same for any number
   std::string run_id;  // recorded in the commit; default derived from the batch ids
   // Re-derive main, quarantine, the rollups and the six tables from every raw batch, replacing
@@ -62,7 +66,8 @@ struct TransformResult {
   uint64_t partitions = 0;
   uint64_t files_compacted = 0;  // small files of main/sales merged after the commit
   uint64_t spilled_bytes = 0;
-  std::string reference;  // what sales were checked against ("builtin:seed", "none", files)
+  uint64_t days_in_parts = 0;  // days too large for the landing budget, sorted in parts
+  std::string reference;       // what sales were checked against ("builtin:seed", "none", files)
 
   std::string ToJson() const;
 };
@@ -71,7 +76,8 @@ struct TransformResult {
 Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options);
 
-// Opens the lake, takes the lock and runs the transform (what the command does).
-Result<TransformResult> TransformLake(const std::string& lake_uri, const TransformOptions& options);
+// Takes the lake's lock, opens its log as the writer and runs the transform (what the command
+// does, on the lake it opened).
+Result<TransformResult> TransformLake(const lake::Lake& lake, const TransformOptions& options);
 
 }  // namespace saleslake::pipeline

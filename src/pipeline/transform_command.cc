@@ -41,7 +41,9 @@ int TransformCommand(int argc, char** argv) {
       "saleslake transform --lake ./lake --business-utc-offset +05:30 \\\n"
       "    --reference-products products.json --reference-stores stores.json",
       argc, argv, [&]() -> Status {
-        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
+        SL_ASSIGN_OR_RETURN(std::shared_ptr<saleslake::lake::Lake> opened,
+                            saleslake::lake::Lake::Open(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*opened->fs(), lake));
         if (workers > 0) {
           if (std::string why = distributed::WorkersNeedPostgres(); !why.empty()) {
             return Status::InvalidArgument(why);
@@ -63,12 +65,13 @@ int TransformCommand(int argc, char** argv) {
           reference.Paths(&input.reference_products, &input.reference_stores);
           distributed::DistributedOptions d;
           d.workers = workers;
-          SL_ASSIGN_OR_RETURN(std::string json, distributed::TransformWithWorkers(lake, input, d));
+          SL_ASSIGN_OR_RETURN(std::string json,
+                              distributed::TransformWithWorkers(*opened, input, d));
           if (format != "json") std::cout << "transformed by " << workers << " worker(s): ";
           std::cout << json << "\n";
           return Status::OK();
         }
-        SL_ASSIGN_OR_RETURN(TransformResult result, TransformLake(lake, options));
+        SL_ASSIGN_OR_RETURN(TransformResult result, TransformLake(*opened, options));
         if (format == "json") {
           std::cout << result.ToJson() << "\n";
         } else if (!result.committed) {

@@ -1,6 +1,7 @@
-// Crash safety of transform (a simulated kill -9 before every mutating storage operation, then a
-// re-run: the lake ends byte-identical to a clean run), compaction (same rows, fewer files) and
-// quarantine replay (fixed reference catalog: rows move to main exactly once).
+// Crash safety of transform and compaction, at 1, 2 and 3 threads (a simulated kill -9 before every
+// mutating storage operation, then a re-run: the lake ends byte-identical to a clean run at one
+// thread), compaction (same rows, fewer files) and quarantine replay (fixed reference catalog:
+// rows move to main exactly once).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -34,16 +35,44 @@ constexpr uint64_t kCrashStride = 5;
 constexpr uint64_t kCrashStride = 1;
 #endif
 
-TransformOptions Options() {
+TransformOptions Options(int threads = 1) {
   TransformOptions options;
   options.now_micros = kNow + 10'000'000;
+  options.threads = threads;
   return options;
 }
 
-Status TransformOn(std::shared_ptr<io::FileSystem> fs) {
+Status TransformOn(std::shared_ptr<io::FileSystem> fs, int threads = 1) {
   SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
   SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
-  return RunTransform(fs, ledger.get(), Options()).status();
+  return RunTransform(fs, ledger.get(), Options(threads)).status();
+}
+
+Status CompactOn(std::shared_ptr<io::FileSystem> fs, int threads) {
+  SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test compact"));
+  SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
+  CompactOptions options;
+  options.threads = threads;
+  return RunCompact(fs, ledger.get(), options).status();
+}
+
+// No transaction_id twice in main, and the lake's log reopens as a reader.
+void ExpectWholeLake(const std::shared_ptr<io::FileSystem>& fs, const std::string& where) {
+  std::set<std::string> ids;
+  for (const auto& r : ReadMainRows(fs)) ASSERT_TRUE(ids.insert(r.id).second) << r.id << where;
+  auto reopened = lake::Ledger::Open(fs, /*recover=*/false);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString() << where;
+}
+
+// The crash points of a run of `steps` mutating operations at `threads` threads: at one thread
+// every one (every fifth under ASan); at more, every fourth of those, starting at the
+// (threads - 1)th, so that 2 and 3 threads crash at different points; and the last.
+std::vector<uint64_t> CrashPoints(uint64_t steps, int threads) {
+  const uint64_t stride = threads == 1 ? kCrashStride : 4 * kCrashStride;
+  std::vector<uint64_t> out;
+  for (uint64_t n = static_cast<uint64_t>(threads); n < steps; n += stride) out.push_back(n);
+  out.push_back(steps);
+  return out;
 }
 
 // Two raw batches over three days, already committed, on a fresh mem lake; plus a first
@@ -56,30 +85,82 @@ std::shared_ptr<io::FileSystem> PreparedLake(const std::string& b1, const std::s
   return fs;
 }
 
-TEST(TransformCrash, CrashBeforeEveryMutatingStepThenRerunEqualsCleanRun) {
+// The thread count of the crashing run and of the run after it.
+class TransformCrashThreads : public ::testing::TestWithParam<int> {};
+
+// With several threads the nth operation is a different one from run to run (the threads race),
+// and the crash stops every thread's next operation: whichever it was, the re-run ends with the
+// files of a clean run at one thread.
+TEST_P(TransformCrashThreads, CrashBeforeEveryMutatingStepThenRerunEqualsCleanRun) {
+  const int threads = GetParam();
   const std::string b1 = GenerateNdjson(300, 41, kNow, 0.05, nullptr, 3);
   const std::string b2 = GenerateNdjson(300, 42, kNow, 0.05, nullptr, 3) +
                          b1.substr(0, b1.find('\n') + 1);  // an identical copy across runs
 
   auto clean = PreparedLake(b1, b2);
-  auto counting = std::make_shared<io::FaultInjectingFileSystem>(clean);
-  ASSERT_TRUE(TransformOn(counting).ok());
+  ASSERT_TRUE(TransformOn(clean).ok());
   const auto expected = CommittedFiles(clean);
+  // The steps of a run at this thread count (its writes may be cut into other appends).
+  auto counting = std::make_shared<io::FaultInjectingFileSystem>(PreparedLake(b1, b2));
+  ASSERT_TRUE(TransformOn(counting, threads).ok());
+  ASSERT_EQ(CommittedFiles(counting->base()), expected);
   const uint64_t steps = counting->OperationCount(io::fault::kMutatingOps);
   ASSERT_GT(steps, 10u);
 
-  for (uint64_t n = 1; n <= steps;
-       n = (n + kCrashStride > steps && n < steps) ? steps : n + kCrashStride) {
+  for (uint64_t n : CrashPoints(steps, threads)) {
+    const std::string where = " (crash at step " + std::to_string(n) + " of " +
+                              std::to_string(steps) + ", " + std::to_string(threads) + " threads)";
     auto disk = PreparedLake(b1, b2);
     auto faulty = std::make_shared<io::FaultInjectingFileSystem>(disk);
     faulty->CrashAtOperation(n, io::fault::kMutatingOps);
-    EXPECT_FALSE(TransformOn(faulty).ok()) << "step " << n << " did not crash";
-    ASSERT_TRUE(TransformOn(disk).ok()) << "re-run after a crash at step " << n;
-    ASSERT_EQ(CommittedFiles(disk), expected) << "crash at step " << n;
-    std::set<std::string> ids;
-    for (const auto& r : ReadMainRows(disk)) ASSERT_TRUE(ids.insert(r.id).second) << r.id;
+    EXPECT_FALSE(TransformOn(faulty, threads).ok()) << "did not crash" << where;
+    ASSERT_TRUE(TransformOn(disk, threads).ok()) << "re-run" << where;
+    ASSERT_EQ(CommittedFiles(disk), expected) << where;
+    ExpectWholeLake(disk, where);
   }
 }
+
+// Compaction of a lake of small files, crashed before every mutating step at 1, 2 and 3 threads
+// and run again: the files of a clean compaction at one thread, every row once.
+TEST_P(TransformCrashThreads, CompactCrashedBeforeEveryMutatingStepThenRerunEqualsCleanRun) {
+  const int threads = GetParam();
+  auto small_files = [] {
+    auto fs = io::MemFileSystem::Make();
+    for (int i = 0; i < 3; ++i) {
+      LandRawBatch(fs, GenerateNdjson(200, 70 + i, kNow, 0.0, nullptr, 3),
+                   "batch000" + std::to_string(i), kNow + i);
+      EXPECT_TRUE(TransformOn(fs).ok());
+    }
+    return fs;
+  };
+  auto clean = small_files();
+  const uint64_t rows = CommittedRows(clean, kMainSalesTable);
+  ASSERT_TRUE(CompactOn(clean, 1).ok());
+  const auto expected = CommittedFiles(clean);
+  auto counting = std::make_shared<io::FaultInjectingFileSystem>(small_files());
+  ASSERT_TRUE(CompactOn(counting, threads).ok());
+  ASSERT_EQ(CommittedFiles(counting->base()), expected);
+  const uint64_t steps = counting->OperationCount(io::fault::kMutatingOps);
+  ASSERT_GT(steps, 3u);
+
+  for (uint64_t n : CrashPoints(steps, threads)) {
+    const std::string where = " (compact crashed at step " + std::to_string(n) + " of " +
+                              std::to_string(steps) + ", " + std::to_string(threads) + " threads)";
+    auto disk = small_files();
+    auto faulty = std::make_shared<io::FaultInjectingFileSystem>(disk);
+    faulty->CrashAtOperation(n, io::fault::kMutatingOps);
+    EXPECT_FALSE(CompactOn(faulty, threads).ok()) << "did not crash" << where;
+    ASSERT_TRUE(CompactOn(disk, threads).ok()) << "re-run" << where;
+    ASSERT_EQ(CommittedFiles(disk), expected) << where;
+    EXPECT_EQ(CommittedRows(disk, kMainSalesTable), rows) << where;
+    ExpectWholeLake(disk, where);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, TransformCrashThreads, ::testing::Values(1, 2, 3),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::to_string(info.param) + "Threads";
+                         });
 
 TEST(Compact, MergesSmallFilesKeepingEveryRow) {
   auto fs = io::MemFileSystem::Make();

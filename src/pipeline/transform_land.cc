@@ -1,10 +1,13 @@
 #include "pipeline/transform_land.h"
 
 #include <algorithm>
+#include <limits>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <memory>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "base/clock.h"
@@ -13,6 +16,8 @@
 #include "parquet/writer/file_writer.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/transform_io.h"
+#include "pipeline/transform_passes.h"
+#include "table/column_batch.h"
 
 namespace saleslake::pipeline {
 namespace {
@@ -21,8 +26,9 @@ using parquet::ColumnBuffer;
 using table::SalesField;
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
-// What the days landing at once may take (see LandSales).
-constexpr size_t kLandingBudgetBytes = 160 << 20;
+// The quarantine spill holds a batch's rows rejected in pass 1 under its ordinal, in record order,
+// and the duplicate conflicts pass 2 finds (out of order) under this plus its ordinal.
+constexpr int64_t kConflictKeys = int64_t{1} << 40;
 
 // Gives the pages malloc keeps after a phase back to the system: what pass 1 freed would
 // otherwise stay resident under the day being landed, and count in the peak.
@@ -117,95 +123,101 @@ Status CheckAgainstMain(io::FileSystem& fs, const std::vector<lake::LedgerFile>&
   return Status::OK();
 }
 
-// Writes rows `kept` of `rows` (in that order) as one main/sales file, gathering a row group's
-// worth of rows at a time into the writer's column buffers.
-Status WriteMainFile(io::FileSystem& fs, const std::string& path, const std::string& partition,
-                     const SaleColumns& rows, const std::vector<uint32_t>& kept,
-                     const std::vector<BatchInfo>& batches, lake::LedgerFile* file) {
-  const std::vector<parquet::ColumnSpec> columns = MainSalesColumns();
-  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kMainSalesTable));
-  SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(path)));
-  SL_ASSIGN_OR_RETURN(auto writer,
-                      parquet::ParquetFileWriter::Open(std::move(out), columns, options));
-  std::vector<ColumnBuffer> b = MakeBuffers(columns);
-  const size_t chunk = static_cast<size_t>(kLakeRowGroupRows);
-  for (size_t begin = 0; begin < kept.size(); begin += chunk) {
-    const size_t end = std::min(kept.size(), begin + chunk);
-    for (auto& buffer : b) {
-      buffer.Clear();
-      buffer.Reserve(end - begin);
+// One main/sales file being written: rows are gathered a row group's worth at a time into the
+// writer's column buffers, and each row group, once written, is rolled up into the day's
+// daily_sales rows from those same buffers (DailyRollup::AddBatch).
+class MainFileWriter {
+ public:
+  MainFileWriter(const std::vector<BatchInfo>& batches, int32_t date, DailyRollup* rollup)
+      : batches_(batches), date_(date), rollup_(rollup), batch_(MainSalesColumns()) {}
+
+  Status Open(io::FileSystem& fs, const std::string& path) {
+    path_ = path;
+    SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kMainSalesTable));
+    SL_ASSIGN_OR_RETURN(auto out, fs.OpenForWrite(lake::PendingPath(path)));
+    SL_ASSIGN_OR_RETURN(writer_,
+                        parquet::ParquetFileWriter::Open(std::move(out), batch_.schema(), options));
+    return Status::OK();
+  }
+
+  // Appends rows `which` of `rows`, in that order. Row groups hold kLakeRowGroupRows rows (the
+  // last one fewer), however the rows arrive.
+  Status Append(const SaleColumns& rows, std::span<const uint32_t> which) {
+    const size_t group = static_cast<size_t>(kLakeRowGroupRows);
+    while (!which.empty()) {
+      const size_t take = std::min(which.size(), group - batch_.rows());
+      Gather(rows, which.first(take));
+      which = which.subspan(take);
+      if (batch_.rows() == group) SL_RETURN_IF_ERROR(Flush());
     }
+    return Status::OK();
+  }
+
+  Status Close(const std::string& partition, lake::LedgerFile* file) {
+    SL_RETURN_IF_ERROR(Flush());
+    SL_RETURN_IF_ERROR(writer_->Close());
+    file->path = path_;
+    file->table = std::string(kMainSalesTable);
+    file->partition = partition;
+    file->rows = static_cast<uint64_t>(writer_->rows_written());
+    file->bytes = static_cast<uint64_t>(writer_->file_size());
+    return Status::OK();
+  }
+
+ private:
+  void Gather(const SaleColumns& rows, std::span<const uint32_t> which) {
     for (const auto& info : table::SalesFields()) {
       const int f = static_cast<int>(info.field);
-      ColumnBuffer& to = b[f];
+      ColumnBuffer& to = batch_.column(static_cast<size_t>(f));
       switch (info.field) {
         case SalesField::kTimestamp:
-          for (size_t k = begin; k < end; ++k) to.AppendInt64(rows.timestamp(kept[k]));
+          for (uint32_t r : which) to.AppendInt64(rows.timestamp(r));
           break;
         case SalesField::kRetailPrice:
-          for (size_t k = begin; k < end; ++k) to.AppendInt64(rows.retail_price(kept[k]));
+          for (uint32_t r : which) to.AppendInt64(rows.retail_price(r));
           break;
         case SalesField::kQuantity:
-          for (size_t k = begin; k < end; ++k) {
-            to.AppendInt32(static_cast<int32_t>(rows.quantity(kept[k])));
-          }
+          for (uint32_t r : which) to.AppendInt32(static_cast<int32_t>(rows.quantity(r)));
           break;
         case SalesField::kMrp:
-          for (size_t k = begin; k < end; ++k) to.AppendInt64(rows.mrp(kept[k]));
+          for (uint32_t r : which) to.AppendInt64(rows.mrp(r));
           break;
         case SalesField::kTotal:
-          for (size_t k = begin; k < end; ++k) to.AppendInt64(rows.total(kept[k]));
+          for (uint32_t r : which) to.AppendInt64(rows.total(r));
           break;
         default:
-          for (size_t k = begin; k < end; ++k) to.AppendBytes(rows.text(info.field, kept[k]));
+          for (uint32_t r : which) to.AppendBytes(rows.text(info.field, r));
       }
     }
-    for (size_t k = begin; k < end; ++k) {
-      b[kMainBatchId].AppendBytes(batches[rows.batch(kept[k])].id);
-    }
-    SL_RETURN_IF_ERROR(writer->Write(b));
+    ColumnBuffer& ids = batch_.column(kMainBatchId);
+    for (uint32_t r : which) ids.AppendBytes(batches_[rows.batch(r)].id);
   }
-  SL_RETURN_IF_ERROR(writer->Close());
-  file->path = path;
-  file->table = std::string(kMainSalesTable);
-  file->partition = partition;
-  file->rows = static_cast<uint64_t>(writer->rows_written());
-  file->bytes = static_cast<uint64_t>(writer->file_size());
-  return Status::OK();
-}
 
-// One day partition in flight through pass 2: its sales, and what landing them gave.
-struct DayWork {
-  int64_t day = 0;
-  SaleColumns rows;
-  std::vector<lake::LedgerFile> added;
-  std::vector<std::string> removed;
-  std::vector<DailyRow> daily;                              // the day's rollup after this run
-  std::vector<std::pair<uint32_t, std::string>> conflicts;  // batch ordinal, encoded row
-  uint64_t dropped = 0;
-  uint64_t kept = 0;
+  Status Flush() {
+    if (batch_.rows() == 0) return Status::OK();
+    SL_RETURN_IF_ERROR(writer_->Write(batch_.columns()));
+    all_.SelectAll(batch_.rows());
+    rollup_->AddBatch(date_, batch_, all_);
+    batch_.Clear();
+    return Status::OK();
+  }
+
+  const std::vector<BatchInfo>& batches_;
+  const int32_t date_;
+  DailyRollup* rollup_;
+  std::string path_;
+  std::unique_ptr<parquet::ParquetFileWriter> writer_;
+  table::ColumnBatch batch_;
+  table::SelectionVector all_;
 };
 
-struct LandingInputs {
-  io::FileSystem& fs;
-  const std::string& run_key;
-  const std::vector<BatchInfo>& batches;
-  const std::map<std::string, std::vector<lake::LedgerFile>>& main_files;
-  const std::map<std::string, std::vector<lake::LedgerFile>>& daily_files;
-};
-
-// Dedupes one day's sales (within the run, then against main), writes its main/sales file and
-// its rewritten daily_sales file. Touches nothing shared: the results stay in `w`.
-Status LandDay(const LandingInputs& in, DayWork* w) {
-  w->added.clear();
-  w->removed.clear();
-  w->daily.clear();
-  w->conflicts.clear();
-  w->dropped = w->kept = 0;
-  const SaleColumns& rows = w->rows;
+// Dedupes sales of one day (within the run, then against main), counting drops and conflicts in
+// `w`, and returns the rows kept sorted by (timestamp, transaction_id): what main/sales gets.
+// `rows` may be a part of the day, as long as every copy of a transaction_id is in it.
+Status DedupeAndSort(const LandingInputs& in, const std::string& partition, const SaleColumns& rows,
+                     DayWork* w, std::vector<uint32_t>* kept) {
+  kept->clear();
   const size_t n = rows.rows();
-  const std::string partition = PartitionName(CivilFromDays(w->day));
-
   // Within the run: the first occurrence (batch order, then record order) is the candidate.
   // Sorted by a hash of the id first (equal ids meet; the groups' order does not matter), so
   // that most comparisons are of integers held in the key, not of strings.
@@ -253,50 +265,125 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
     SL_RETURN_IF_ERROR(CheckAgainstMain(in.fs, it->second, rows, candidates, hashes, &verdict));
   }
   std::vector<uint64_t>().swap(hashes);
-  std::vector<uint32_t> kept;
-  kept.reserve(candidates.size());
+  kept->reserve(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (verdict[i] == 0) {
-      kept.push_back(candidates[i]);
+      kept->push_back(candidates[i]);
     } else if (verdict[i] == 1) {
       ++w->dropped;
     } else {
       w->conflicts.emplace_back(rows.batch(candidates[i]), ConflictRow(rows, candidates[i]));
     }
   }
-  if (kept.empty()) return Status::OK();
   // By (timestamp, id), with the timestamp in the key.
-  std::vector<std::pair<int64_t, uint32_t>> by_time(kept.size());
-  for (size_t i = 0; i < kept.size(); ++i) by_time[i] = {rows.timestamp(kept[i]), kept[i]};
+  std::vector<std::pair<int64_t, uint32_t>> by_time(kept->size());
+  for (size_t i = 0; i < kept->size(); ++i) by_time[i] = {rows.timestamp((*kept)[i]), (*kept)[i]};
   std::sort(by_time.begin(), by_time.end(), [&rows](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
     return rows.id(a.second) < rows.id(b.second);
   });
-  for (size_t i = 0; i < kept.size(); ++i) kept[i] = by_time[i].second;
-  std::vector<std::pair<int64_t, uint32_t>>().swap(by_time);
+  for (size_t i = 0; i < kept->size(); ++i) (*kept)[i] = by_time[i].second;
+  return Status::OK();
+}
 
-  const std::string dir = std::string(kMainSalesTable) + "/" + partition;
-  lake::LedgerFile file;
-  SL_RETURN_IF_ERROR(WriteMainFile(in.fs, dir + "/" + PartFileName(in.run_key + "\n" + partition),
-                                   partition, rows, kept, in.batches, &file));
-  w->added.push_back(std::move(file));
-  w->kept = kept.size();
-
-  // The day's rollup: what daily_sales held for the day plus the new sales.
-  DailyRollup rollup;
-  const int32_t date = static_cast<int32_t>(w->day);
+// A day too large to sort in memory: each part is deduplicated and sorted on its own and
+// written to a temporary file as a sorted run, in blocks; the runs are then merged by
+// (timestamp, transaction_id) into the main file. Kept ids are unique, so that order is total
+// and the file is the same, byte for byte, as the one an in-memory sort writes.
+Status LandDayInParts(const LandingInputs& in, const std::string& partition, DayWork* w,
+                      MainFileWriter* out, bool* any) {
+  SaleSpill runs(0);
+  std::vector<uint32_t> kept;
   {
-    // In row order, not sale order: the rollup's sums do not depend on it, and reading the
-    // columns front to back is what keeps this off the cache misses of a gather.
-    std::vector<uint8_t> is_kept(n, 0);
-    for (uint32_t r : kept) is_kept[r] = 1;
-    SaleRow scratch;
-    for (size_t r = 0; r < n; ++r) {
-      if (!is_kept[r]) continue;
-      rows.ToRow(r, &scratch, /*with_raw=*/false);
-      rollup.AddSale(date, scratch);
+    SaleColumns part, block;
+    for (size_t p = 0; p < w->num_parts; ++p) {
+      SL_RETURN_IF_ERROR(w->parts->Take(static_cast<int64_t>(p), &part));
+      SL_RETURN_IF_ERROR(DedupeAndSort(in, partition, part, w, &kept));
+      if (kept.empty()) continue;
+      // The merge holds a block of every run: together about one part's worth.
+      const size_t row_bytes = std::max<size_t>(1, part.bytes() / std::max<size_t>(1, part.rows()));
+      const size_t block_rows = std::max<size_t>(256, w->part_budget / w->num_parts / row_bytes);
+      for (size_t i = 0; i < kept.size(); i += block_rows) {
+        block.Clear();
+        block.AppendRows(part, std::span<const uint32_t>(kept).subspan(
+                                   i, std::min(block_rows, kept.size() - i)));
+        SL_RETURN_IF_ERROR(runs.AddChunk(static_cast<int64_t>(p), block));
+      }
+      w->kept += kept.size();
     }
   }
+  w->parts.reset();
+  if (w->kept == 0) return Status::OK();
+  *any = true;
+  SL_RETURN_IF_ERROR(out->Open(in.fs, std::string(kMainSalesTable) + "/" + partition + "/" +
+                                          PartFileName(in.run_key + "\n" + partition)));
+  struct Cursor {
+    SaleColumns block;
+    uint32_t at = 0;
+  };
+  std::vector<Cursor> cursors(w->num_parts);
+  // A min-heap of the runs by their next row's (timestamp, id).
+  auto later = [&cursors](size_t a, size_t b) {
+    const Cursor& x = cursors[a];
+    const Cursor& y = cursors[b];
+    const int64_t tx = x.block.timestamp(x.at), ty = y.block.timestamp(y.at);
+    if (tx != ty) return tx > ty;
+    return x.block.id(x.at) > y.block.id(y.at);
+  };
+  std::vector<size_t> heap;
+  for (size_t p = 0; p < cursors.size(); ++p) {
+    SL_RETURN_IF_ERROR(runs.TakeChunk(static_cast<int64_t>(p), &cursors[p].block));
+    if (!cursors[p].block.empty()) heap.push_back(p);
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const size_t p = heap.back();
+    Cursor& c = cursors[p];
+    SL_RETURN_IF_ERROR(out->Append(c.block, std::span<const uint32_t>(&c.at, 1)));
+    if (++c.at == c.block.rows()) {
+      c.at = 0;
+      SL_RETURN_IF_ERROR(runs.TakeChunk(static_cast<int64_t>(p), &c.block));
+      if (c.block.empty()) {
+        heap.pop_back();
+        continue;
+      }
+    }
+    std::push_heap(heap.begin(), heap.end(), later);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LandDay(const LandingInputs& in, DayWork* w) {
+  w->added.clear();
+  w->removed.clear();
+  w->daily.clear();
+  w->conflicts.clear();
+  w->dropped = w->kept = 0;
+  const std::string partition = PartitionName(CivilFromDays(w->day));
+
+  // The day's rollup: the new sales, as they are written, plus what daily_sales held for the day.
+  DailyRollup rollup;
+  MainFileWriter out(in.batches, static_cast<int32_t>(w->day), &rollup);
+  if (w->parts != nullptr) {
+    bool any = false;
+    SL_RETURN_IF_ERROR(LandDayInParts(in, partition, w, &out, &any));
+    if (!any) return Status::OK();
+  } else {
+    std::vector<uint32_t> kept;
+    SL_RETURN_IF_ERROR(DedupeAndSort(in, partition, w->rows, w, &kept));
+    if (kept.empty()) return Status::OK();
+    SL_RETURN_IF_ERROR(out.Open(in.fs, std::string(kMainSalesTable) + "/" + partition + "/" +
+                                           PartFileName(in.run_key + "\n" + partition)));
+    SL_RETURN_IF_ERROR(out.Append(w->rows, kept));
+    w->kept = kept.size();
+  }
+  lake::LedgerFile file;
+  SL_RETURN_IF_ERROR(out.Close(partition, &file));
+  w->added.push_back(std::move(file));
+
   if (auto it = in.daily_files.find(partition); it != in.daily_files.end()) {
     for (const lake::LedgerFile& old : it->second) {
       std::vector<DailyRow> old_rows;
@@ -312,6 +399,33 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
   SL_RETURN_IF_ERROR(WriteDailyRows(in.fs, daily_path, partition, w->daily, &daily_file));
   w->added.push_back(std::move(daily_file));
   return Status::OK();
+}
+
+namespace {
+
+// Moves the day's sales from the run's spill into `parts` parts by a hash of transaction_id, a
+// chunk at a time (a part's rows go to a temporary file past `budget`).
+Status PartitionDay(SaleSpill* sales, int64_t day, size_t parts, size_t budget, DayWork* w) {
+  w->rows.Clear();
+  w->parts = std::make_unique<SaleSpill>(budget);
+  w->num_parts = parts;
+  w->part_budget = budget;
+  SaleColumns chunk;
+  std::vector<std::vector<uint32_t>> which(parts);
+  while (true) {
+    SL_RETURN_IF_ERROR(sales->TakeChunk(day, &chunk));
+    if (chunk.empty()) break;
+    for (auto& v : which) v.clear();
+    for (size_t i = 0; i < chunk.rows(); ++i) {
+      which[parquet::SplitBlockBloomFilter::Hash(chunk.id(i)) % parts].push_back(
+          static_cast<uint32_t>(i));
+    }
+    for (size_t p = 0; p < parts; ++p) {
+      if (!which[p].empty())
+        SL_RETURN_IF_ERROR(w->parts->Add(static_cast<int64_t>(p), chunk, which[p]));
+    }
+  }
+  return w->parts->FinishAdding();
 }
 
 }  // namespace
@@ -334,7 +448,8 @@ int64_t BusinessDay(int64_t micros, int32_t utc_offset_seconds) {
 
 Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::string& run_key,
                  const std::vector<BatchInfo>& batches, int threads, SaleSpill* sales,
-                 Spill* quarantine, LandingCounts* counts, lake::LedgerCommit* commit) {
+                 Spill* quarantine, LandingCounts* counts, lake::LedgerCommit* commit,
+                 size_t landing_budget_bytes) {
   std::map<std::string, std::vector<lake::LedgerFile>> main_files, daily_files;
   for (lake::LedgerFile& f : state.FilesOf(kMainSalesTable)) main_files[f.partition].push_back(f);
   for (lake::LedgerFile& f : state.FilesOf(kDailySalesTable)) daily_files[f.partition].push_back(f);
@@ -344,23 +459,24 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
 
   // Days land on `threads` threads; their results join the commit in day order. A day in flight
   // holds its sales about three times over (the columns, the writer's row group, its pages), so
-  // fewer days land at once when the largest would not fit the budget that many times.
+  // a day larger than its share of the budget is split by transaction_id into parts that are
+  // deduplicated and sorted one at a time and merged (LandDayInParts): a big day costs time and
+  // temporary disk, not memory.
   SL_RETURN_IF_ERROR(sales->FinishAdding());
   ReleaseFreedMemory();
-  const std::vector<int64_t> days = sales->Keys();
-  size_t largest = 1;
-  for (int64_t day : days) largest = std::max(largest, sales->Bytes(day));
-  threads = static_cast<int>(std::clamp<size_t>(kLandingBudgetBytes / (3 * largest), 1,
-                                                static_cast<size_t>(std::max(1, threads))));
+  threads = std::max(1, threads);
+  const size_t part_budget =
+      std::max<size_t>(landing_budget_bytes / (3 * static_cast<size_t>(threads)), 1);
   std::vector<DayWork> slots(static_cast<size_t>(threads));
   OrderedPipeline pipeline(
       threads, slots.size(), [&](size_t slot, int) { return LandDay(in, &slots[slot]); },
       [&](size_t slot) -> Status {
         DayWork& w = slots[slot];
         w.rows.Clear();
+        w.parts.reset();
         counts->dropped_duplicates += w.dropped;
         for (auto& [batch, row] : w.conflicts) {
-          quarantine->Buffer(batch)->append(row);
+          quarantine->Buffer(kConflictKeys + batch)->append(row);
           counts->CountQuarantined(table::kDuplicateConflict);
           SL_RETURN_IF_ERROR(quarantine->Appended(row.size()));
         }
@@ -373,10 +489,20 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         for (std::string& p : w.removed) commit->removed.push_back(std::move(p));
         return Status::OK();
       });
-  for (int64_t day : days) {
+  for (int64_t day : sales->Keys()) {
     SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
-    slots[slot].day = day;
-    SL_RETURN_IF_ERROR(sales->Take(day, &slots[slot].rows));
+    DayWork& w = slots[slot];
+    w.day = day;
+    const size_t bytes = sales->Bytes(day);
+    if (bytes <= part_budget) {
+      w.parts.reset();
+      w.num_parts = 0;
+      SL_RETURN_IF_ERROR(sales->Take(day, &w.rows));
+    } else {
+      ++counts->days_in_parts;
+      SL_RETURN_IF_ERROR(
+          PartitionDay(sales, day, (bytes + part_budget - 1) / part_budget, part_budget, &w));
+    }
     pipeline.Submit(slot);
   }
   SL_RETURN_IF_ERROR(pipeline.Finish());
@@ -398,20 +524,26 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
                             lake::LedgerCommit* commit) {
   const std::vector<parquet::ColumnSpec> columns = QuarantineSalesColumns();
   SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, LakeWriterOptions(kQuarantineSalesTable));
-  // Rejected records can be long (an oversized one is over 64 KiB): the writer gets them a few
-  // MiB at a time, and a row group ends at 16 MiB of them, so a batch's quarantine is held about
-  // once (its encoded bytes), not three times over.
+  // Rejected records can be long (an oversized one is over 64 KiB): they are read back a spill
+  // chunk at a time, the writer gets them a few MiB at a time, and a row group ends at 16 MiB of
+  // them, so memory does not grow with a batch's quarantine.
   constexpr size_t kChunkBytes = 8 << 20;
   options.row_group_bytes = 16 << 20;
   ReleaseFreedMemory();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
+  std::set<int64_t> ordinals;
   for (int64_t key : quarantine->Keys()) {
+    ordinals.insert(key >= kConflictKeys ? key - kConflictKeys : key);
+  }
+  for (int64_t key : ordinals) {
     const BatchInfo& batch = batches.at(static_cast<size_t>(key));
-    SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->Take(key));
-    std::vector<QuarantineView> rows;
-    SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const auto& a, const auto& b) { return a.record_index < b.record_index; });
+    // The batch's rows come in record order, a spill chunk at a time; its conflicts (few) are
+    // sorted in memory and merged in, so a batch's quarantine is never held whole.
+    SL_ASSIGN_OR_RETURN(std::string conflict_bytes, quarantine->Take(kConflictKeys + key));
+    std::vector<QuarantineView> conflicts;
+    SL_RETURN_IF_ERROR(DecodeQuarantineViews(conflict_bytes, &conflicts));
+    std::stable_sort(conflicts.begin(), conflicts.end(),
+                     [](const auto& x, const auto& y) { return x.record_index < y.record_index; });
     std::string name = name_suffix.empty() ? BatchFileName(batch.id)
                                            : "batch-" + batch.id + "-" + name_suffix + ".parquet";
     std::string path =
@@ -427,7 +559,7 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
       chunk_rows = chunk_bytes = 0;
       return Status::OK();
     };
-    for (const QuarantineView& r : rows) {
+    auto emit = [&](const QuarantineView& r) -> Status {
       b[kQuarantineReason].AppendBytes(r.reason);
       b[kQuarantineDetail].AppendBytes(r.detail);
       b[kQuarantineRaw].AppendBytes(r.raw);
@@ -440,7 +572,31 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
       if (chunk_bytes >= kChunkBytes || chunk_rows >= static_cast<size_t>(kLakeRowGroupRows)) {
         SL_RETURN_IF_ERROR(flush());
       }
+      return Status::OK();
+    };
+    size_t next_conflict = 0;
+    int64_t last = std::numeric_limits<int64_t>::min();
+    std::vector<QuarantineView> rows;
+    while (true) {
+      SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->TakeChunk(key));
+      if (bytes.empty()) break;
+      rows.clear();
+      SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));
+      for (const QuarantineView& r : rows) {
+        if (r.record_index < last) {
+          return Status::Internal("quarantine rows of batch " + batch.id +
+                                  " are out of record order");
+        }
+        last = r.record_index;
+        while (next_conflict < conflicts.size() &&
+               conflicts[next_conflict].record_index < r.record_index) {
+          SL_RETURN_IF_ERROR(emit(conflicts[next_conflict++]));
+        }
+        SL_RETURN_IF_ERROR(emit(r));
+      }
+      // The buffers hold copies: the chunk may go before the next is read.
     }
+    while (next_conflict < conflicts.size()) SL_RETURN_IF_ERROR(emit(conflicts[next_conflict++]));
     SL_RETURN_IF_ERROR(flush());
     SL_RETURN_IF_ERROR(writer->Close());
     lake::LedgerFile file;

@@ -30,6 +30,7 @@ struct LandingCounts {
   uint64_t rows_quarantined = 0;
   uint64_t dropped_duplicates = 0;
   uint64_t partitions = 0;
+  uint64_t days_in_parts = 0;  // days larger than the landing budget, sorted in parts
   std::map<std::string, uint64_t> quarantine_by_reason;
 
   void CountQuarantined(uint32_t reasons);
@@ -39,9 +40,13 @@ struct LandingCounts {
 // ordinal), files to commit->added/removed, and rolls all of main up into the aggregates.
 // `run_key` makes the file names (same run key => same names). Days land on `threads` threads
 // and join the commit in day order, so the outcome is the same for any number of threads.
+// `landing_budget_bytes` bounds the memory of the days in flight: a day beyond its share is
+// deduplicated and sorted in parts through a temporary file, with the same outcome.
+inline constexpr size_t kLandingBudgetBytes = 160 << 20;
 Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::string& run_key,
                  const std::vector<BatchInfo>& batches, int threads, SaleSpill* sales,
-                 Spill* quarantine, LandingCounts* counts, lake::LedgerCommit* commit);
+                 Spill* quarantine, LandingCounts* counts, lake::LedgerCommit* commit,
+                 size_t landing_budget_bytes = kLandingBudgetBytes);
 
 // Writes quarantine/sales/<partition>/batch-<id>.parquet for every batch with quarantined rows
 // (rows sorted by record index). A non-empty `name_suffix` gives batch-<id>-<suffix>.parquet

@@ -25,7 +25,8 @@ using testing::LandRawBatch;
 constexpr int64_t kNow = 1'795'000'000'000'000LL;
 constexpr int64_t kHour = 3'600'000'000LL;
 
-Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int threads) {
+Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int threads,
+                                  size_t landing_budget) {
   SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
   SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   TransformOptions options;
@@ -34,6 +35,7 @@ Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int thread
   options.threads = threads;
   // Small enough that pass 1 spills to its temporary file several times.
   options.spill_budget_bytes = 2 << 20;
+  options.landing_budget_bytes = landing_budget;
   return RunTransform(fs, ledger.get(), options);
 }
 
@@ -61,21 +63,22 @@ std::map<std::string, std::string> LakeFiles(std::shared_ptr<io::FileSystem> fs)
 }
 
 // A lake built the same way each time, with `threads` threads for every transform and compaction.
-std::map<std::string, std::string> BuildLake(int threads, std::vector<TransformResult>* results) {
+std::map<std::string, std::string> BuildLake(int threads, std::vector<TransformResult>* results,
+                                             size_t landing_budget = 160 << 20) {
   auto fs = io::MemFileSystem::Make();
   // 70k records: two raw row groups; dirty records of every kind, duplicates within the batch.
   LandRawBatch(fs, GenerateNdjson(70'000, 1, kNow, 0.03, nullptr, 20), "batch-a", kNow);
   LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-b", kNow + kHour);
   // The same records again: exact duplicates across batches.
   LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-c", kNow + kHour);
-  auto first = Transform(fs, threads);
+  auto first = Transform(fs, threads, landing_budget);
   EXPECT_TRUE(first.ok()) << first.status().ToString();
   if (first.ok()) results->push_back(*first);
   // A second run over days main already holds: dedupe against main, rewritten daily partitions.
   for (int i = 0; i < 4; ++i) {
     LandRawBatch(fs, GenerateNdjson(3'000, 10 + i % 2, kNow, 0.03, nullptr, 20),
                  "batch-d" + std::to_string(i), kNow + 2 * kHour);
-    auto next = Transform(fs, threads);
+    auto next = Transform(fs, threads, landing_budget);
     EXPECT_TRUE(next.ok()) << next.status().ToString();
     if (next.ok()) results->push_back(*next);
   }
@@ -116,6 +119,34 @@ TEST(TransformThreads, LakeIsByteIdenticalForAnyNumberOfThreads) {
       auto it = many.find(path);
       ASSERT_NE(it, many.end()) << path << " is missing with " << threads << " threads";
       EXPECT_TRUE(it->second == bytes) << path << " differs with " << threads << " threads";
+    }
+  }
+}
+
+// A day larger than the landing budget is split by transaction_id into parts, each deduplicated
+// and sorted on its own through a temporary file, and merged: the lake is the same, byte for
+// byte, as when every day is sorted in memory (dedupe within the run and against main, conflicts,
+// the rollups), with one thread or several.
+TEST(TransformThreads, DaysSortedInPartsGiveTheSameLake) {
+  std::vector<TransformResult> whole_results;
+  const std::map<std::string, std::string> whole = BuildLake(1, &whole_results);
+  ASSERT_FALSE(whole_results.empty());
+  EXPECT_EQ(whole_results[0].days_in_parts, 0u);
+  for (int threads : {1, 2}) {
+    std::vector<TransformResult> results;
+    // About 1 MiB of sales a day against 64 KiB: dozens of parts per day.
+    const std::map<std::string, std::string> parts = BuildLake(threads, &results, 64 << 10);
+    ASSERT_EQ(results.size(), whole_results.size());
+    EXPECT_GT(results[0].days_in_parts, 10u);
+    EXPECT_GT(results[1].days_in_parts, 0u);  // incremental: dedupe against main in parts
+    for (size_t i = 0; i < results.size(); ++i) {
+      EXPECT_EQ(results[i].ToJson(), whole_results[i].ToJson()) << "run " << i;
+    }
+    ASSERT_EQ(parts.size(), whole.size()) << threads << " threads";
+    for (const auto& [path, bytes] : whole) {
+      auto it = parts.find(path);
+      ASSERT_NE(it, parts.end()) << path << " is missing when days land in parts";
+      EXPECT_TRUE(it->second == bytes) << path << " differs when days land in parts";
     }
   }
 }

@@ -19,6 +19,10 @@ namespace saleslake::pipeline {
 Result<VacuumResult> Vacuum(io::FileSystem& fs, const lake::Ledger& ledger,
                             const VacuumOptions& options) {
   SL_ASSIGN_OR_RETURN(std::vector<std::string> orphans, ledger.FindOrphans());
+  // Intermediate files of distributed transforms: a run's coordinator holds the lake lock that
+  // vacuum holds now, so none is in use (the finalize of a run removes its own).
+  SL_ASSIGN_OR_RETURN(std::vector<io::FileInfo> work, fs.List(lake::kWorkDir));
+  for (const io::FileInfo& f : work) orphans.push_back(f.path);
   VacuumResult result;
   if (orphans.empty()) return result;
   // One listing gives the ages (and sees the temporaries that plain listings hide).
@@ -34,7 +38,8 @@ Result<VacuumResult> Vacuum(io::FileSystem& fs, const lake::Ledger& ledger,
     // An unknown age (0) counts as old: the file was there before this listing. A pending file
     // is a saleslake writer's, and every writer holds the lock vacuum holds now: its run failed
     // or crashed, so it goes at once whatever its age (a full disk is freed by one vacuum).
-    const bool pending = lake::IsPendingName(io::BaseName(path));
+    const bool pending = lake::IsPendingName(io::BaseName(path)) ||
+                         path.rfind(std::string(lake::kWorkDir) + "/", 0) == 0;
     if (!pending && options.min_age_micros > 0 && mtime != 0 &&
         now - mtime < options.min_age_micros) {
       result.kept.push_back(path);

@@ -7,6 +7,10 @@
 #include <array>
 #include <cstring>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "base/clock.h"
 #include "base/strings.h"
 
@@ -114,11 +118,85 @@ bool PlainTimestamp(std::string_view t, int64_t* micros) {
   return true;
 }
 
+// The longest record the compact path takes (its masks live on the stack).
+constexpr size_t kCompactMaxBytes = 1024;
+
+// Bit i of quotes[i / 64]: record[i] is '"'. Returns false when a byte of the record is a
+// backslash, a control character or not ASCII (the compact path takes none of them). Reads up to
+// 63 bytes past the end (the caller's padding).
+bool QuoteMasks(const char* p, size_t n, uint64_t* quotes) {
+  const size_t words = (n + 63) / 64;
+#ifdef __AVX2__
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  const __m256i space = _mm256_set1_epi8(0x20);
+  for (size_t w = 0; w < words; ++w) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64 * w));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 64 * w + 32));
+    // Signed bytes: below 0x20 is a control character or (negative) not ASCII.
+    const __m256i bad_a =
+        _mm256_or_si256(_mm256_cmpgt_epi8(space, a), _mm256_cmpeq_epi8(a, backslash));
+    const __m256i bad_b =
+        _mm256_or_si256(_mm256_cmpgt_epi8(space, b), _mm256_cmpeq_epi8(b, backslash));
+    uint64_t bad = static_cast<uint32_t>(_mm256_movemask_epi8(bad_a)) |
+                   static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(bad_b))) << 32;
+    uint64_t q = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, quote))) |
+                 static_cast<uint64_t>(
+                     static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, quote))))
+                     << 32;
+    const size_t left = n - 64 * w;
+    if (left < 64) {
+      const uint64_t keep = (uint64_t{1} << left) - 1;
+      bad &= keep;
+      q &= keep;
+    }
+    if (bad != 0) return false;
+    quotes[w] = q;
+  }
+#else
+  for (size_t w = 0; w < words; ++w) quotes[w] = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c >= 0x80 || c == '\\') return false;
+    if (c == '"') quotes[i / 64] |= uint64_t{1} << (i % 64);
+  }
+#endif
+  return true;
+}
+
+// The positions of the '"' of a record, in order.
+class QuoteCursor {
+ public:
+  QuoteCursor(const uint64_t* quotes, size_t words) : quotes_(quotes), words_(words) {
+    bits_ = words > 0 ? quotes[0] : 0;
+  }
+  // The next quote's position, or SIZE_MAX when there is none.
+  size_t Peek() {
+    while (bits_ == 0) {
+      if (++word_ >= words_) return SIZE_MAX;
+      bits_ = quotes_[word_];
+    }
+    return 64 * word_ + static_cast<size_t>(__builtin_ctzll(bits_));
+  }
+  size_t Next() {
+    const size_t at = Peek();
+    bits_ &= bits_ - 1;
+    return at;
+  }
+
+ private:
+  const uint64_t* quotes_;
+  size_t words_;
+  size_t word_ = 0;
+  uint64_t bits_;
+};
+
 class OnDemandSaleTyper final : public CleanSaleTyper {
  public:
   explicit OnDemandSaleTyper(size_t max_field_bytes) : max_field_bytes_(max_field_bytes) {
     for (const SalesFieldInfo& f : SalesFields()) {
       keys_[static_cast<size_t>(f.field)].Set(f.name);
+      key_sizes_[static_cast<size_t>(f.field)] = f.name.size();
       types_[static_cast<size_t>(f.field)] = f.json_type;
     }
 #ifdef SIMDJSON_THREADS_ENABLED
@@ -128,6 +206,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
 
   bool Type(std::string_view record, size_t padded_bytes, ParsedSale* sale) override {
     if (padded_bytes < simdjson::SIMDJSON_PADDING) return false;
+    if (TypeCompact(record, sale)) return true;
     od::document doc;
     if (parser_.iterate(record.data(), record.size(), record.size() + padded_bytes).get(doc)) {
       return false;
@@ -155,6 +234,86 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
   }
 
  private:
+  // The shape the generator writes, without a parser: {"transaction_id":"…",…} with the 15 fields
+  // in schema order, no whitespace between tokens, every string printable ASCII without escapes,
+  // every number plain. Such a record is valid JSON whose values are exactly the ones the
+  // On-Demand path below gives (the same PlainScaled, PlainTimestamp and trimming); anything
+  // else returns false and goes that way.
+  bool TypeCompact(std::string_view record, ParsedSale* sale) {
+    const size_t n = record.size();
+    if (n < 2 || n > kCompactMaxBytes || record[0] != '{' || record[n - 1] != '}') return false;
+    const char* p = record.data();
+    uint64_t quotes[kCompactMaxBytes / 64];
+    if (!QuoteMasks(p, n, quotes)) return false;
+    QuoteCursor cursor(quotes, (n + 63) / 64);
+    size_t at = 1;  // where the next key's opening quote must be
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (cursor.Next() != at || !keys_[i].Matches(p + at + 1)) return false;
+      const size_t colon = at + 1 + key_sizes_[i] + 1;
+      if (cursor.Next() != colon - 1 || p[colon] != ':') return false;
+      size_t end;  // the byte after the value
+      if (types_[i] == SalesJsonType::kString) {
+        if (cursor.Next() != colon + 1) return false;
+        end = cursor.Next();
+        if (end == SIZE_MAX) return false;
+        if (!TypeString(static_cast<SalesField>(i),
+                        std::string_view(p + colon + 2, end - colon - 2), sale)) {
+          return false;
+        }
+        ++end;
+      } else {
+        // A number runs to the ',' before the next key (numbers are never the last field).
+        const size_t next = cursor.Peek();
+        if (next == SIZE_MAX || next < colon + 3) return false;
+        end = next - 1;
+        if (!TypeNumber(static_cast<SalesField>(i),
+                        std::string_view(p + colon + 1, end - colon - 1), sale)) {
+          return false;
+        }
+      }
+      const bool last = i + 1 == keys_.size();
+      if (p[end] != (last ? '}' : ',')) return false;
+      at = end + 1;
+    }
+    if (at != n || cursor.Peek() != SIZE_MAX) return false;
+    sale->valid = kAllFields;
+    sale->reasons = 0;
+    return true;
+  }
+
+  // A string value's bytes as they stand between its quotes (no escapes in them).
+  bool TypeString(SalesField f, std::string_view s, ParsedSale* sale) {
+    if (s.size() > max_field_bytes_) return false;
+    if (!s.empty() && (IsSpace(s.front()) || IsSpace(s.back()))) s = Trim(s);
+    sale->text[static_cast<size_t>(f)] = s;
+    if (f != SalesField::kTimestamp) return true;
+    if (PlainTimestamp(s, &sale->timestamp_micros)) return true;
+    Result<int64_t> micros = ParseIso8601Micros(s);
+    if (!micros.ok()) return false;
+    sale->timestamp_micros = *micros;
+    return true;
+  }
+
+  // A number token, without surrounding whitespace.
+  static bool TypeNumber(SalesField f, std::string_view token, ParsedSale* sale) {
+    switch (f) {
+      case SalesField::kQuantity: {
+        int64_t q;
+        if (!PlainScaled(token, 0, &q) || q < INT32_MIN || q > INT32_MAX) return false;
+        sale->quantity = q;
+        return true;
+      }
+      case SalesField::kRetailPrice:
+        return PlainScaled(token, 2, &sale->retail_price_paise);
+      case SalesField::kMrp:
+        return PlainScaled(token, 2, &sale->mrp_paise);
+      case SalesField::kTotal:
+        return PlainScaled(token, 2, &sale->total_paise);
+      default:
+        return false;
+    }
+  }
+
   int FieldIndex(const char* raw_key, size_t expected) const {
     if (expected < keys_.size() && keys_[expected].Matches(raw_key)) {
       return static_cast<int>(expected);
@@ -176,36 +335,14 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
         // Escapes: let simdjson unescape (and check) them into its own buffer.
         if (value.get_string().get(s)) return false;
       }
-      if (s.size() > max_field_bytes_) return false;
-      s = Trim(s);
-      sale->text[i] = s;
-      if (f != SalesField::kTimestamp) return true;
-      if (PlainTimestamp(s, &sale->timestamp_micros)) return true;
-      Result<int64_t> micros = ParseIso8601Micros(s);
-      if (!micros.ok()) return false;
-      sale->timestamp_micros = *micros;
-      return true;
+      return TypeString(f, s, sale);
     }
-    switch (f) {
-      case SalesField::kQuantity: {
-        int64_t q;
-        if (!PlainScaled(token, 0, &q) || q < INT32_MIN || q > INT32_MAX) return false;
-        sale->quantity = q;
-        return true;
-      }
-      case SalesField::kRetailPrice:
-        return PlainScaled(token, 2, &sale->retail_price_paise);
-      case SalesField::kMrp:
-        return PlainScaled(token, 2, &sale->mrp_paise);
-      case SalesField::kTotal:
-        return PlainScaled(token, 2, &sale->total_paise);
-      default:
-        return false;
-    }
+    return TypeNumber(f, token, sale);
   }
 
   size_t max_field_bytes_;
   std::array<KeyPattern, kSalesFieldCount> keys_;
+  std::array<size_t, kSalesFieldCount> key_sizes_{};
   std::array<SalesJsonType, kSalesFieldCount> types_{};
   od::parser parser_;
 };

@@ -9,9 +9,13 @@
 // micros). Anything else returns false, and the caller asks SalesValidator, whose verdict is the
 // definition; so the fast path can only be faster, never different.
 //
-// The parse is simdjson On-Demand (no tape; string values without escapes are views of the input,
-// not copies). On x86-64 this file is compiled for AVX2 (see CMakeLists.txt); Make() returns null
-// on a CPU without it, and callers then use SalesValidator for every record.
+// Two ways in, tried in order: the compact shape the generator writes (the 15 fields in schema
+// order, no whitespace between tokens, printable ASCII strings without escapes, plain numbers) is
+// read without a parser, from a bitmask of its quotes; any other record is parsed with simdjson
+// On-Demand (no tape). Either way string values without escapes are views of the input, not
+// copies, and the values are the same. On x86-64 this file is compiled for AVX2 (see
+// CMakeLists.txt); Make() returns null on a CPU without it, and callers then use SalesValidator for
+// every record.
 #pragma once
 
 #include <cstddef>

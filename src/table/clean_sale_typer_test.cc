@@ -113,6 +113,28 @@ TEST_F(CleanSaleTyperTest, LeavesEverythingElseToTheValidator) {
   }
 }
 
+// The compact shape (the generator's: schema order, no whitespace, plain ASCII) types without a
+// parser; what follows the record in its buffer (quotes, backslashes, control bytes) is not read
+// as part of it.
+TEST_F(CleanSaleTyperTest, TheCompactShapeIgnoresWhatFollowsTheRecord) {
+  if (!typer_) GTEST_SKIP() << "this CPU has no AVX2: the fast path is off";
+  const std::string record = kGood;
+  for (const char* padding : {"\"", "\\", "\x01", "\xff", "}"}) {
+    std::string padded = record;
+    while (padded.size() < record.size() + 64) padded += padding;
+    ParsedSale sale;
+    ASSERT_TRUE(typer_->Type(std::string_view(padded.data(), record.size()), 64, &sale));
+    EXPECT_EQ(sale.text[static_cast<size_t>(SalesField::kCustomerEmail)],
+              "karan.qureshi41@gmail.com");
+    EXPECT_EQ(sale.mrp_paise, 3299000);
+  }
+  // Lengths around the 64-byte words of the masks.
+  for (size_t extra = 0; extra < 130; ++extra) {
+    EXPECT_TRUE(TypeAndCompare(Replace(kGood, "Mumbai", "Mumbai" + std::string(extra, 'm'))));
+  }
+  EXPECT_TRUE(TypeAndCompare(Replace(kGood, "Mumbai", std::string(2000, 'm'))));  // long: parsed
+}
+
 // Random byte edits of a good record: whatever the fast path accepts, the validator types the
 // same way (TypeAndCompare checks it).
 TEST_F(CleanSaleTyperTest, AgreesWithTheValidatorOnMutations) {

@@ -67,7 +67,7 @@ test('DuckDB reads the raw layer with hive partitions: every record, typed, with
   const result = JSON.parse(run.stdout.trim());
   assert.equal(result.status, 'extracted');
   assert.equal(result.rows, 5000);
-  assert.match(result.batch_id, /^[0-9a-f]{32}$/);
+  assert.match(result.batch_id, /^x[0-9a-f]{32}$/);  // a new lake: XXH3-128 ids
   assert.equal(result.path, `raw/sales/year=2026/month=11/day=26/batch-${result.batch_id}.parquet`);
 
   const glob = rawGlob(lake);

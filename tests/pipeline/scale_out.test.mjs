@@ -2,10 +2,10 @@
 // temporary directory, started as an unprivileged user on a free loopback port, password
 // authentication) as the commit log, and moto as S3. The same raw batches are transformed once
 // by one process with the embedded log, and by `transform --workers 3` with the PostgreSQL log
-// (1) while the worker that claimed the task is SIGKILLed mid-task, and (2) while it is paused
-// (SIGSTOP) past its lease and resumed after another worker finished: its late commit is
-// refused. main, quarantine, the rollups and the six tables must hold the same rows each time,
-// and the password never appears in any output. Skips, saying what is missing, without
+// (map per batch, reduce per day, one finalize) while a worker is SIGKILLed mid-map, mid-reduce,
+// or paused (SIGSTOP) past its lease in a reduce or the finalize and resumed after another worker
+// finished its task: its late result or commit is refused. main, quarantine, the rollups and the
+// six tables must hold the same rows each time, and the password never appears in any output. Skips, saying what is missing, without
 // PostgreSQL's server binaries or moto.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,13 +162,13 @@ async function tableRows(lake, extra = {}) {
   return out;
 }
 
-// Starts `transform --workers 3` on `lake`; the worker that claims the task first stops itself
-// after reading the commit log (a hung worker); `onStopped(pid, logs)` decides what happens next.
-async function transformWithWorkers(lake, schema, onStopped) {
+// Starts `transform --workers 3` on `lake`; the worker that claims the run's first task of kind
+// `stopIn` stops itself once that task's files are written, before recording it (a hung worker);
+// `onStopped(event, logs)` decides what happens next.
+async function transformWithWorkers(lake, schema, stopIn, onStopped) {
   const proc = spawn(bin, ['transform', '--workers', '3', '--lake', lake, '--now', '2026-11-26T10:00:00Z',
     '--log-format', 'json', '--format', 'json'], {
-    env: env({ SALESLAKE_COMMIT_LOG: uri(schema), SALESLAKE_LEASE_SECONDS: '2',
-      SALESLAKE_STOP_AFTER_FIRST_CLAIM: '1' }),
+    env: env({ SALESLAKE_COMMIT_LOG: uri(schema), SALESLAKE_LEASE_SECONDS: '2', SALESLAKE_STOP_IN: stopIn }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
@@ -182,13 +182,14 @@ async function transformWithWorkers(lake, schema, onStopped) {
     try { e = JSON.parse(l); } catch { return; }
     if (e.event === 'task.stopping' && !handled) {
       handled = true;
-      onStopped(e.pid, logs);
+      onStopped(e, logs);
     }
   });
   const code = await new Promise((resolve) => proc.on('exit', resolve));
   await new Promise((r) => setTimeout(r, 50));
   outputs.push(stdout, logs.join('\n'));
   assert.equal(code, 0, logs.join('\n'));
+  assert.ok(handled, `no worker stopped in a ${stopIn} task`);
   return { result: JSON.parse(stdout.trim()), events: logs.map((l) => { try { return JSON.parse(l); } catch { return {}; } }) };
 }
 
@@ -200,7 +201,16 @@ async function waitFor(pred, what) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-test('transform --workers 3 with PostgreSQL: a SIGKILLed worker and a paused one change nothing', async (t) => {
+// Whether another worker has finished the task `stopped` held.
+function doneByAnother(logs, stopped) {
+  return logs.some((l) => {
+    if (!l.includes('"event":"task.done"')) return false;
+    const e = JSON.parse(l);
+    return e.task_id === stopped.task_id && e.worker_id !== stopped.worker_id;
+  });
+}
+
+test('transform --workers 3 with PostgreSQL: workers killed or paused mid-map, mid-reduce and in the finalize change nothing', async (t) => {
   if (missing) {
     t.skip(missing);
     return;
@@ -212,45 +222,104 @@ test('transform --workers 3 with PostgreSQL: a SIGKILLed worker and a paused one
   const expected = await tableRows(one);
   for (const table of TABLES) assert.ok(expected[table].length > 10, `${table} has rows`);
 
-  for (const schema of ['killed', 'paused']) {
-    run(['commit-log', 'migrate', '--commit-log', uri(schema)]);
+  // SIGKILLed once its files are written (mid-map, mid-reduce): another worker claims the task
+  // after the lease. Paused past its lease and resumed once another worker finished its task: its
+  // late result (a reduce's) or its late commit (the finalize's) is refused.
+  const scenarios = [
+    { schema: 'killmap', stopIn: 'map', kill: true },
+    { schema: 'killreduce', stopIn: 'reduce', kill: true },
+    { schema: 'pausereduce', stopIn: 'reduce', kill: false },
+    { schema: 'paused', stopIn: 'finalize', kill: false },
+  ];
+  for (const sc of scenarios) {
+    run(['commit-log', 'migrate', '--commit-log', uri(sc.schema)]);
+    const lake = `s3://scale/${sc.schema}`;
+    landBatches(lake, { SALESLAKE_COMMIT_LOG: uri(sc.schema) });
+    let stopped = null;
+    const r = await transformWithWorkers(lake, sc.schema, sc.stopIn, (e, logs) => {
+      stopped = e;
+      if (sc.kill) {
+        process.kill(e.pid, 'SIGKILL');
+      } else {
+        waitFor(() => doneByAnother(logs, e), 'another worker to finish the task')
+          .then(() => process.kill(e.pid, 'SIGCONT'));
+      }
+    });
+    const what = `${sc.kill ? 'killed' : 'paused'} in ${sc.stopIn}`;
+    assert.equal(r.result.committed, true, what);
+    assert.equal(r.result.batches.length, 3, what);
+    const kinds = new Set(r.events.filter((e) => e.event === 'task.claimed').map((e) => e.kind));
+    assert.deepEqual([...kinds].sort(), ['finalize', 'map', 'reduce'], what);
+    const claims = r.events.filter((e) => e.event === 'task.claimed' && e.task_id === stopped.task_id);
+    assert.ok(claims.length >= 2, `${what}: the task was claimed again`);
+    assert.ok(r.events.filter((e) => e.event === 'task.claimed').every((e) => e.worker_id && e.task_id),
+      'worker logs carry worker and task ids');
+    if (!sc.kill) {
+      assert.ok(r.events.some((e) => e.event === 'task.refused' && e.worker_id === stopped.worker_id),
+        `${what}: the late result was refused`);
+    }
+    const finalized = r.events.filter((e) => e.event === 'task.done' && e.kind === 'finalize');
+    assert.equal(finalized.length, 1, `${what}: one finalize`);
+    assert.deepEqual(await tableRows(lake, { SALESLAKE_COMMIT_LOG: uri(sc.schema) }), expected, what);
   }
 
-  // 1. The worker holding the task is SIGKILLed mid-task: another claims it after the lease.
-  const killed = 's3://scale/killed';
-  landBatches(killed, { SALESLAKE_COMMIT_LOG: uri('killed') });
-  const k = await transformWithWorkers(killed, 'killed', (pid) => process.kill(pid, 'SIGKILL'));
-  assert.equal(k.result.committed, true);
-  assert.equal(k.result.batches.length, 3);
-  const claims = k.events.filter((e) => e.event === 'task.claimed');
-  assert.ok(claims.length >= 2, 'the task was claimed again after the kill');
-  assert.ok(claims.every((e) => e.worker_id && e.task_id), 'worker logs carry worker and task ids');
-  assert.deepEqual(await tableRows(killed, { SALESLAKE_COMMIT_LOG: uri('killed') }), expected);
-
-  // 2. The worker holding the task is paused past its lease, and resumed once another worker
-  // has committed: its late commit is refused and nothing doubles.
-  const paused = 's3://scale/paused';
-  landBatches(paused, { SALESLAKE_COMMIT_LOG: uri('paused') });
-  let pausedPid = 0;
-  const p = await transformWithWorkers(paused, 'paused', (pid, logs) => {
-    pausedPid = pid;
-    waitFor(() => logs.some((l) => l.includes('"event":"task.done"')), 'another worker to finish')
-      .then(() => process.kill(pid, 'SIGCONT'));
-  });
-  assert.ok(pausedPid > 0);
-  assert.ok(p.events.some((e) => e.event === 'task.refused'), 'the late commit was refused');
-  assert.equal(p.events.filter((e) => e.event === 'task.done').length, 1);
-  assert.deepEqual(await tableRows(paused, { SALESLAKE_COMMIT_LOG: uri('paused') }), expected);
+  // run --workers 2: the extract in the calling process, then the distributed transform. Its
+  // one clock (--now) also stamps the batches' ingestion, so quarantine is compared by count.
+  run(['commit-log', 'migrate', '--commit-log', uri('run')]);
+  const ran = JSON.parse(run(['run', '--workers', '2', '--lake', 's3://scale/run', '--skip', 'crawl',
+    '--now', '2026-11-26T10:00:00Z', '--format', 'json', '--log-level', 'warn',
+    ...[0, 1, 2].flatMap((i) => ['--from', path.join(dir, `batch${i}.ndjson`)])],
+  { SALESLAKE_COMMIT_LOG: uri('run') }));
+  assert.equal(ran.status, 'ok', JSON.stringify(ran));
+  assert.equal(ran.transform.batches.length, 3);
+  const viaRun = await tableRows('s3://scale/run', { SALESLAKE_COMMIT_LOG: uri('run') });
+  for (const table of TABLES) {
+    if (table === 'quarantine/sales') {
+      assert.equal(JSON.parse(viaRun[table]).length, JSON.parse(expected[table]).length);
+    } else {
+      assert.deepEqual(viaRun[table], expected[table], `run --workers: ${table}`);
+    }
+  }
 
   // status shows the tasks, the retry and the refused commit; the password never shows.
+  const paused = 's3://scale/paused';
   const status = JSON.parse(run(['status', '--lake', paused, '--format', 'json'],
     { SALESLAKE_COMMIT_LOG: uri('paused') }));
-  assert.equal(status.commit_log.tasks.done, 1);
+  assert.ok(status.commit_log.tasks.done >= 5, JSON.stringify(status.commit_log.tasks));
+  assert.equal(status.commit_log.tasks.queued ?? 0, 0);
   assert.ok(status.commit_log.retries >= 1);
   assert.ok(status.commit_log.refused_commits >= 1);
   assert.equal(status.commit_log.workers.length, 3);
   const text = run(['status', '--lake', paused], { SALESLAKE_COMMIT_LOG: uri('paused') });
   assert.match(text, /refused late commit/);
+
+  // serve's /metrics has the task queue's counts when its commit log is PostgreSQL.
+  const serve = spawn(bin, ['serve', '--lake', paused, '--listen', '127.0.0.1:0', '--log-format', 'json'], {
+    env: env({ SALESLAKE_COMMIT_LOG: uri('paused') }), stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const serveLogs = [];
+  readline.createInterface({ input: serve.stderr }).on('line', (l) => serveLogs.push(l));
+  try {
+    const url = await new Promise((resolve, reject) => {
+      readline.createInterface({ input: serve.stdout }).on('line', (line) => {
+        const m = line.match(/dashboard at (http:\/\/[^/ ]+)\//);
+        if (m) resolve(m[1]);
+      });
+      serve.on('exit', (c) => reject(new Error(`serve exited ${c}: ${serveLogs.join('\n')}`)));
+    });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    outputs.push(metrics, serveLogs.join('\n'));
+    const value = (name) => Number((metrics.match(new RegExp(`^${name} (\\S+)$`, 'm')) ?? [])[1]);
+    assert.equal(value('saleslake_tasks\\{state="done"\\}'), status.commit_log.tasks.done, metrics);
+    assert.equal(value('saleslake_tasks\\{state="queued"\\}'), 0);
+    assert.ok(value('saleslake_task_claims') > status.commit_log.tasks.done);
+    assert.ok(value('saleslake_task_retries') >= 1);
+    assert.ok(value('saleslake_task_refused_commits') >= 1);
+    assert.equal(value('saleslake_task_workers\\{state="stopped"\\}'), 3);
+    assert.equal(value('saleslake_task_queue_up'), 1);
+  } finally {
+    serve.kill('SIGTERM');
+  }
   for (const o of outputs) assert.ok(!String(o).includes(PASSWORD), 'the password appeared in an output');
 });
 
@@ -291,5 +360,9 @@ test('--workers without the PostgreSQL commit log points to --threads', (t) => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--threads/);
   assert.equal(r.stderr.trim().split('\n')[0].startsWith('saleslake transform: error:'), true);
+  // run --workers: the same, before it extracts anything.
+  const rr = spawnSync(bin, ['run', '--workers', '2', '--from', file, '--lake', path.join(lake, 'lake')], { encoding: 'utf8' });
+  assert.notEqual(rr.status, 0);
+  assert.match(rr.stderr, /--workers needs the PostgreSQL commit log.*--threads/);
   fs.rmSync(lake, { recursive: true, force: true });
 });

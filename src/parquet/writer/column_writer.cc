@@ -88,15 +88,16 @@ Result<std::unique_ptr<ColumnWriter>> ColumnWriter::Make(const ColumnSpec& spec,
     return Status::InvalidArgument(
         fmt::format("column '{}': a bloom filter on a BOOLEAN column cannot help", spec.name));
   }
+  const compress::CodecType codec_type = column.compression.value_or(options.compression);
   std::unique_ptr<compress::Codec> codec;
-  if (options.compression != compress::CodecType::kUncompressed) {
+  if (codec_type != compress::CodecType::kUncompressed) {
     compress::CodecOptions codec_options;
     codec_options.level = options.compression_level;
-    SL_ASSIGN_OR_RETURN(codec, compress::MakeCodec(options.compression, codec_options));
+    SL_ASSIGN_OR_RETURN(codec, compress::MakeCodec(codec_type, codec_options));
   }
-  auto pages = std::make_unique<PageWriter>(std::move(codec),
-                                            static_cast<CompressionCodec>(options.compression),
-                                            options.data_page_version, options.page_crc);
+  auto pages =
+      std::make_unique<PageWriter>(std::move(codec), static_cast<CompressionCodec>(codec_type),
+                                   options.data_page_version, options.page_crc);
   switch (spec.type) {
     case Type::kBoolean:
       return MakeTypedColumnWriter<Type::kBoolean>(spec, options, std::move(pages));

@@ -12,6 +12,7 @@
 #include "parquet/writer/typed_column_writer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -187,6 +188,15 @@ class TypedColumnWriter final : public ColumnWriter {
     }
   }
 
+  // The same bits (as the dictionary compares them: -0.0 and 0.0 differ, NaN equals itself).
+  static bool SameValue(const T& a, const T& b) {
+    if constexpr (kBytes) {
+      return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+    } else {
+      return std::memcmp(&a, &b, sizeof(T)) == 0;
+    }
+  }
+
   static uint64_t Hash(T v) {
     if constexpr (kBytes) {
       return SplitBlockBloomFilter::Hash(v);
@@ -209,13 +219,24 @@ class TypedColumnWriter final : public ColumnWriter {
     const bool bloom = column_.bloom_filter;
     if (mode_ == Mode::kDictionary) {
       if constexpr (!kBoolean) {
+        // The previous value's id: a run of one value (a batch's lineage columns, sorted data)
+        // costs a comparison per row, not a lookup.
+        T last{};
+        uint32_t last_id = UINT32_MAX;
         for (size_t row = offset; row < offset + n; ++row) {
           if (kHasNulls && !validity[row]) {
             ++page_nulls_;
             continue;
           }
           const T x = Get(v, row);
-          const uint32_t id = dictionary_.IdOf(x);
+          uint32_t id;
+          if (last_id != UINT32_MAX && SameValue(x, last)) {
+            id = last_id;
+          } else {
+            id = dictionary_.IdOf(x);
+            last = x;
+            last_id = id;
+          }
           if (id == seen_in_page_.size()) {
             seen_in_page_.push_back(0);
             if (bloom) bloom_hashes_.push_back(Hash(x));

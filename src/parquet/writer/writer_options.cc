@@ -80,10 +80,23 @@ Builder& Builder::BloomFilter(const std::string& column, double fpp, uint64_t nd
   return *this;
 }
 
+Builder& Builder::CompressionFor(const std::string& column, compress::CodecType codec) {
+  overrides_[column].compression = codec;
+  return *this;
+}
+
 Result<WriterOptions> Builder::Build() const {
   WriterOptions o = options_;
   for (const auto& [name, override] : overrides_) {
     ColumnWriteOptions c = o.column_defaults;
+    if (override.compression) {
+      if (*override.compression != compress::CodecType::kUncompressed &&
+          *override.compression != o.compression) {
+        return Status::InvalidArgument(fmt::format(
+            "column '{}': a column is either uncompressed or takes the file's codec", name));
+      }
+      c.compression = *override.compression;
+    }
     if (override.encoding) c.encoding = *override.encoding;
     if (override.statistics) c.statistics = *override.statistics;
     if (override.bloom_filter) {

@@ -42,6 +42,8 @@ struct ColumnWriteOptions {
   // Distinct values to size the filter for; 0 sizes it from the data (the dictionary's size, or
   // the number of non-null values when the column left its dictionary).
   uint64_t bloom_filter_ndv = 0;
+  // The column's codec when it is not the file's (kUncompressed for values no codec shrinks).
+  std::optional<compress::CodecType> compression;
 };
 
 struct WriterOptions {
@@ -89,6 +91,8 @@ class WriterOptions::Builder {
   Builder& EncodingFor(const std::string& column, ColumnEncoding encoding);
   Builder& StatisticsFor(const std::string& column, bool enabled);
   Builder& BloomFilter(const std::string& column, double fpp = 0.01, uint64_t ndv = 0);
+  // Only kUncompressed or the file's codec (whose level it then takes).
+  Builder& CompressionFor(const std::string& column, compress::CodecType codec);
 
   // Checks the values (positive sizes, a codec the writer can produce, fpp in (0, 1)).
   Result<WriterOptions> Build() const;
@@ -99,6 +103,7 @@ class WriterOptions::Builder {
     std::optional<ColumnEncoding> encoding;
     std::optional<bool> statistics;
     std::optional<bool> bloom_filter;
+    std::optional<compress::CodecType> compression;
     double bloom_filter_fpp = 0.01;
     uint64_t bloom_filter_ndv = 0;
   };

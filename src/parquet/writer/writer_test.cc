@@ -351,6 +351,29 @@ TEST(WriterTest, DictionaryFallsBackPastItsLimit) {
   ExpectValues(file, cols);
 }
 
+TEST(WriterTest, AColumnMayBeStoredUncompressedInASnappyFile) {
+  std::vector<TestColumn> cols;
+  cols.push_back(MakeColumn(ColumnSpec::String("id").Required(), 5'000, 9, 0));
+  cols.push_back(MakeColumn(ColumnSpec::String("name").Required(), 5'000, 10, 0));
+  auto options = WriterOptions::Builder()
+                     .Compression(compress::CodecType::kSnappy)
+                     .CompressionFor("id", compress::CodecType::kUncompressed)
+                     .Build();
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  std::string file = WriteFile(cols, *options, 5'000);
+  FileMetaData meta;
+  ASSERT_TRUE(ReadFooter(file, &meta).ok());
+  EXPECT_EQ(meta.row_groups[0].columns[0].meta_data->codec, CompressionCodec::kUncompressed);
+  EXPECT_EQ(meta.row_groups[0].columns[1].meta_data->codec, CompressionCodec::kSnappy);
+  ExpectValues(file, cols);
+  // Another codec than the file's for one column is refused.
+  EXPECT_FALSE(WriterOptions::Builder()
+                   .Compression(compress::CodecType::kSnappy)
+                   .CompressionFor("id", compress::CodecType::kZstd)
+                   .Build()
+                   .ok());
+}
+
 TEST(WriterTest, UniqueValuesLeaveTheDictionaryEarlyRepeatedOnesKeepIt) {
   std::vector<TestColumn> cols;
   cols.push_back({ColumnSpec::String("unique").Required(), ColumnBuffer(Type::kByteArray), {}});

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <simdjson.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <initializer_list>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/hash.h"
@@ -15,9 +18,17 @@
 #include "lake/lake.h"
 #include "lake/pg_connection.h"
 #include "lake/task_queue.h"
+#include "pipeline/distributed/task_results.h"
 
 namespace saleslake::pipeline::distributed {
 namespace {
+
+// A field that may be absent or of another type: *out keeps its value then.
+template <typename T>
+void ReadIfPresent(simdjson::simdjson_result<simdjson::dom::element> field, T* out) {
+  T v;
+  if (!field.get(v)) *out = v;
+}
 
 std::string SelfExe() {
   char buf[4096];
@@ -47,34 +58,89 @@ std::string WorkersNeedPostgres() {
          "see docs/scale-out.md); to use more cores in this process, use --threads";
 }
 
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<TransformResult> ParseTransformResult(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(json.data(), json.size()).get_object().get(o)) {
+    return Status::Corruption("the transform's result is not a JSON object");
+  }
+  TransformResult r;
+  ReadIfPresent(o["committed"], &r.committed);
+  const std::initializer_list<std::pair<const char*, uint64_t*>> counts = {
+      {"seq", &r.seq},
+      {"rows_in", &r.rows_in},
+      {"rows_main", &r.rows_main},
+      {"rows_quarantined", &r.rows_quarantined},
+      {"dropped_duplicates", &r.dropped_duplicates},
+      {"partitions", &r.partitions},
+      {"files_added", &r.files_added},
+      {"files_removed", &r.files_removed},
+      {"files_compacted", &r.files_compacted}};
+  for (const auto& [key, field] : counts) ReadIfPresent(o[key], field);
+  std::string_view text;
+  if (!o["reference"].get_string().get(text)) r.reference = text;
+  simdjson::dom::array batches;
+  if (!o["batches"].get_array().get(batches)) {
+    for (simdjson::dom::element e : batches) {
+      if (!e.get_string().get(text)) r.batches.emplace_back(text);
+    }
+  }
+  simdjson::dom::object reasons;
+  if (!o["quarantine_by_reason"].get_object().get(reasons)) {
+    for (auto field : reasons) {
+      uint64_t n = 0;
+      if (!field.value.get_uint64().get(n)) r.quarantine_by_reason[std::string(field.key)] = n;
+    }
+  }
+  return r;
+}
+
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options) {
   if (std::string why = WorkersNeedPostgres(); !why.empty()) {
     return Status::InvalidArgument(why);
   }
-  const std::string uri = lake::CommitLogFlag();
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<lake::Lake> lake, lake::Lake::Open(lake_uri));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::LakeLock> lock,
-                      lake->Lock("saleslake transform --workers"));
-  std::vector<std::string> pending;
-  {
-    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
-    pending = ledger->state().PendingBatches();
+                      opened.Lock("saleslake transform --workers"));
+  return TransformWithWorkersLocked(opened, input, options);
+}
+
+Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake_ref,
+                                               const TransformTaskInput& input,
+                                               const DistributedOptions& options) {
+  if (std::string why = WorkersNeedPostgres(); !why.empty()) {
+    return Status::InvalidArgument(why);
   }
-  if (pending.empty() && !input.rebuild) return std::string("{\"committed\":false}");
+  const lake::Lake& opened = lake_ref;
+  const std::string uri = lake::CommitLogFlag();
+  std::vector<std::string> pending;
+  TransformTaskInput run = input;
+  {
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
+    pending = RunState(ledger->state(), input.rebuild, nullptr).PendingBatches();
+    run.base_seq = ledger->state().last_seq;
+  }
+  if (pending.empty()) return std::string("{\"committed\":false}");
+  // The run id names what the run transforms and from which commit: a coordinator restarted
+  // after a crash finds the same run (and its finished tasks) unless the lake changed meanwhile.
   std::string joined;
   for (const std::string& b : pending) joined += b + "\n";
   const std::string run_id =
-      fmt::format("transform-{}", Sha256Hex(joined + input.Encode()).substr(0, 16));
+      fmt::format("transform-{}", Sha256Hex(joined + run.Encode()).substr(0, 16));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::TaskQueue> queue, lake::TaskQueue::Open(uri));
-  SL_RETURN_IF_ERROR(queue->Enqueue(run_id, {{0, "transform", input.Encode()}}));
+  // This process holds the lake lock: any other run still queued or running lost its
+  // coordinator, and its late results are refused.
+  SL_ASSIGN_OR_RETURN(int64_t abandoned, queue->AbandonOtherRuns(run_id));
+  if (abandoned > 0) {
+    log::Warn("transform.abandoned_runs", {{"tasks", static_cast<long long>(abandoned)}});
+  }
+  SL_RETURN_IF_ERROR(queue->Enqueue(run_id, RunTasks(run, pending)));
   log::Info("transform.enqueued", {{"run_id", run_id},
                                    {"batches", static_cast<unsigned long long>(pending.size())},
                                    {"workers", options.workers},
                                    {"commit_log", queue->described()}});
   const std::string exe = SelfExe();
-  std::vector<std::string> args = {"worker", "--lake", lake_uri, "--exit-when-idle"};
+  std::vector<std::string> args = {"worker", "--lake", opened.uri(), "--exit-when-idle"};
   if (options.lease_seconds > 0) {
     args.push_back("--lease-seconds");
     args.push_back(std::to_string(options.lease_seconds));
@@ -121,7 +187,7 @@ Result<std::string> TransformWithWorkers(const std::string& lake_uri,
   if (!failure.empty()) return Status::Aborted(failure + " (see the workers' logs)");
   SL_ASSIGN_OR_RETURN(std::string result, queue->RunResult(run_id));
   // The lock holder finishes what the workers committed (publishing is idempotent).
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake->OpenLog(/*writer=*/true));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, opened.OpenLog(/*writer=*/true));
   return result.empty() ? std::string("{\"committed\":false}") : result;
 }
 

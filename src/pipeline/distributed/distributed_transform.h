@@ -9,16 +9,17 @@
 // environment (never on their command line, where `ps` would show a password), waits until no
 // task of the run is queued or running, and waits for its workers to exit.
 //
-// Work split today: one task per run (the whole transform, one fenced commit). A worker killed
-// mid-task is replaced by another after its lease expires; a stale worker's commit is refused.
-// The map (per raw batch) / reduce (per sale day) / finalize split of docs/scale-out.md is the
-// next step: it needs the transform's passes as separately callable functions.
+// Work split: a map task per raw batch, a reduce task per sale day (enqueued by the maps) and
+// one finalize that makes the run's one commit (transform_tasks.h). A worker killed mid-task is
+// replaced by another after its lease expires; a stale worker's result or commit is refused.
 #pragma once
 
 #include <string>
 
 #include "base/status.h"
+#include "lake/lake.h"
 #include "pipeline/distributed/worker.h"
+#include "pipeline/transform.h"
 
 namespace saleslake::pipeline::distributed {
 
@@ -31,9 +32,16 @@ struct DistributedOptions {
 
 // Returns the transform's result as the committing worker reported it ({"committed":false} when
 // nothing was pending).
-Result<std::string> TransformWithWorkers(const std::string& lake_uri,
-                                         const TransformTaskInput& input,
+Result<std::string> TransformWithWorkers(const lake::Lake& opened, const TransformTaskInput& input,
                                          const DistributedOptions& options);
+
+// The same, for a caller that holds the lake lock (`run --workers`, after its extract).
+Result<std::string> TransformWithWorkersLocked(const lake::Lake& lake,
+                                               const TransformTaskInput& input,
+                                               const DistributedOptions& options);
+
+// The result's JSON read back (what `run` records).
+Result<TransformResult> ParseTransformResult(std::string_view json);
 
 // The error for --workers without the PostgreSQL commit log ("" when it is there).
 std::string WorkersNeedPostgres();

@@ -18,7 +18,6 @@
 #include "lake/lake.h"
 #include "lake/pg_connection.h"
 #include "lake/task_queue.h"
-#include "pipeline/reference_flags.h"
 
 namespace saleslake::pipeline::distributed {
 namespace {
@@ -73,49 +72,25 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
-Result<std::string> RunTransformTask(const lake::Lake& lake, const lake::ClaimedTask& task,
-                                     const WorkerOptions& options) {
-  SL_ASSIGN_OR_RETURN(TransformTaskInput input, TransformTaskInput::Decode(task.input));
-  // The worker's view of the log, read now: a worker that then hangs past its lease commits
-  // from this view, and its commit is refused by the fence.
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<lake::Ledger> ledger, lake.OpenLog(/*writer=*/false));
-  log::Info("task.started", {{"kind", task.kind},
-                             {"attempt", task.attempts},
-                             {"pid", static_cast<long long>(getpid())},
-                             {"seq", static_cast<unsigned long long>(ledger->state().last_seq)}});
-  if (options.stop_after_first_claim && task.attempts == 1) {
-    log::Info("task.stopping", {{"pid", static_cast<long long>(getpid())}});
-    raise(SIGSTOP);
+Result<TaskOutput> RunTask(const lake::Lake& lake, lake::TaskQueue& queue,
+                           const lake::ClaimedTask& task, const WorkerOptions& options) {
+  TaskContext ctx{lake, queue, task, options.threads, nullptr};
+  if (!options.stop_in.empty() && task.kind == options.stop_in && task.attempts == 1) {
+    Result<bool> first = queue.FirstOfKind(task);
+    if (first.ok() && *first) {
+      ctx.before_publish = [] {
+        log::Info("task.stopping", {{"pid", static_cast<long long>(getpid())}});
+        raise(SIGSTOP);
+      };
+    }
   }
-  TransformOptions t;
-  t.business_utc_offset_seconds = input.business_utc_offset_seconds;
-  t.now_micros = input.now_micros;
-  t.rebuild = input.rebuild;
-  t.threads = options.threads;
-  ReferenceFlags reference;
-  if (!input.reference_products.empty() || !input.reference_stores.empty()) {
-    CLI::App app;
-    reference.Add(&app);
-    std::vector<std::string> args;
-    if (!input.reference_stores.empty()) {
-      args.push_back(input.reference_stores);
-      args.push_back("--reference-stores");
-    }
-    if (!input.reference_products.empty()) {
-      args.push_back(input.reference_products);
-      args.push_back("--reference-products");
-    }
-    try {
-      app.parse(args);  // CLI11 takes the arguments in reverse order
-    } catch (const CLI::ParseError& e) {
-      return Status::InvalidArgument(std::string("transform task: ") + e.what());
-    }
-    SL_RETURN_IF_ERROR(reference.Resolve(&t.reference, &t.reference_name));
-  }
-  lake::CommitFence fence = task.fence();
-  ledger->SetFence(&fence);
-  SL_ASSIGN_OR_RETURN(TransformResult result, RunTransform(lake.fs(), ledger.get(), t));
-  return result.ToJson();
+  log::Info(
+      "task.started",
+      {{"kind", task.kind}, {"attempt", task.attempts}, {"pid", static_cast<long long>(getpid())}});
+  if (task.kind == "map") return RunMapTask(ctx);
+  if (task.kind == "reduce") return RunReduceTask(ctx);
+  if (task.kind == "finalize") return RunFinalizeTask(ctx);
+  return Status::InvalidArgument("unknown task kind " + task.kind);
 }
 
 bool IsFenceRefusal(const Status& st) {
@@ -124,30 +99,6 @@ bool IsFenceRefusal(const Status& st) {
 }
 
 }  // namespace
-
-std::string TransformTaskInput::Encode() const {
-  return fmt::format("offset={}\nnow={}\nrebuild={}\nproducts={}\nstores={}\n",
-                     business_utc_offset_seconds, now_micros, rebuild ? 1 : 0, reference_products,
-                     reference_stores);
-}
-
-Result<TransformTaskInput> TransformTaskInput::Decode(std::string_view text) {
-  TransformTaskInput in;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    size_t eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string key(line.substr(0, eq)), value(line.substr(eq + 1));
-    if (key == "offset") in.business_utc_offset_seconds = std::stoi(value);
-    if (key == "now") in.now_micros = std::stoll(value);
-    if (key == "rebuild") in.rebuild = value == "1";
-    if (key == "products") in.reference_products = value;
-    if (key == "stores") in.reference_stores = value;
-  }
-  return in;
-}
 
 Status RunWorker(const WorkerOptions& options, const std::atomic<bool>& stop) {
   const std::string uri = lake::CommitLogFlag();
@@ -186,16 +137,17 @@ Status RunWorker(const WorkerOptions& options, const std::atomic<bool>& stop) {
                                {"attempt", task->attempts},
                                {"token", static_cast<long long>(task->token)},
                                {"pid", static_cast<long long>(getpid())}});
-    Result<std::string> result = Status::InvalidArgument("unknown task kind " + task->kind);
+    Result<TaskOutput> output = Status::Internal("the task did not run");
     {
       LeaseKeeper keeper(renewals.get(), *task, options.lease_seconds);
-      if (task->kind == "transform") result = RunTransformTask(*lake, *task, options);
+      output = RunTask(*lake, *queue, *task, options);
     }
-    Status st = result.ok() ? queue->Complete(*task, *result) : result.status();
+    Status st =
+        output.ok() ? queue->Complete(*task, output->result, output->then) : output.status();
     if (st.ok()) {
       ++done;
       log::Info("task.done", {{"kind", task->kind}});
-    } else if (IsFenceRefusal(st) || st.code() == StatusCode::kAborted) {
+    } else if (IsFenceRefusal(st)) {
       ++refused;
       log::Warn("task.refused", {{"kind", task->kind}, {"error", st.message()}});
     } else {
@@ -242,8 +194,9 @@ int WorkerCommand(int argc, char** argv) {
       ->check(CLI::Range(0.05, 60.0));
   app.add_flag("--exit-when-idle", options.exit_when_idle,
                "exit once no task is queued or running");
-  app.add_flag("--stop-after-first-claim", options.stop_after_first_claim,
-               "testing: SIGSTOP itself after claiming a task's first attempt")
+  app.add_option("--stop-in", options.stop_in,
+                 "testing: SIGSTOP itself in the first attempt of the run's first task of this "
+                 "kind, before recording it")
       ->group("");
   return RunCommand(app, "worker",
                     "SALESLAKE_COMMIT_LOG=postgresql://saleslake@db:5432/lake saleslake worker "

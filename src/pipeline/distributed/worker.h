@@ -8,8 +8,8 @@
 // other), then the worker records itself stopped and exits 0. A worker killed outright leaves a
 // lease that expires; another worker then claims the task again under a new token.
 //
-// Task kinds: "transform" — input: the transform's options (TransformTaskInput); it runs the
-// transform of every pending raw batch as one fenced commit.
+// Task kinds: "map", "reduce" and "finalize", the phases of a distributed transform
+// (transform_tasks.h).
 #pragma once
 
 #include <atomic>
@@ -17,7 +17,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "pipeline/transform.h"
+#include "pipeline/distributed/transform_tasks.h"
 
 namespace saleslake::pipeline::distributed {
 
@@ -28,20 +28,10 @@ struct WorkerOptions {
   int threads = 1;  // the transform's threads; one core per worker: scale by running more
   // Exit once no task of any run is queued or running (how `transform --workers` runs them).
   bool exit_when_idle = false;
-  // For tests of leases and fencing: stop this process (SIGSTOP) right after claiming a task's
-  // first attempt and reading the commit log, as a worker that hangs would.
-  bool stop_after_first_claim = false;
-};
-
-// What a transform task carries: the transform's options as text.
-struct TransformTaskInput {
-  int32_t business_utc_offset_seconds = 0;
-  int64_t now_micros = 0;
-  bool rebuild = false;
-  std::string reference_products;  // "" = built-in seed catalog
-  std::string reference_stores;
-  std::string Encode() const;
-  static Result<TransformTaskInput> Decode(std::string_view text);
+  // For tests of leases and fencing: stop this process (SIGSTOP) in the first attempt of the
+  // first task of this kind ("map", "reduce", "finalize") of a run, once its files are written
+  // and before its result is recorded (or its commit made), as a worker that hangs would.
+  std::string stop_in;
 };
 
 // Runs the claim loop until `stop` turns true (or, with exit_when_idle, the queue is idle).

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "web/dashboard/grouped_totals.h"
 #include "web/dashboard/partial_day.h"
 
 namespace saleslake::web {
@@ -14,23 +15,7 @@ namespace {
 
 constexpr int32_t kMaxRangeDays = 20 * 366;
 
-struct Totals : RollupTotals {
-  void Add(const LakeSnapshot& s, size_t i) {
-    orders += s.orders[i];
-    units += s.units[i];
-    sales += s.sales[i];
-    cost += s.cost[i];
-    profit += s.profit[i];
-  }
-  using RollupTotals::Add;
-};
-
-// Day indexes [first, last] of days [from, to] clamped to the data; first > last when none.
-std::pair<int64_t, int64_t> DayIndexes(const LakeSnapshot& s, int32_t from, int32_t to) {
-  if (s.empty()) return {1, 0};
-  return {std::max<int64_t>(from, s.first_day) - s.first_day,
-          std::min<int64_t>(to, s.last_day) - s.first_day};
-}
+using Totals = RollupTotals;
 
 // The filter resolved against a snapshot's dimensions: which stores and products pass.
 struct RowMask {
@@ -59,28 +44,55 @@ struct RowMask {
   RowMask(const RowMask&) = delete;
 };
 
-// Calls fn(row) for every row of days [from, to] that passes the mask.
-template <typename Fn>
-void ForEachRow(const LakeSnapshot& s, const RowMask& mask, int32_t from, int32_t to, Fn&& fn) {
-  auto [begin, end] = s.DayRange(from, to);
+// The rows a view groups, as the aggregation kernel reads them. Without a dimension filter: the
+// rows of days [from, to] of the pre-aggregate `pre` (keys: its day and its key). With one: the
+// rows of daily_sales of those days that pass the filter, as a selection vector (keys: the day
+// and `row_key`, one value per row of daily_sales).
+struct Selection {
+  DayRows in;
+  std::vector<uint32_t> rows;  // empty: rows 0..num_rows-1 of `in`
+  size_t num_rows = 0;
+};
+
+Selection Select(const LakeSnapshot& s, const RowMask& mask, int32_t from, int32_t to,
+                 const DayColumns& pre, const int32_t* row_key) {
+  Selection sel;
   if (mask.all) {
-    for (size_t i = begin; i < end; ++i) fn(i);
-    return;
+    if (s.empty() || to < s.first_day || from > s.last_day || from > to) return sel;
+    const size_t first = static_cast<size_t>(std::max(from, s.first_day) - s.first_day);
+    const size_t last = static_cast<size_t>(std::min(to, s.last_day) - s.first_day);
+    const size_t begin = pre.day_begin[first], end = pre.day_begin[last + 1];
+    sel.in = DayRows::Of(pre).WithKeys(pre.date.data(), pre.key.data()).From(begin);
+    sel.num_rows = end - begin;
+    return sel;
   }
+  sel.in = DayRows::Of(s).WithKeys(s.date.data(), row_key);
+  auto [begin, end] = s.DayRange(from, to);
   for (size_t i = begin; i < end; ++i) {
-    if (mask.store_ok[s.store[i]] && mask.product_ok[s.product[i]]) fn(i);
+    if (mask.Pass(s, i)) sel.rows.push_back(static_cast<uint32_t>(i));
   }
+  return sel;
+}
+
+// The selection's rows summed into one total, or grouped by the key or by the day.
+Totals SumOf(const Selection& sel) {
+  GroupedTotals all(0);
+  all.Add(sel.in, sel.rows, sel.num_rows);
+  return all.Total();
+}
+std::vector<GroupedTotals::Group> ByKey(const Selection& sel) {
+  GroupedTotals by_key(1);
+  by_key.Add(sel.in.WithKeys(sel.in.keys[1]), sel.rows, sel.num_rows);
+  return by_key.Groups();
+}
+GroupedTotals ByDay(const Selection& sel) {
+  GroupedTotals by_day(1);
+  by_day.Add(sel.in.WithKeys(sel.in.keys[0]), sel.rows, sel.num_rows);
+  return by_day;
 }
 
 Totals Sum(const LakeSnapshot& s, const RowMask& mask, int32_t from, int32_t to) {
-  Totals t;
-  if (mask.all) {
-    auto [first, last] = DayIndexes(s, from, to);
-    for (int64_t d = first; d <= last; ++d) t.Add(s.day_totals[static_cast<size_t>(d)]);
-    return t;
-  }
-  ForEachRow(s, mask, from, to, [&](size_t i) { t.Add(s, i); });
-  return t;
+  return SumOf(Select(s, mask, from, to, s.per_day, nullptr));
 }
 
 void WriteAsOf(JsonWriter& w, const LakeSnapshot& s) {
@@ -423,21 +435,18 @@ std::string TimeseriesJson(const LakeSnapshot& s, const DashboardFilter& f,
     int32_t b = bucket_of(d);
     if (starts.empty() || starts.back() != b) starts.push_back(b);
   }
+  // The period's rows by day, then the days by bucket: two passes of the kernel.
+  const DayColumns days = ByDay(Select(s, mask, f.from, f.to, s.per_day, nullptr)).Columns();
+  std::vector<int32_t> bucket(days.size());
+  for (size_t i = 0; i < days.size(); ++i) bucket[i] = bucket_of(days.date[i]);
+  GroupedTotals by_bucket(1);
+  by_bucket.Add(DayRows::Of(days).WithKeys(bucket.data()), {}, days.size());
+  // Every bucket of the period is a point, those without sales too.
   std::vector<Totals> totals(starts.size());
   size_t k = 0;
-  if (mask.all) {
-    auto [first, last] = DayIndexes(s, f.from, f.to);
-    for (int64_t d = first; d <= last; ++d) {
-      const int32_t b = bucket_of(static_cast<int32_t>(s.first_day + d));
-      while (k + 1 < starts.size() && starts[k + 1] <= b) ++k;
-      totals[k].Add(s.day_totals[static_cast<size_t>(d)]);
-    }
-  } else {
-    ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
-      const int32_t b = bucket_of(s.date[i]);
-      while (k + 1 < starts.size() && starts[k + 1] <= b) ++k;
-      totals[k].Add(s, i);
-    });
+  for (const GroupedTotals::Group& g : by_bucket.Groups()) {
+    while (k < starts.size() && starts[k] < g.keys[0]) ++k;
+    if (k < starts.size() && starts[k] == g.keys[0]) totals[k] = g.totals;
   }
   std::string out;
   JsonWriter w(&out);
@@ -464,31 +473,19 @@ std::string BreakdownJson(const LakeSnapshot& s, const DashboardFilter& f, std::
                    : city  ? s.cities.size()
                    : brand ? s.brands.size()
                            : s.categories.size();
+  const DayColumns& pre = store   ? s.per_store
+                          : city  ? s.per_city
+                          : brand ? s.per_brand
+                                  : s.per_category;
+  const std::vector<int32_t>& row_key = store   ? s.store
+                                        : city  ? s.row_city
+                                        : brand ? s.row_brand
+                                                : s.row_category;
+  const Selection sel = Select(s, mask, f.from, f.to, pre, row_key.data());
   std::vector<Totals> totals(n);
-  Totals all;
-  if (mask.all) {
-    const std::vector<RollupTotals>& by_day = store   ? s.day_store
-                                              : city  ? s.day_city
-                                              : brand ? s.day_brand
-                                                      : s.day_category;
-    auto [first, last] = DayIndexes(s, f.from, f.to);
-    for (int64_t d = first; d <= last; ++d) {
-      for (size_t key = 0; key < n; ++key) {
-        const RollupTotals& t = by_day[static_cast<size_t>(d) * n + key];
-        totals[key].Add(t);
-        all.Add(t);
-      }
-    }
-  } else {
-    const std::vector<int32_t>& key_of_product = brand ? s.product_brand : s.product_category;
-    ForEachRow(s, mask, f.from, f.to, [&](size_t i) {
-      size_t key = store  ? static_cast<size_t>(s.store[i])
-                   : city ? static_cast<size_t>(s.store_city[static_cast<size_t>(s.store[i])])
-                          : static_cast<size_t>(key_of_product[static_cast<size_t>(s.product[i])]);
-      totals[key].Add(s, i);
-      all.Add(s, i);
-    });
-  }
+  for (const GroupedTotals::Group& g : ByKey(sel))
+    totals[static_cast<size_t>(g.keys[0])] = g.totals;
+  const Totals all = SumOf(sel);
   std::vector<size_t> order;
   for (size_t i = 0; i < n; ++i) {
     if (totals[i].orders != 0) order.push_back(i);
@@ -535,16 +532,9 @@ std::string TopProductsJson(const LakeSnapshot& s, const DashboardFilter& f,
                             std::string_view order_by, size_t limit) {
   RowMask mask(s, f);
   std::vector<Totals> totals(s.products.size());
-  if (mask.all) {
-    const size_t n = s.products.size();
-    auto [first, last] = DayIndexes(s, f.from, f.to);
-    for (int64_t d = first; d <= last; ++d) {
-      const RollupTotals* day = &s.day_product[static_cast<size_t>(d) * n];
-      for (size_t p = 0; p < n; ++p) totals[p].Add(day[p]);
-    }
-  } else {
-    ForEachRow(s, mask, f.from, f.to, [&](size_t i) { totals[s.product[i]].Add(s, i); });
-  }
+  const Selection sel = Select(s, mask, f.from, f.to, s.per_product, s.product.data());
+  for (const GroupedTotals::Group& g : ByKey(sel))
+    totals[static_cast<size_t>(g.keys[0])] = g.totals;
   std::vector<size_t> order;
   for (size_t i = 0; i < totals.size(); ++i) {
     if (totals[i].orders != 0) order.push_back(i);

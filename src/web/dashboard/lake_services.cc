@@ -36,18 +36,17 @@ std::string Iso(int64_t micros) { return micros ? FormatIso8601Millis(micros) : 
 
 }  // namespace
 
-Result<std::string> CrawlLake(const std::shared_ptr<io::FileSystem>& fs,
-                              const std::string& lake_uri) {
-  SL_ASSIGN_OR_RETURN(std::string path, catalog::DefaultCatalogPath(lake_uri));
+Result<std::string> CrawlLake(const lake::Lake& lake) {
+  SL_ASSIGN_OR_RETURN(std::string path, catalog::DefaultCatalogPath(lake));
   SL_ASSIGN_OR_RETURN(auto store, catalog::CatalogStore::Open(path, /*create=*/true));
   catalog::CrawlOptions options;
-  options.lake_uri = lake_uri;
-  SL_ASSIGN_OR_RETURN(catalog::CrawlResult r, catalog::Crawl(fs, store->db(), options));
+  options.lake_uri = lake.uri();
+  SL_ASSIGN_OR_RETURN(catalog::CrawlResult r, catalog::Crawl(lake.fs(), store->db(), options));
   return r.ToJson();
 }
 
-LakeServices::LakeServices(std::string lake_uri, SnapshotStore* store)
-    : lake_uri_(std::move(lake_uri)), store_(store) {}
+LakeServices::LakeServices(std::shared_ptr<lake::Lake> lake, SnapshotStore* store)
+    : lake_(std::move(lake)), store_(store) {}
 
 LakeServices::~LakeServices() = default;
 
@@ -55,11 +54,11 @@ Status LakeServices::Sync() {
   const uint64_t seq = store_->Get()->last_seq;
   if (synced_ && seq == synced_seq_) return Status::OK();
   if (!catalog_) {
-    SL_ASSIGN_OR_RETURN(std::string path, catalog::DefaultCatalogPath(lake_uri_));
+    SL_ASSIGN_OR_RETURN(std::string path, catalog::DefaultCatalogPath(*lake_));
     SL_ASSIGN_OR_RETURN(catalog_, catalog::CatalogStore::Open(path, /*create=*/true));
   }
   catalog::CrawlOptions options;
-  options.lake_uri = lake_uri_;
+  options.lake_uri = lake_->uri();
   SL_RETURN_IF_ERROR(catalog::Crawl(store_->fs(), catalog_->db(), options).status());
   SL_ASSIGN_OR_RETURN(tables_, catalog_->LakeTables());
   synced_seq_ = seq;

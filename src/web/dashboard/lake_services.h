@@ -11,6 +11,7 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "sql/pgwire/pg_session.h"
 #include "table/lake_table.h"
 #include "web/dashboard/dashboard_api.h"
@@ -24,7 +25,7 @@ namespace saleslake::web {
 
 class LakeServices {
  public:
-  LakeServices(std::string lake_uri, SnapshotStore* store);
+  LakeServices(std::shared_ptr<lake::Lake> lake, SnapshotStore* store);
   ~LakeServices();
 
   // Crawls when the snapshot moved past the last crawl.
@@ -47,7 +48,7 @@ class LakeServices {
   void AddTo(DashboardApiOptions* options);
 
  private:
-  std::string lake_uri_;
+  std::shared_ptr<lake::Lake> lake_;
   SnapshotStore* store_;
   std::mutex mu_;  // the catalog connection, tables_ and synced_seq_
   std::unique_ptr<catalog::CatalogStore> catalog_;
@@ -57,7 +58,6 @@ class LakeServices {
 };
 
 // The crawl as a step after the transform of `saleslake run` (and the dashboard's run now).
-Result<std::string> CrawlLake(const std::shared_ptr<io::FileSystem>& fs,
-                              const std::string& lake_uri);
+Result<std::string> CrawlLake(const lake::Lake& lake);
 
 }  // namespace saleslake::web

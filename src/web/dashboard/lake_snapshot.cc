@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "lake/layout.h"
+#include "web/dashboard/grouped_totals.h"
 #include "web/dashboard/pipeline_port.h"
 
 namespace saleslake::web {
@@ -65,6 +66,24 @@ Result<int32_t> DayOfPartition(std::string_view partition) {
     return Status::InvalidArgument("not a day partition: " + std::string(partition));
   }
   return static_cast<int32_t>(DaysFromCivil({y, m, d}));
+}
+
+// daily_sales summed per day and `key` (per day only when null), sorted by day then key, through
+// the aggregation kernel. REQUIRES: snap has rows.
+DayColumns PreAggregate(const LakeSnapshot& snap, const int32_t* key) {
+  GroupedTotals grouped(key == nullptr ? 1 : 2);
+  grouped.Add(DayRows::Of(snap).WithKeys(snap.date.data(), key), {}, snap.date.size());
+  DayColumns out = grouped.Columns();
+  const size_t days = static_cast<size_t>(snap.last_day - snap.first_day) + 1;
+  out.day_begin.assign(days + 1, 0);
+  size_t row = 0;
+  for (size_t d = 0; d <= days; ++d) {
+    while (row < out.date.size() && out.date[row] < snap.first_day + static_cast<int32_t>(d)) {
+      ++row;
+    }
+    out.day_begin[d] = static_cast<uint32_t>(row);
+  }
+  return out;
 }
 
 struct StoreInfo {
@@ -333,30 +352,34 @@ Result<std::shared_ptr<const LakeSnapshot>> LakeSnapshotLoader::Load() {
     snap->product_category.push_back(p.category_index);
   }
   for (const StoreDim& st : snap->stores) snap->store_city.push_back(st.city_index);
-  if (!snap->date.empty()) {
-    const size_t days = static_cast<size_t>(snap->last_day - snap->first_day) + 1;
-    const size_t nb = snap->brands.size(), nc = snap->categories.size(), ns = snap->stores.size(),
-                 ny = snap->cities.size();
-    snap->day_totals.assign(days, {});
-    snap->day_brand.assign(days * nb, {});
-    snap->day_category.assign(days * nc, {});
-    snap->day_store.assign(days * ns, {});
-    snap->day_city.assign(days * ny, {});
-    const size_t np = snap->products.size();
-    snap->day_product.assign(days * np, {});
-    for (size_t i = 0; i < snap->date.size(); ++i) {
-      const size_t d = static_cast<size_t>(snap->date[i] - snap->first_day);
-      const RollupTotals t{snap->orders[i], snap->units[i], snap->sales[i], snap->cost[i],
-                           snap->profit[i]};
-      const auto p = static_cast<size_t>(snap->product[i]);
-      const auto s = static_cast<size_t>(snap->store[i]);
-      snap->day_totals[d].Add(t);
-      snap->day_brand[d * nb + static_cast<size_t>(snap->product_brand[p])].Add(t);
-      snap->day_category[d * nc + static_cast<size_t>(snap->product_category[p])].Add(t);
-      snap->day_store[d * ns + s].Add(t);
-      snap->day_city[d * ny + static_cast<size_t>(snap->store_city[s])].Add(t);
-      snap->day_product[d * np + p].Add(t);
+  const size_t n = snap->date.size();
+  snap->row_brand.resize(n);
+  snap->row_category.resize(n);
+  snap->row_city.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto p = static_cast<size_t>(snap->product[i]);
+    snap->row_brand[i] = snap->product_brand[p];
+    snap->row_category[i] = snap->product_category[p];
+    snap->row_city[i] = snap->store_city[static_cast<size_t>(snap->store[i])];
+  }
+  {
+    // Every figure is a sum over part of these rows: when the sums of the whole fit 64 bits
+    // (and sales + cost, which bounds profit's), every partial sum does.
+    GroupedTotals all(0);
+    all.Add(DayRows::Of(*snap), {}, n);
+    if (!all.Fits(/*margin=*/true)) {
+      return Status::Corruption(
+          "main/daily_sales: its sums do not fit 64-bit integers; the dashboard cannot show them "
+          "(check the table with 'saleslake query')");
     }
+  }
+  if (!snap->date.empty()) {
+    snap->per_day = PreAggregate(*snap, nullptr);
+    snap->per_brand = PreAggregate(*snap, snap->row_brand.data());
+    snap->per_category = PreAggregate(*snap, snap->row_category.data());
+    snap->per_store = PreAggregate(*snap, snap->store.data());
+    snap->per_city = PreAggregate(*snap, snap->row_city.data());
+    snap->per_product = PreAggregate(*snap, snap->product.data());
   }
   return std::shared_ptr<const LakeSnapshot>(std::move(snap));
 }

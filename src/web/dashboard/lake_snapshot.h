@@ -69,6 +69,16 @@ struct RollupTotals {
   }
 };
 
+// Day rows in columns, sorted by date (then key): a pre-aggregate of daily_sales, its sums per
+// day and one dimension. Rows of day first_day + d are [day_begin[d], day_begin[d + 1]).
+struct DayColumns {
+  std::vector<int32_t> date;  // days since 1970-01-01
+  std::vector<int32_t> key;   // the dimension's index (brand, store, ...); 0 for per-day totals
+  std::vector<int64_t> orders, units, sales, cost, profit;  // money in paise
+  std::vector<uint32_t> day_begin;
+  size_t size() const { return date.size(); }
+};
+
 struct LakeSnapshot {
   std::string lake_uri;
   uint64_t last_seq = 0;
@@ -89,13 +99,14 @@ struct LakeSnapshot {
   int32_t first_day = 0, last_day = -1;  // last_day < first_day when there are no rows
   std::vector<uint32_t> day_begin;
 
-  // Dimension lookups in compact form (what the per-row loops touch).
+  // Dimension lookups in compact form, and per row the brand and category of its product and
+  // the city of its store: the key columns a filtered view groups by.
   std::vector<int32_t> product_brand, product_category, store_city;
-  // Pre-aggregates for views without a brand/category/store/city filter, by day index
-  // (day - first_day): the day's totals, and the day's totals per brand, category, store and city
-  // and product (row-major: [day index * count + key]). They make those views O(days x keys),
-  // not O(rows).
-  std::vector<RollupTotals> day_totals, day_brand, day_category, day_store, day_city, day_product;
+  std::vector<int32_t> row_brand, row_category, row_city;
+  // Pre-aggregates for views without a brand/category/store/city filter: daily_sales summed per
+  // day, and per day and brand, category, store, city or product (through the aggregation
+  // kernel, as the views are). They make those views O(days x keys), not O(rows).
+  DayColumns per_day, per_brand, per_category, per_store, per_city, per_product;
 
   // The business day's UTC offset of the last transform (its commit records it); and main/sales'
   // committed files by business day, read only to cut a comparison's last day at a time of day.

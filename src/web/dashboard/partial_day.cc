@@ -6,6 +6,7 @@
 
 #include "lake/lake_files.h"
 #include "lake/ledger.h"
+#include "web/dashboard/grouped_totals.h"
 
 namespace saleslake::web {
 namespace {
@@ -31,9 +32,13 @@ enum Column {
 
 Result<RollupTotals> SumDayBefore(const LakeSnapshot& snap, const DashboardFilter& f, int32_t day,
                                   int64_t cut_micros) {
-  RollupTotals t;
   auto files = snap.sales_files.find(day);
-  if (files == snap.sales_files.end() || snap.fs == nullptr) return t;
+  if (files == snap.sales_files.end() || snap.fs == nullptr) return RollupTotals{};
+  // The rows before the cut that pass the filter, summed through the aggregation kernel: one
+  // order per row, its units, sales, cost and profit (as daily_sales derives them).
+  GroupedTotals sum(0);
+  std::vector<uint32_t> rows;
+  std::vector<int64_t> orders, units, cost, profit;
   const std::vector<std::string> names = {"timestamp", "store_id",     "store_location",
                                           "brand",     "category",     "quantity",
                                           "total",     "retail_price", "mrp"};
@@ -44,7 +49,13 @@ Result<RollupTotals> SumDayBefore(const LakeSnapshot& snap, const DashboardFilte
     SL_ASSIGN_OR_RETURN(std::vector<int> projection, (*reader)->schema().ResolveProjection(names));
     for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
       SL_ASSIGN_OR_RETURN(auto cols, (*reader)->ReadRowGroup(rg, projection));
-      for (int64_t i = 0; i < (*reader)->row_group_rows(rg); ++i) {
+      const auto n = static_cast<size_t>((*reader)->row_group_rows(rg));
+      rows.clear();
+      orders.assign(n, 1);
+      units.resize(n);
+      cost.resize(n);
+      profit.resize(n);
+      for (size_t i = 0; i < n; ++i) {
         if (cols[kTimestamp].int64s[i] >= cut_micros) continue;
         if (!In(f.stores, cols[kStoreId].binaries[i]) ||
             !In(f.cities, cols[kStoreLocation].binaries[i]) ||
@@ -54,12 +65,22 @@ Result<RollupTotals> SumDayBefore(const LakeSnapshot& snap, const DashboardFilte
         }
         const int64_t quantity = cols[kQuantity].int32s[i];
         const int64_t retail = cols[kRetail].int64s[i];
-        t.Add({1, quantity, cols[kTotal].int64s[i], retail * quantity,
-               (cols[kMrp].int64s[i] - retail) * quantity});
+        units[i] = quantity;
+        cost[i] = retail * quantity;
+        profit[i] = (cols[kMrp].int64s[i] - retail) * quantity;
+        rows.push_back(static_cast<uint32_t>(i));
       }
+      if (rows.empty()) continue;
+      DayRows in;
+      in.orders = orders.data();
+      in.units = units.data();
+      in.sales = cols[kTotal].int64s.data();
+      in.cost = cost.data();
+      in.profit = profit.data();
+      sum.Add(in, rows, 0);
     }
   }
-  return t;
+  return sum.Total();
 }
 
 }  // namespace saleslake::web

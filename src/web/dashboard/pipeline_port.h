@@ -16,13 +16,14 @@
 
 #include "base/status.h"
 #include "io/file_system.h"
+#include "lake/lake.h"
 #include "lake/ledger.h"
 
 namespace saleslake::web {
 
 struct DashboardRunOptions {
-  std::string lake_uri;
-  std::string api_url;  // "" = no extract: transform pending batches only
+  std::shared_ptr<lake::Lake> lake;  // the one the command (serve, up) opened
+  std::string api_url;               // "" = no extract: transform pending batches only
   int batches = 1;
 };
 

@@ -11,11 +11,14 @@
 #include "base/clock.h"
 #include "base/logging.h"
 #include "io/file_system.h"
+#include "lake/commit_log_store.h"
 #include "lake/lake_root.h"
+#include "lake/pg_connection.h"
 #include "sql/pgwire/pg_server.h"
 #include "web/dashboard/lake_services.h"
 #include "web/dashboard/pipeline_port.h"
 #include "web/dashboard/static_assets.h"
+#include "web/dashboard/task_metrics.h"
 #include "web/http_server.h"
 #include "web/shutdown_signals.h"
 
@@ -68,15 +71,26 @@ Status RunDashboardServer(DashboardServerOptions options) {
       if (stop_server) stop_server();
     });
   }
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<io::FileSystem> fs, io::FileSystemFromUri(options.lake_uri));
+  if (options.lake == nullptr) return Status::InvalidArgument("no lake to serve");
+  const std::shared_ptr<io::FileSystem>& fs = options.lake->fs();
   ServerOptions server_options;
   server_options.listen = options.listen;
   ApplyServerFlags(options.server, &server_options);
   server_options.max_request_body_bytes = 64 * 1024;  // SQL text and sign-in forms
   HttpServer server(server_options);
   SnapshotStore store(fs, &server.metrics().registry());
+  // With the PostgreSQL commit log, /metrics also has the task queue's counts, read per scrape.
+  std::unique_ptr<TaskMetrics> task_metrics;
+  if (lake::IsPostgresUri(lake::CommitLogFlag())) {
+    task_metrics =
+        std::make_unique<TaskMetrics>(lake::CommitLogFlag(), &server.metrics().registry());
+    server.Route("GET", "/metrics", [&server, &task_metrics](const Request&, Response* res) {
+      task_metrics->Refresh();
+      res->SetBody(200, std::string(ServerMetrics::kContentType), server.metrics().Render());
+    });
+  }
   SL_RETURN_IF_ERROR(store.Refresh());
-  LakeServices services(options.lake_uri, &store);
+  LakeServices services(options.lake, &store);
   services.AddTo(&options.api);
   DashboardApi api(&store, options.access.get(), std::move(options.api));
   api.AddRoutes(&server);
@@ -196,12 +210,14 @@ int ServeCommand(int argc, char** argv) {
           std::printf("key:        %s\nkey_sha256: %s\n", key.c_str(), hash.c_str());
           return Status::OK();
         }
-        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(lake));
         DashboardServerOptions options;
+        // The lake is opened once: the snapshots, the catalog, the SQL console and "run now" all
+        // go through this handle.
+        SL_ASSIGN_OR_RETURN(options.lake, saleslake::lake::Lake::Open(lake));
+        SL_RETURN_IF_ERROR(saleslake::lake::CheckLakeExists(*options.lake->fs(), lake));
         SL_ASSIGN_OR_RETURN(options.listen, ParseListenAddress(listen));
         SL_ASSIGN_OR_RETURN(options.access, AccessFromFlags(options.listen, auth_file, auth_json));
         SL_ASSIGN_OR_RETURN(options.poll_micros, ParseDurationMicros(poll));
-        options.lake_uri = lake;
         options.server = server_flags;
         if (!now.empty()) {
           Result<int64_t> pinned = ParseIso8601Micros(now);
@@ -224,7 +240,7 @@ int ServeCommand(int argc, char** argv) {
         } else if (!pg_tls_cert.empty() || !pg_tls_key.empty()) {
           return Status::InvalidArgument("--pg-tls-cert/--pg-tls-key need --pg-listen");
         }
-        DashboardRunOptions once{lake, run_api, run_batches};
+        DashboardRunOptions once{options.lake, run_api, run_batches};
         options.api.run_now = [once]() { return RunDashboardPipeline(once).status(); };
         options.on_listening = [](const std::string& url) {
           std::printf("saleslake serve: dashboard at %s/  (API %s/api/v1/, Ctrl-C to stop)\n",

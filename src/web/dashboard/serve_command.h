@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "lake/lake.h"
 #include "web/dashboard/access.h"
 #include "web/dashboard/dashboard_api.h"
 #include "web/listen_address.h"
@@ -15,7 +16,7 @@
 namespace saleslake::web {
 
 struct DashboardServerOptions {
-  std::string lake_uri;
+  std::shared_ptr<lake::Lake> lake;  // opened once by the command; the server and its runs share it
   ListenAddress listen{"127.0.0.1", 8000};
   std::unique_ptr<AccessControl> access;  // null: open (REQUIRES a loopback address)
   ServerFlags server;                     // --workers, --max-connections, --allowed-host

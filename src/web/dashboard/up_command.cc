@@ -100,7 +100,10 @@ Status Up(const UpFlags& flags) {
   SL_ASSIGN_OR_RETURN(int64_t every_micros, ParseDurationMicros(flags.every));
   SL_RETURN_IF_ERROR(CheckPortFree(listen));
   // A lake that is already there is resumed: served as it is, with the later runs adding to it.
-  const bool resume = saleslake::lake::CheckLakeExists(flags.lake).ok();
+  // The lake is opened once: the runs, the snapshots, the catalog and the console share it.
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<saleslake::lake::Lake> lake,
+                      saleslake::lake::Lake::Open(flags.lake));
+  const bool resume = saleslake::lake::CheckLakeExists(*lake->fs(), flags.lake).ok();
   Stopper stopper;
   // Before any thread starts: every thread inherits the blocked signals.
   ShutdownSignals signals([&](int) { stopper.Stop(); });
@@ -128,7 +131,7 @@ Status Up(const UpFlags& flags) {
     std::printf("saleslake up: first run, %d batches of %d sales into %s ...\n", flags.batches,
                 flags.records, flags.lake.c_str());
     std::fflush(stdout);
-    Result<DashboardRunResult> first = RunDashboardPipeline({flags.lake, api, flags.batches});
+    Result<DashboardRunResult> first = RunDashboardPipeline({lake, api, flags.batches});
     if (!first.ok()) {
       stop_generator();
       return first.status().WithContext("the first run");
@@ -147,12 +150,12 @@ Status Up(const UpFlags& flags) {
 
   std::thread ingest([&] {
     while (!stopper.Wait(every_micros)) {
-      Result<DashboardRunResult> r = RunDashboardPipeline({flags.lake, api, flags.every_batches});
+      Result<DashboardRunResult> r = RunDashboardPipeline({lake, api, flags.every_batches});
       if (!r.ok()) log::Warn("up.run_failed", {{"error", r.status()}});
     }
   });
   DashboardServerOptions options;
-  options.lake_uri = flags.lake;
+  options.lake = lake;
   options.listen = listen;
   options.handle_signals = false;
   options.set_shutdown = [&stopper](std::function<void()> shutdown) {
@@ -160,7 +163,7 @@ Status Up(const UpFlags& flags) {
     stopper.shutdown_dashboard = std::move(shutdown);
     if (stopper.stop && stopper.shutdown_dashboard) stopper.shutdown_dashboard();
   };
-  options.api.run_now = [lake = flags.lake, api, n = flags.every_batches]() {
+  options.api.run_now = [lake, api, n = flags.every_batches]() {
     return RunDashboardPipeline({lake, api, n}).status();
   };
   options.on_listening = [&](const std::string& url) {
