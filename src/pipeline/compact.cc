@@ -223,7 +223,7 @@ Result<CompactResult> RunCompact(std::shared_ptr<io::FileSystem> fs, lake::Ledge
                                  const CompactOptions& options) {
   lake::LedgerCommit commit;
   Result<CompactResult> r = RunCompactStaging(fs, ledger, options, commit);
-  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  if (!r.ok()) return DiscardStaged(*fs, ledger, commit, r.status());
   return r;
 }
 
@@ -352,7 +352,7 @@ Result<CompactResult> RunTieredCompact(std::shared_ptr<io::FileSystem> fs, lake:
                                        const TieredCompactOptions& options) {
   lake::LedgerCommit commit;
   Result<CompactResult> r = RunTieredCompactStaging(fs, ledger, options, commit);
-  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  if (!r.ok()) return DiscardStaged(*fs, ledger, commit, r.status());
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include "lake/lake_lock.h"
 #include "pipeline/compact.h"
 #include "pipeline/transform.h"
+#include "pipeline/transform_io.h"
 #include "pipeline/transform_test_util.h"
 #include "pipeline/vacuum.h"
 
@@ -130,6 +131,36 @@ INSTANTIATE_TEST_SUITE_P(Threads, DiskFull, ::testing::Values(1, 2, 3),
 
 // Files a failed run could not remove (the process died first) are pending files: vacuum removes
 // them at once, while a young stray file keeps the default hour's grace.
+// Whether a failed write's staged files go is the commit log's answer (a record file in _ledger/
+// for the embedded log, a row for PostgreSQL, which writes no such file): the files of a recorded
+// commit stay for recovery to publish; those of a commit never recorded are removed.
+TEST(DiscardStaged, AsksTheCommitLogWhetherTheCommitWasRecorded) {
+  auto fs = io::MemFileSystem::Make();
+  testing::LandRawBatch(fs, testing::GenerateNdjson(50, 3, kNow, 0.0, nullptr, 1), "batch1", kNow);
+  auto ledger = lake::Ledger::Open(fs, true);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  const uint64_t last = (*ledger)->state().last_seq;
+  ASSERT_GT(last, 0u);
+  const Status failure = Status::IOError("publishing failed");
+  for (const uint64_t seq : {last, last + 1}) {
+    lake::LedgerCommit commit;
+    commit.seq = seq;
+    lake::LedgerFile f;
+    f.path = "main/sales/year=2026/month=11/day=01/staged-" + std::to_string(seq) + ".parquet";
+    commit.added.push_back(f);
+    ASSERT_TRUE(fs->WriteFile(lake::PendingPath(f.path), "staged").ok());
+    EXPECT_EQ(DiscardStaged(*fs, ledger->get(), commit, failure).code(), StatusCode::kIOError);
+    const bool kept = fs->GetFileInfo(lake::PendingPath(f.path))->type == io::FileType::kFile;
+    EXPECT_EQ(kept, seq == last) << "commit " << seq << " (the last recorded is " << last << ")";
+    // Without a commit log to ask, a numbered commit's files are kept.
+    if (!kept) {
+      ASSERT_TRUE(fs->WriteFile(lake::PendingPath(f.path), "staged").ok());
+      EXPECT_FALSE(DiscardStaged(*fs, nullptr, commit, failure).ok());
+      EXPECT_EQ(fs->GetFileInfo(lake::PendingPath(f.path))->type, io::FileType::kFile);
+    }
+  }
+}
+
 TEST(DiskFullVacuum, RemovesPendingFilesOfFailedRunsAtOnce) {
   auto disk = io::MemFileSystem::Make();
   ASSERT_TRUE(

@@ -392,7 +392,7 @@ Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::L
                                      const TransformOptions& options) {
   lake::LedgerCommit commit;
   Result<TransformResult> r = RunTransformStaging(fs, ledger, options, commit);
-  if (!r.ok()) return DiscardStaged(*fs, commit, r.status());
+  if (!r.ok()) return DiscardStaged(*fs, ledger, commit, r.status());
   return r;
 }
 

@@ -6,11 +6,13 @@
 
 namespace saleslake::pipeline {
 
-Status DiscardStaged(io::FileSystem& fs, const lake::LedgerCommit& commit, const Status& failure) {
+Status DiscardStaged(io::FileSystem& fs, const lake::Ledger* ledger,
+                     const lake::LedgerCommit& commit, const Status& failure) {
   if (failure.ok()) return failure;
   if (commit.seq != 0) {
-    Result<io::FileInfo> record = fs.GetFileInfo(lake::CommitPath(commit.seq));
-    if (!record.ok() || record->type != io::FileType::kNotFound) return failure;
+    if (ledger == nullptr) return failure;
+    Result<lake::LedgerCommit> record = ledger->ReadCommit(commit.seq);
+    if (record.ok() || !record.status().IsNotFound()) return failure;
   }
   std::vector<std::string> staged;
   for (const lake::LedgerFile& f : commit.added) staged.push_back(lake::PendingPath(f.path));

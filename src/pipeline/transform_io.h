@@ -18,12 +18,15 @@
 
 namespace saleslake::pipeline {
 
-// After a write (transform, compact) failed: unless its commit record exists (then the files are
-// committed, and the next writer's recovery publishes them), deletes the pending files it staged
-// for `commit`, so that a failure for want of space does not leave the disk fuller and every
-// retry failing the same way. Returns `failure`; when storage was full (ResourceExhausted), with
-// what was removed and how to free space.
-Status DiscardStaged(io::FileSystem& fs, const lake::LedgerCommit& commit, const Status& failure);
+// After a write (transform, compact) failed: unless `ledger`'s commit log holds its commit record
+// (then the files are committed, and the next writer's recovery publishes them), deletes the
+// pending files it staged for `commit`, so that a failure for want of space does not leave the
+// disk fuller and every retry failing the same way. The commit log is asked, embedded or
+// PostgreSQL; a commit with a number whose record cannot be looked up keeps its files (vacuum
+// removes them if it never landed). Returns `failure`; when storage was full
+// (ResourceExhausted), with what was removed and how to free space.
+Status DiscardStaged(io::FileSystem& fs, const lake::Ledger* ledger,
+                     const lake::LedgerCommit& commit, const Status& failure);
 
 // Writes `columns` x `batch` to PendingPath(final_path) and returns the ledger's description.
 Result<lake::LedgerFile> WritePendingFile(io::FileSystem& fs, const std::string& final_path,

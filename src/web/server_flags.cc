@@ -3,8 +3,10 @@
 namespace saleslake::web {
 
 void AddServerFlags(CLI::App* app, ServerFlags* flags) {
-  app->add_option("--workers", flags->workers,
-                  "requests answered at once (idle and slow connections hold no worker)")
+  // --workers is the older name: kept on serve and api, while everywhere else (transform, run)
+  // --workers means worker processes; the environment variable is SALESLAKE_REQUEST_THREADS.
+  app->add_option("--request-threads,--workers", flags->workers,
+                  "requests answered at once (idle and slow connections hold no thread)")
       ->default_val(flags->workers)
       ->check(CLI::Range(1, 1024));
   app->add_option("--max-connections", flags->max_connections,

@@ -15,7 +15,7 @@ struct ServerFlags {
   std::vector<std::string> allowed_hosts;
 };
 
-// --workers N, --max-connections N and --allowed-host NAME (repeatable; SALESLAKE_ALLOWED_HOST
+// --request-threads N (older name --workers), --max-connections N and --allowed-host NAME (repeatable; SALESLAKE_ALLOWED_HOST
 // takes a comma-separated list).
 void AddServerFlags(CLI::App* app, ServerFlags* flags);
 

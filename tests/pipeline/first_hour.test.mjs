@@ -65,6 +65,16 @@ test('an unknown flag or command suggests the nearest one', () => {
   assert.match(r.stderr, /name input files with --from \(saleslake extract --from sales\.ndjson/);
 });
 
+test("the servers' request threads: --request-threads, with --workers as the older name", () => {
+  for (const cmd of ['api', 'serve']) {
+    for (const flag of ['--request-threads', '--workers']) {
+      const r = saleslake([cmd, flag, '0']);
+      assert.equal(r.status, 2, `${cmd} ${flag} 0: ${r.stderr}`);
+      assert.match(r.stderr, /request-threads/, `${cmd} ${flag} 0: ${r.stderr}`);
+    }
+  }
+});
+
 test('strict JSON: a bad response lands nothing and says why; a bad record is quarantined', () => {
   const l = path.join(dir, 'strict');
   const good = ok(['generate', '--records', '2', '--seed', '3', '--format', 'json']).stdout.trim();

@@ -184,7 +184,7 @@ Result<TaskOutput> RunFinalizeTask(const TaskContext& ctx) {
   if (!written.ok()) {
     lake::LedgerCommit mine;
     mine.added.assign(commit.added.begin() + static_cast<ptrdiff_t>(own_from), commit.added.end());
-    return DiscardStaged(*fs, mine, written);
+    return DiscardStaged(*fs, /*ledger=*/nullptr, mine, written);
   }
   result.rows_main = counts.rows_main;
   result.rows_quarantined = counts.rows_quarantined;

@@ -1,9 +1,12 @@
 #include "web/dashboard/lake_services.h"
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "base/clock.h"
 #include "base/json_writer.h"
+#include "base/logging.h"
 #include "catalog/catalog_store.h"
 #include "catalog/crawler.h"
 #include "catalog/ddl.h"
@@ -73,14 +76,6 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
                      " rows: narrow the query (WHERE, LIMIT) instead of paging that far";
     return Status::InvalidArgument(error->message);
   }
-  std::vector<table::LakeTable> tables;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    SL_RETURN_IF_ERROR(Sync());
-    tables = tables_;
-  }
-  // An engine per query: opening one reads nothing, and queries then run side by side.
-  SL_ASSIGN_OR_RETURN(auto engine, sql::QueryEngine::Open(store_->fs(), std::move(tables)));
   sql::QueryOptions options;
   options.max_rows = static_cast<int64_t>(offset + limit + 1);
   options.timeout_seconds = 30;
@@ -88,7 +83,32 @@ Status LakeServices::Query(const std::string& text, size_t offset, size_t limit,
   options.mask_personal_data = mask_personal_data;
   options.dialect = sql::Dialect::kTrino;  // the console speaks Athena's SQL, as `query` does
   sql::QueryError where;
-  Result<sql::QueryResult> r = engine->Execute(text, options, &where);
+  Result<sql::QueryResult> r = Status::Internal("the query did not run");
+  // A commit that lands while the catalog is read, or between the catalog and the scan, can
+  // replace a file the query was about to read. A file problem is therefore retried on a fresh
+  // crawl (at most kFileRetries times, a little later each time); a file that stays missing or
+  // broken still fails the query, naming it.
+  constexpr int kFileRetries = 3;
+  for (int attempt = 0;; ++attempt) {
+    std::vector<table::LakeTable> tables;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (attempt > 0) synced_ = false;
+      SL_RETURN_IF_ERROR(Sync());
+      tables = tables_;
+    }
+    // An engine per query: opening one reads nothing, and queries then run side by side.
+    SL_ASSIGN_OR_RETURN(auto engine, sql::QueryEngine::Open(store_->fs(), std::move(tables)));
+    where = sql::QueryError();
+    r = engine->Execute(text, options, &where);
+    const StatusCode code = r.ok() ? StatusCode::kOk : r.status().code();
+    const bool file_problem = code == StatusCode::kNotFound || code == StatusCode::kCorruption ||
+                              code == StatusCode::kIOError;
+    if (!file_problem || attempt == kFileRetries) break;
+    log::Info("sql.retry_on_new_snapshot",
+              {{"attempt", attempt + 1}, {"error", r.status().message()}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+  }
   if (!r.ok()) {
     error->message = r.status().message();
     error->position = where.offset;
