@@ -22,13 +22,10 @@
 namespace saleslake::pipeline {
 namespace {
 
+constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
+
 using parquet::ColumnBuffer;
 using table::SalesField;
-
-constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
-// The quarantine spill holds a batch's rows rejected in pass 1 under its ordinal, in record order,
-// and the duplicate conflicts pass 2 finds (out of order) under this plus its ordinal.
-constexpr int64_t kConflictKeys = int64_t{1} << 40;
 
 // Gives the pages malloc keeps after a phase back to the system: what pass 1 freed would
 // otherwise stay resident under the day being landed, and count in the peak.

@@ -30,6 +30,10 @@ Status TypeRawBatch(io::FileSystem& fs, const lake::LedgerFile& raw_file, uint32
                     const TransformOptions& options, BatchInfo* batch, SaleSpill* sales,
                     Spill* quarantine, uint64_t* rows_in, LandingCounts* counts);
 
+// The quarantine spill holds a batch's rows rejected in pass 1 under its ordinal, in record order,
+// and the duplicate conflicts pass 2 finds (out of order) under this plus its ordinal.
+inline constexpr int64_t kConflictKeys = int64_t{1} << 40;
+
 // One day partition in flight through pass 2: its sales, and what landing them gave.
 struct DayWork {
   int64_t day = 0;

@@ -149,7 +149,8 @@ Result<TaskOutput> RunFinalizeTask(const TaskContext& ctx) {
   std::vector<DailyRow> daily;
   for (const ReduceResult& r : reduces) {
     counts.dropped_duplicates += r.dropped;
-    for (const Segment& s : r.conflicts) {
+    for (Segment s : r.conflicts) {
+      s.key += kConflictKeys;  // a batch's conflicts are kept apart from its rejected records
       SL_RETURN_IF_ERROR(AddQuarantine(*fs, r.file, s, &quarantine));
       for (uint64_t i = 0; i < s.rows; ++i) counts.CountQuarantined(table::kDuplicateConflict);
     }
