@@ -339,25 +339,7 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
   result.days_in_parts = counts.days_in_parts;
   result.files_added = commit.added.size();
   result.files_removed = commit.removed.size();
-  {
-    std::string details;
-    JsonWriter w(&details);
-    w.BeginObject();
-    w.Field("rows_in", result.rows_in);
-    w.Field("rows_main", result.rows_main);
-    w.Field("rows_quarantined", result.rows_quarantined);
-    w.Field("dropped_duplicates", result.dropped_duplicates);
-    w.Key("quarantine_by_reason");
-    w.BeginObject();
-    for (const auto& [reason, n] : result.quarantine_by_reason) w.Field(reason, n);
-    w.EndObject();
-    w.Field("business_utc_offset_seconds", int64_t{options.business_utc_offset_seconds});
-    w.Field("reference", options.reference == nullptr ? "none" : options.reference_name);
-    w.Field("partitions", result.partitions);
-    w.Field("rebuild", options.rebuild);
-    w.EndObject();
-    commit.details_json = details;
-  }
+  commit.details_json = TransformDetailsJson(result, options);
   SL_RETURN_IF_ERROR(ledger->Commit(&commit));
   result.committed = true;
   result.seq = commit.seq;
@@ -387,6 +369,26 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
 }
 
 }  // namespace
+
+std::string TransformDetailsJson(const TransformResult& r, const TransformOptions& options) {
+  std::string details;
+  JsonWriter w(&details);
+  w.BeginObject();
+  w.Field("rows_in", r.rows_in);
+  w.Field("rows_main", r.rows_main);
+  w.Field("rows_quarantined", r.rows_quarantined);
+  w.Field("dropped_duplicates", r.dropped_duplicates);
+  w.Key("quarantine_by_reason");
+  w.BeginObject();
+  for (const auto& [reason, n] : r.quarantine_by_reason) w.Field(reason, n);
+  w.EndObject();
+  w.Field("business_utc_offset_seconds", int64_t{options.business_utc_offset_seconds});
+  w.Field("reference", options.reference == nullptr ? "none" : options.reference_name);
+  w.Field("partitions", r.partitions);
+  w.Field("rebuild", options.rebuild);
+  w.EndObject();
+  return details;
+}
 
 Result<TransformResult> RunTransform(std::shared_ptr<io::FileSystem> fs, lake::Ledger* ledger,
                                      const TransformOptions& options) {

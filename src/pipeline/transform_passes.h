@@ -60,6 +60,10 @@ struct LandingInputs {
   const std::map<std::string, std::vector<lake::LedgerFile>>& daily_files;  // by partition
 };
 
+// The details of a transform's commit record (counts, the business offset, the reference):
+// written alike by the one-process transform and a distributed run's finalize.
+std::string TransformDetailsJson(const TransformResult& r, const TransformOptions& options);
+
 // Pass 2 for one day: dedupes its sales (within the run, in batch then record order; then
 // against main), writes its main/sales file and its rewritten daily_sales file (pending). Touches
 // nothing shared: the results stay in `w`. Nothing is written when no sale is kept.

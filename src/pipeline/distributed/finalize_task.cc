@@ -28,26 +28,6 @@ void ReadIfPresent(simdjson::simdjson_result<simdjson::dom::element> field, T* o
   if (!field.get(v)) *out = v;
 }
 
-std::string DetailsJson(const TransformResult& r, const TransformOptions& options) {
-  std::string details;
-  JsonWriter w(&details);
-  w.BeginObject();
-  w.Field("rows_in", r.rows_in);
-  w.Field("rows_main", r.rows_main);
-  w.Field("rows_quarantined", r.rows_quarantined);
-  w.Field("dropped_duplicates", r.dropped_duplicates);
-  w.Key("quarantine_by_reason");
-  w.BeginObject();
-  for (const auto& [reason, n] : r.quarantine_by_reason) w.Field(reason, n);
-  w.EndObject();
-  w.Field("business_utc_offset_seconds", int64_t{options.business_utc_offset_seconds});
-  w.Field("reference", options.reference == nullptr ? "none" : options.reference_name);
-  w.Field("partitions", r.partitions);
-  w.Field("rebuild", options.rebuild);
-  w.EndObject();
-  return details;
-}
-
 // The result of a run an earlier attempt of this task committed (it died before recording it
 // done), from its commit; nullopt when the run has no commit since it started.
 Result<std::optional<TransformResult>> CommittedBefore(const lake::Ledger& ledger,
@@ -194,7 +174,7 @@ Result<TaskOutput> RunFinalizeTask(const TaskContext& ctx) {
   result.partitions = counts.partitions;
   result.files_added = commit.added.size();
   result.files_removed = commit.removed.size();
-  commit.details_json = DetailsJson(result, options);
+  commit.details_json = TransformDetailsJson(result, options);
 
   if (ctx.before_publish) ctx.before_publish();
   // The one commit of the run, accepted only while this attempt holds the task. A refused
