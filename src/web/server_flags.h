@@ -15,8 +15,8 @@ struct ServerFlags {
   std::vector<std::string> allowed_hosts;
 };
 
-// --request-threads N (older name --workers), --max-connections N and --allowed-host NAME (repeatable; SALESLAKE_ALLOWED_HOST
-// takes a comma-separated list).
+// --request-threads N (older name --workers), --max-connections N and --allowed-host NAME
+// (repeatable; SALESLAKE_ALLOWED_HOST takes a comma-separated list).
 void AddServerFlags(CLI::App* app, ServerFlags* flags);
 
 // Copies the flags into the server's options.
