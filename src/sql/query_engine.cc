@@ -388,6 +388,11 @@ Result<QueryResult> QueryEngine::Execute(const std::string& sql, const QueryOpti
     rc = sqlite3_prepare_v3(db, tail, -1, 0, &next, &next_tail);
     if (next != nullptr || rc != SQLITE_OK) {
       sqlite3_finalize(next);
+      // A position in the rewritten text is no position in the statement as written.
+      if (translated->changed) {
+        return Status::InvalidArgument(
+            "only one statement per query: a second one follows the first");
+      }
       Locate(run, static_cast<int>(tail - run.c_str()), where);
       while (where->offset < static_cast<int>(run.size()) &&
              std::isspace(static_cast<unsigned char>(run[static_cast<size_t>(where->offset)]))) {

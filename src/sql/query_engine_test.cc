@@ -362,6 +362,28 @@ void AddDimension(io::FileSystem& fs) {
 
 // Joins with a small table on the columnar path give exactly SQLite's rows, fan-out, keys
 // without a match and NULL keys included; shapes it does not take are left to SQLite.
+// A second statement after one the dialect rewrote (its INTERVAL) is refused without a position:
+// an offset into the rewritten text would point past the statement as written (found by
+// fuzz_sql_query).
+TEST(QueryEngineDialect, ASecondStatementAfterARewriteHasNoPositionPastTheText) {
+  auto fs = MakeLake("sql-engine-two-statements");
+  auto tables = DiscoverLakeTables(*fs);
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  auto engine = QueryEngine::Open(fs, *tables);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  for (const std::string sql :
+       {"SELECT now() - interval '1 day 2 hours', '2026-05-0'; SELECT 1", "SELECT 1; SELECT 2"}) {
+    QueryOptions options;
+    options.dialect = Dialect::kTrino;
+    QueryError where;
+    auto r = (*engine)->Execute(sql, options, &where);
+    ASSERT_FALSE(r.ok()) << sql;
+    EXPECT_NE(r.status().message().find("only one statement per query"), std::string::npos)
+        << r.status().ToString();
+    EXPECT_LE(where.offset, static_cast<int>(sql.size())) << sql;
+  }
+}
+
 TEST(QueryEngineJoin, ColumnarJoinsMatchSqlite) {
   auto fs = MakeLake("sql-engine-join");
   AddDimension(*fs);
