@@ -6,9 +6,8 @@
 #include "base/json_writer.h"
 
 namespace saleslake::lake {
-namespace {
 
-void WriteFile(JsonWriter* w, const LedgerFile& f) {
+void WriteLedgerFile(JsonWriter* w, const LedgerFile& f) {
   w->BeginObject();
   w->Field("path", f.path);
   w->Field("table", f.table);
@@ -17,6 +16,8 @@ void WriteFile(JsonWriter* w, const LedgerFile& f) {
   w->Field("bytes", f.bytes);
   w->EndObject();
 }
+
+namespace {
 
 void WriteStrings(JsonWriter* w, std::string_view key, const std::vector<std::string>& v) {
   w->Key(key);
@@ -116,7 +117,7 @@ std::string CommitToJson(const LedgerCommit& c) {
   w.Field("committed_at", c.committed_at_micros);
   w.Key("added");
   w.BeginArray();
-  for (const LedgerFile& f : c.added) WriteFile(&w, f);
+  for (const LedgerFile& f : c.added) WriteLedgerFile(&w, f);
   w.EndArray();
   WriteStrings(&w, "removed", c.removed);
   WriteStrings(&w, "landed_batches", c.landed_batches);
@@ -156,7 +157,7 @@ std::string StateToJson(const LedgerState& state) {
   w.Field("seq", state.last_seq);
   w.Key("files");
   w.BeginArray();
-  for (const auto& [path, f] : state.files) WriteFile(&w, f);
+  for (const auto& [path, f] : state.files) WriteLedgerFile(&w, f);
   w.EndArray();
   w.Key("batches");
   w.BeginArray();

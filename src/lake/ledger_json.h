@@ -5,12 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_writer.h"
 #include "base/status.h"
 #include "lake/ledger.h"
 
 namespace saleslake::lake {
 
 std::string StateToJson(const LedgerState& state);
+// One file as commit records and checkpoints write it: {"path","table","partition","rows","bytes"}.
+void WriteLedgerFile(JsonWriter* w, const LedgerFile& f);
 Result<LedgerState> StateFromJson(std::string_view json, std::string_view where);
 
 }  // namespace saleslake::lake

@@ -10,6 +10,7 @@
 
 #include "base/cli.h"
 #include "base/json_writer.h"
+#include "lake/ledger_json.h"
 #include "pipeline/lake_schemas.h"
 
 namespace saleslake::pipeline::distributed {
@@ -243,15 +244,7 @@ std::string ReduceResult::ToJson() const {
   w.Field("dropped", dropped);
   w.Key("added");
   w.BeginArray();
-  for (const lake::LedgerFile& f : added) {
-    w.BeginObject();
-    w.Field("path", f.path);
-    w.Field("table", f.table);
-    w.Field("partition", f.partition);
-    w.Field("rows", f.rows);
-    w.Field("bytes", f.bytes);
-    w.EndObject();
-  }
+  for (const lake::LedgerFile& f : added) lake::WriteLedgerFile(&w, f);
   w.EndArray();
   w.Key("removed");
   w.BeginArray();
