@@ -167,6 +167,7 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
     std::vector<lake::LedgerFile> group;
     std::string path;
     Result<lake::LedgerFile> merged = Status::Internal("compact: the merge did not run");
+    bool collected = false;
   };
   std::vector<Merge> merges;
   for (auto& [partition, files] : small) {
@@ -188,7 +189,7 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
     m.path = path;
   }
   // Partitions merge on `threads` threads and join the commit in partition order.
-  SL_RETURN_IF_ERROR(ForEachInOrder(
+  Status merged_all = ForEachInOrder(
       options.threads, merges.size(),
       [&](size_t i) {
         Merge& m = merges[i];
@@ -197,6 +198,7 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
       },
       [&](size_t i) -> Status {
         Merge& m = merges[i];
+        m.collected = true;
         if (!m.merged.ok()) return m.merged.status();
         lake::LedgerFile& merged = *m.merged;
         uint64_t rows_in = 0;
@@ -211,7 +213,15 @@ Result<CompactResult> RunCompactStaging(std::shared_ptr<io::FileSystem> fs, lake
         result.rows += merged.rows;
         ++result.partitions;
         return Status::OK();
-      }));
+      });
+  if (!merged_all.ok()) {
+    // Later partitions may have merged on other threads before the failure stopped collection:
+    // their staged files join the commit's list so that the caller removes them too.
+    for (Merge& m : merges) {
+      if (!m.collected && m.merged.ok()) commit.added.push_back(*m.merged);
+    }
+    return merged_all;
+  }
   SL_RETURN_IF_ERROR(
       CommitCompaction(ledger, options.table, key, /*tiered=*/false, commit, &result));
   return result;
@@ -245,6 +255,7 @@ struct PartitionTiers {
   uint64_t files_removed = 0;
   uint64_t rows = 0;
   bool merged = false;
+  bool collected = false;
   Status status;  // a failure after some merges were staged (they are in `added`)
 };
 
@@ -329,18 +340,27 @@ Result<CompactResult> RunTieredCompactStaging(std::shared_ptr<io::FileSystem> fs
     p.files = std::move(files);
   }
   // Partitions merge on `threads` threads and join the commit in partition order.
-  SL_RETURN_IF_ERROR(ForEachInOrder(
+  Status merged_all = ForEachInOrder(
       options.threads, parts.size(),
       [&](size_t i) { return MergeTiers(*fs, options, key, columns, &parts[i]); },
       [&](size_t i) -> Status {
         PartitionTiers& p = parts[i];
+        p.collected = true;
         for (lake::LedgerFile& f : p.added) commit.added.push_back(std::move(f));
         for (std::string& path : p.removed) commit.removed.push_back(std::move(path));
         result.files_removed += p.files_removed;
         result.rows += p.rows;
         if (p.merged) ++result.partitions;
         return p.status;
-      }));
+      });
+  if (!merged_all.ok()) {
+    // What later partitions staged before the failure stopped collection goes too.
+    for (PartitionTiers& p : parts) {
+      if (p.collected) continue;
+      for (lake::LedgerFile& f : p.added) commit.added.push_back(std::move(f));
+    }
+    return merged_all;
+  }
   SL_RETURN_IF_ERROR(
       CommitCompaction(ledger, options.table, key, /*tiered=*/true, commit, &result));
   return result;

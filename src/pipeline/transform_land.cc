@@ -484,25 +484,38 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         rewritten_daily.insert(PartitionName(CivilFromDays(w.day)));
         for (lake::LedgerFile& f : w.added) commit->added.push_back(std::move(f));
         for (std::string& p : w.removed) commit->removed.push_back(std::move(p));
+        w.added.clear();
         return Status::OK();
       });
-  for (int64_t day : sales->Keys()) {
-    SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
-    DayWork& w = slots[slot];
-    w.day = day;
-    const size_t bytes = sales->Bytes(day);
-    if (bytes <= part_budget) {
-      w.parts.reset();
-      w.num_parts = 0;
-      SL_RETURN_IF_ERROR(sales->Take(day, &w.rows));
-    } else {
-      ++counts->days_in_parts;
-      SL_RETURN_IF_ERROR(
-          PartitionDay(sales, day, (bytes + part_budget - 1) / part_budget, part_budget, &w));
+  auto land_all = [&]() -> Status {
+    for (int64_t day : sales->Keys()) {
+      SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
+      DayWork& w = slots[slot];
+      w.day = day;
+      const size_t bytes = sales->Bytes(day);
+      if (bytes <= part_budget) {
+        w.parts.reset();
+        w.num_parts = 0;
+        SL_RETURN_IF_ERROR(sales->Take(day, &w.rows));
+      } else {
+        ++counts->days_in_parts;
+        SL_RETURN_IF_ERROR(
+            PartitionDay(sales, day, (bytes + part_budget - 1) / part_budget, part_budget, &w));
+      }
+      pipeline.Submit(slot);
     }
-    pipeline.Submit(slot);
+    return pipeline.Finish();
+  };
+  if (Status landed = land_all(); !landed.ok()) {
+    // Later days may have landed on other threads before the failure stopped collection: what
+    // they staged joins the commit's list, for the caller to remove with the rest.
+    (void)pipeline.Finish();
+    for (DayWork& w : slots) {
+      for (lake::LedgerFile& f : w.added) commit->added.push_back(std::move(f));
+      w.added.clear();
+    }
+    return landed;
   }
-  SL_RETURN_IF_ERROR(pipeline.Finish());
 
   // The untouched days still count in the aggregates over all of main.
   for (const auto& [partition, files] : daily_files) {
