@@ -13,6 +13,7 @@
 #include "io/test_temp_dir.h"
 #include "lake/lake.h"
 #include "pipeline/run.h"
+#include "pipeline/sanitized_build.h"
 #include "pipeline/transform_test_util.h"
 
 namespace saleslake::pipeline {
@@ -20,11 +21,7 @@ namespace {
 
 constexpr int64_t kNow = 1'795'000'000'000'000LL;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr uint64_t kCrashStride = 5;
-#else
-constexpr uint64_t kCrashStride = 1;
-#endif
+constexpr uint64_t kCrashStride = testing::kSanitizedBuild ? 5 : 1;
 
 class RunCrashThreads : public ::testing::TestWithParam<int> {
  protected:

@@ -13,6 +13,7 @@
 #include "pipeline/compact.h"
 #include "pipeline/lake_schemas.h"
 #include "pipeline/quarantine.h"
+#include "pipeline/sanitized_build.h"
 #include "pipeline/transform.h"
 #include "pipeline/transform_test_util.h"
 
@@ -27,13 +28,9 @@ using testing::ReadMainRows;
 
 constexpr int64_t kNow = 1'795'000'000'000'000LL;
 
-// Every crash point in a normal build; under AddressSanitizer (a Debug build, ~10x slower) every
+// Every crash point in a normal build; under AddressSanitizer (~10x slower) every
 // fifth one plus the last, so that the sanitized run stays within CI's time.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr uint64_t kCrashStride = 5;
-#else
-constexpr uint64_t kCrashStride = 1;
-#endif
+constexpr uint64_t kCrashStride = testing::kSanitizedBuild ? 5 : 1;
 
 TransformOptions Options(int threads = 1) {
   TransformOptions options;
