@@ -82,6 +82,12 @@ TEST(LakeSchemas, WriterOptionsAreSnappyWithBloomFilterOnMain) {
   // Random UUID text is not worth snappy's time in raw; main keeps it compressed.
   EXPECT_EQ(raw->ForColumn("transaction_id").compression, compress::CodecType::kUncompressed);
   EXPECT_FALSE(raw->ForColumn("customer_email").compression.has_value());
+  // Nearly distinct values skip the dictionary in raw.
+  EXPECT_EQ(raw->ForColumn("transaction_id").encoding, parquet::ColumnEncoding::kPlain);
+  EXPECT_EQ(raw->ForColumn("customer_email").encoding, parquet::ColumnEncoding::kPlain);
+  EXPECT_EQ(raw->ForColumn("_record_index").encoding, parquet::ColumnEncoding::kDeltaBinaryPacked);
+  EXPECT_EQ(raw->ForColumn("store_id").encoding, parquet::ColumnEncoding::kAuto);
+  EXPECT_EQ(main->ForColumn("transaction_id").encoding, parquet::ColumnEncoding::kAuto);
   EXPECT_FALSE(main->ForColumn("transaction_id").compression.has_value());
 }
 
