@@ -118,8 +118,10 @@ bool PlainTimestamp(std::string_view t, int64_t* micros) {
   return true;
 }
 
-// The longest record the compact path takes (its masks live on the stack).
+// The longest record the compact path takes (its masks live on the stack), and the most quotes
+// its shape can have (two per key and per value).
 constexpr size_t kCompactMaxBytes = 1024;
+constexpr size_t kCompactMaxQuotes = 4 * kSalesFieldCount;
 
 // Bit i of quotes[i / 64]: record[i] is '"'. Returns false when a byte of the record is a
 // backslash, a control character or not ASCII (the compact path takes none of them). Reads up to
@@ -164,32 +166,18 @@ bool QuoteMasks(const char* p, size_t n, uint64_t* quotes) {
   return true;
 }
 
-// The positions of the '"' of a record, in order.
-class QuoteCursor {
- public:
-  QuoteCursor(const uint64_t* quotes, size_t words) : quotes_(quotes), words_(words) {
-    bits_ = words > 0 ? quotes[0] : 0;
-  }
-  // The next quote's position, or SIZE_MAX when there is none.
-  size_t Peek() {
-    while (bits_ == 0) {
-      if (++word_ >= words_) return SIZE_MAX;
-      bits_ = quotes_[word_];
+// The positions of the '"' of a record, in order, from its quote masks: false unless there are
+// exactly `want` of them (the compact shape has a fixed number: two per key and per string value).
+bool QuotePositions(const uint64_t* quotes, size_t words, size_t want, uint16_t* at) {
+  size_t count = 0;
+  for (size_t w = 0; w < words; ++w) {
+    for (uint64_t bits = quotes[w]; bits != 0; bits &= bits - 1) {
+      if (count == want) return false;
+      at[count++] = static_cast<uint16_t>(64 * w + static_cast<size_t>(__builtin_ctzll(bits)));
     }
-    return 64 * word_ + static_cast<size_t>(__builtin_ctzll(bits_));
   }
-  size_t Next() {
-    const size_t at = Peek();
-    bits_ &= bits_ - 1;
-    return at;
-  }
-
- private:
-  const uint64_t* quotes_;
-  size_t words_;
-  size_t word_ = 0;
-  uint64_t bits_;
-};
+  return count == want;
+}
 
 class OnDemandSaleTyper final : public CleanSaleTyper {
  public:
@@ -198,6 +186,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
       keys_[static_cast<size_t>(f.field)].Set(f.name);
       key_sizes_[static_cast<size_t>(f.field)] = f.name.size();
       types_[static_cast<size_t>(f.field)] = f.json_type;
+      compact_quotes_ += f.json_type == SalesJsonType::kString ? 4 : 2;
     }
 #ifdef SIMDJSON_THREADS_ENABLED
     parser_.threaded = false;
@@ -245,27 +234,34 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
     const char* p = record.data();
     uint64_t quotes[kCompactMaxBytes / 64];
     if (!QuoteMasks(p, n, quotes)) return false;
-    QuoteCursor cursor(quotes, (n + 63) / 64);
+    uint16_t quote_at[kCompactMaxQuotes];
+    if (!QuotePositions(quotes, (n + 63) / 64, compact_quotes_, quote_at)) return false;
+    size_t q = 0;   // the next quote
     size_t at = 1;  // where the next key's opening quote must be
     for (size_t i = 0; i < keys_.size(); ++i) {
-      if (cursor.Next() != at || !keys_[i].Matches(p + at + 1)) return false;
+      if (quote_at[q] != at || !keys_[i].Matches(p + at + 1)) return false;
       const size_t colon = at + 1 + key_sizes_[i] + 1;
-      if (cursor.Next() != colon - 1 || p[colon] != ':') return false;
+      if (quote_at[q + 1] != colon - 1 || p[colon] != ':') return false;
+      q += 2;
       size_t end;  // the byte after the value
       if (types_[i] == SalesJsonType::kString) {
-        if (cursor.Next() != colon + 1) return false;
-        end = cursor.Next();
-        if (end == SIZE_MAX) return false;
-        if (!TypeString(static_cast<SalesField>(i),
-                        std::string_view(p + colon + 2, end - colon - 2), sale)) {
-          return false;
+        if (quote_at[q] != colon + 1) return false;
+        end = quote_at[q + 1];
+        q += 2;
+        const std::string_view s(p + colon + 2, end - colon - 2);
+        if (static_cast<SalesField>(i) == SalesField::kTimestamp) {
+          if (!TypeString(SalesField::kTimestamp, s, sale)) return false;
+        } else {
+          // TypeString's work for a plain string (no control characters here: only ' ' trims).
+          if (s.size() > max_field_bytes_) return false;
+          sale->text[i] = !s.empty() && (s.front() == ' ' || s.back() == ' ') ? Trim(s) : s;
         }
         ++end;
       } else {
-        // A number runs to the ',' before the next key (numbers are never the last field).
-        const size_t next = cursor.Peek();
-        if (next == SIZE_MAX || next < colon + 3) return false;
-        end = next - 1;
+        // A number runs to the ',' before the next key (numbers are never the last field, so
+        // a quote follows).
+        if (q >= compact_quotes_ || quote_at[q] < colon + 3) return false;
+        end = quote_at[q] - 1u;
         if (!TypeNumber(static_cast<SalesField>(i),
                         std::string_view(p + colon + 1, end - colon - 1), sale)) {
           return false;
@@ -275,7 +271,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
       if (p[end] != (last ? '}' : ',')) return false;
       at = end + 1;
     }
-    if (at != n || cursor.Peek() != SIZE_MAX) return false;
+    if (at != n || q != compact_quotes_) return false;
     sale->valid = kAllFields;
     sale->reasons = 0;
     return true;
@@ -344,6 +340,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
   std::array<KeyPattern, kSalesFieldCount> keys_;
   std::array<size_t, kSalesFieldCount> key_sizes_{};
   std::array<SalesJsonType, kSalesFieldCount> types_{};
+  size_t compact_quotes_ = 0;  // the quotes of a record of the compact shape
   od::parser parser_;
 };
 
