@@ -118,10 +118,8 @@ bool PlainTimestamp(std::string_view t, int64_t* micros) {
   return true;
 }
 
-// The longest record the compact path takes (its masks live on the stack), and the most quotes
-// its shape can have (two per key and per value).
+// The longest record the compact path takes (its masks live on the stack).
 constexpr size_t kCompactMaxBytes = 1024;
-constexpr size_t kCompactMaxQuotes = 4 * kSalesFieldCount;
 
 // Bit i of quotes[i / 64]: record[i] is '"'. Returns false when a byte of the record is a
 // backslash, a control character or not ASCII (the compact path takes none of them). Reads up to
@@ -166,17 +164,16 @@ bool QuoteMasks(const char* p, size_t n, uint64_t* quotes) {
   return true;
 }
 
-// The positions of the '"' of a record, in order, from its quote masks: false unless there are
-// exactly `want` of them (the compact shape has a fixed number: two per key and per string value).
-bool QuotePositions(const uint64_t* quotes, size_t words, size_t want, uint16_t* at) {
-  size_t count = 0;
-  for (size_t w = 0; w < words; ++w) {
-    for (uint64_t bits = quotes[w]; bits != 0; bits &= bits - 1) {
-      if (count == want) return false;
-      at[count++] = static_cast<uint16_t>(64 * w + static_cast<size_t>(__builtin_ctzll(bits)));
-    }
+// The position of the first '"' at or after `from` in a record of `words` mask words, or SIZE_MAX.
+size_t NextQuote(const uint64_t* quotes, size_t words, size_t from) {
+  size_t w = from / 64;
+  if (w >= words) return SIZE_MAX;
+  uint64_t bits = quotes[w] & (~uint64_t{0} << (from % 64));
+  while (bits == 0) {
+    if (++w >= words) return SIZE_MAX;
+    bits = quotes[w];
   }
-  return count == want;
+  return 64 * w + static_cast<size_t>(__builtin_ctzll(bits));
 }
 
 class OnDemandSaleTyper final : public CleanSaleTyper {
@@ -186,7 +183,6 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
       keys_[static_cast<size_t>(f.field)].Set(f.name);
       key_sizes_[static_cast<size_t>(f.field)] = f.name.size();
       types_[static_cast<size_t>(f.field)] = f.json_type;
-      compact_quotes_ += f.json_type == SalesJsonType::kString ? 4 : 2;
     }
 #ifdef SIMDJSON_THREADS_ENABLED
     parser_.threaded = false;
@@ -234,20 +230,21 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
     const char* p = record.data();
     uint64_t quotes[kCompactMaxBytes / 64];
     if (!QuoteMasks(p, n, quotes)) return false;
-    uint16_t quote_at[kCompactMaxQuotes];
-    if (!QuotePositions(quotes, (n + 63) / 64, compact_quotes_, quote_at)) return false;
-    size_t q = 0;   // the next quote
+    const size_t words = (n + 63) / 64;
+    // The walk accounts for every byte: a key (matched with its quotes), ':', a string value (up
+    // to the next quote, so none inside), a number (digits, checked by PlainScaled), ',' or '}'.
+    // So the record has no quote the shape does not place.
     size_t at = 1;  // where the next key's opening quote must be
     for (size_t i = 0; i < keys_.size(); ++i) {
-      if (quote_at[q] != at || !keys_[i].Matches(p + at + 1)) return false;
       const size_t colon = at + 1 + key_sizes_[i] + 1;
-      if (quote_at[q + 1] != colon - 1 || p[colon] != ':') return false;
-      q += 2;
+      if (colon + 2 >= n || p[at] != '"' || !keys_[i].Matches(p + at + 1) || p[colon] != ':') {
+        return false;
+      }
       size_t end;  // the byte after the value
       if (types_[i] == SalesJsonType::kString) {
-        if (quote_at[q] != colon + 1) return false;
-        end = quote_at[q + 1];
-        q += 2;
+        if (p[colon + 1] != '"') return false;
+        end = NextQuote(quotes, words, colon + 2);
+        if (end >= n) return false;
         const std::string_view s(p + colon + 2, end - colon - 2);
         if (static_cast<SalesField>(i) == SalesField::kTimestamp) {
           if (!TypeString(SalesField::kTimestamp, s, sale)) return false;
@@ -258,12 +255,11 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
         }
         ++end;
       } else {
-        // A number runs to the ',' before the next key (numbers are never the last field, so
-        // a quote follows).
-        if (q >= compact_quotes_ || quote_at[q] < colon + 3) return false;
-        end = quote_at[q] - 1u;
-        if (!TypeNumber(static_cast<SalesField>(i),
-                        std::string_view(p + colon + 1, end - colon - 1), sale)) {
+        // A number runs to the ',' before the next key (numbers are never the last field).
+        end = colon + 1;
+        while (end < n && p[end] != ',') ++end;
+        if (end == n || !TypeNumber(static_cast<SalesField>(i),
+                                    std::string_view(p + colon + 1, end - colon - 1), sale)) {
           return false;
         }
       }
@@ -271,7 +267,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
       if (p[end] != (last ? '}' : ',')) return false;
       at = end + 1;
     }
-    if (at != n || q != compact_quotes_) return false;
+    if (at != n) return false;
     sale->valid = kAllFields;
     sale->reasons = 0;
     return true;
@@ -340,7 +336,6 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
   std::array<KeyPattern, kSalesFieldCount> keys_;
   std::array<size_t, kSalesFieldCount> key_sizes_{};
   std::array<SalesJsonType, kSalesFieldCount> types_{};
-  size_t compact_quotes_ = 0;  // the quotes of a record of the compact shape
   od::parser parser_;
 };
 
