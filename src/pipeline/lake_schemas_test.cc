@@ -88,6 +88,11 @@ TEST(LakeSchemas, WriterOptionsAreSnappyWithBloomFilterOnMain) {
   EXPECT_EQ(raw->ForColumn("_record_index").encoding, parquet::ColumnEncoding::kDeltaBinaryPacked);
   EXPECT_EQ(raw->ForColumn("store_id").encoding, parquet::ColumnEncoding::kAuto);
   EXPECT_EQ(main->ForColumn("transaction_id").encoding, parquet::ColumnEncoding::kAuto);
+  // ...and keep no min/max that could never prune.
+  EXPECT_FALSE(raw->ForColumn("transaction_id").statistics);
+  EXPECT_FALSE(raw->ForColumn("customer_email").statistics);
+  EXPECT_TRUE(raw->ForColumn("timestamp").statistics);
+  EXPECT_TRUE(main->ForColumn("transaction_id").statistics);
   EXPECT_FALSE(main->ForColumn("transaction_id").compression.has_value());
 }
 
