@@ -41,4 +41,5 @@ const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpuStart);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rows = Number(result.getRows()[0]?.[0] ?? 0);
-console.log(JSON.stringify({ seconds, cpu_seconds: cpuSeconds, rows, bytes: fs.statSync(output).size }));
+const bytes = fs.statSync(output).size;
+console.log(JSON.stringify({ seconds, cpu_seconds: cpuSeconds, rows, bytes }));
