@@ -1,8 +1,9 @@
 // DuckDB as the peer of `saleslake extract --from FILE`: the same sales file (NDJSON or one JSON
 // array) landed as one snappy Parquet file with COPY (SELECT * FROM read_json(...)) TO ...
 // (FORMAT parquet), the columns typed as the raw layer types them (DECIMAL(18,2) money, INTEGER
-// quantity, TIMESTAMP, VARCHAR strings). Only the COPY is timed. Prints one JSON line:
-// {"seconds":..., "rows":..., "bytes":...}.
+// quantity, TIMESTAMP, VARCHAR strings). Only the COPY is timed: wall seconds, and the CPU seconds
+// (user + system) of every thread of the process while it ran. Prints one JSON line:
+// {"seconds":..., "cpu_seconds":..., "rows":..., "bytes":...}.
 //   node duckdb_extract.mjs IN OUT.parquet ndjson|array THREADS
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,9 +33,13 @@ const con = await db.connect();
 await con.run(`SET threads = ${Number(threads)}`);
 fs.rmSync(output, { force: true });
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const result = await con.runAndReadAll(`COPY (SELECT * FROM read_json(${quote(input)},
     format = ${quote(format)}, columns = ${columns}, maximum_object_size = 1048576))
     TO ${quote(output)} (FORMAT parquet, COMPRESSION snappy)`);
 const seconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rows = Number(result.getRows()[0]?.[0] ?? 0);
-console.log(JSON.stringify({ seconds, rows, bytes: fs.statSync(output).size }));
+const bytes = fs.statSync(output).size;
+console.log(JSON.stringify({ seconds, cpu_seconds: cpuSeconds, rows, bytes }));

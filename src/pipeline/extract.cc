@@ -66,7 +66,10 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   const size_t flush_rows = std::max<size_t>(1, options.flush_rows);
   std::vector<std::unique_ptr<RawBatchParser>> parsers;
   for (int i = 0; i < threads; ++i) parsers.push_back(std::make_unique<RawBatchParser>(lineage));
-  std::vector<ChunkSlot> slots(threads == 1 ? 1 : 2 * static_cast<size_t>(threads) + 2);
+  // One chunk filling, one being written, one being typed per thread: more slots would only
+  // take memory (every chunk and batch is megabytes, and fresh memory costs a page fault a page).
+  std::vector<ChunkSlot> slots(threads == 1 ? 1 : static_cast<size_t>(threads) + 2);
+  size_t chunk_bytes = 0;  // the largest chunk so far: what a new chunk reserves
   RawRowCounts counts;
   OrderedPipeline pipeline(
       threads, slots.size(),
@@ -84,6 +87,7 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
   ChunkSlot* filling = nullptr;
   size_t filling_slot = 0;
   auto submit = [&]() {
+    chunk_bytes = std::max(chunk_bytes, filling->chunk.bytes());
     filling->chunk.Seal();
     pipeline.Submit(filling_slot);
     filling = nullptr;
@@ -100,6 +104,7 @@ Status WriteAndCommit(io::FileSystem& fs, lake::Ledger& ledger, BatchInput& inpu
           SL_ASSIGN_OR_RETURN(filling_slot, pipeline.Acquire());
           filling = &slots[filling_slot];
           filling->chunk.Clear();
+          filling->chunk.Reserve(flush_rows, chunk_bytes);
         }
         filling->chunk.Add(record);
         if (filling->chunk.size() >= flush_rows) submit();

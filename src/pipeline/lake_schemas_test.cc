@@ -82,6 +82,17 @@ TEST(LakeSchemas, WriterOptionsAreSnappyWithBloomFilterOnMain) {
   // Random UUID text is not worth snappy's time in raw; main keeps it compressed.
   EXPECT_EQ(raw->ForColumn("transaction_id").compression, compress::CodecType::kUncompressed);
   EXPECT_FALSE(raw->ForColumn("customer_email").compression.has_value());
+  // Nearly distinct values skip the dictionary in raw.
+  EXPECT_EQ(raw->ForColumn("transaction_id").encoding, parquet::ColumnEncoding::kPlain);
+  EXPECT_EQ(raw->ForColumn("customer_email").encoding, parquet::ColumnEncoding::kPlain);
+  EXPECT_EQ(raw->ForColumn("_record_index").encoding, parquet::ColumnEncoding::kDeltaBinaryPacked);
+  EXPECT_EQ(raw->ForColumn("store_id").encoding, parquet::ColumnEncoding::kAuto);
+  EXPECT_EQ(main->ForColumn("transaction_id").encoding, parquet::ColumnEncoding::kAuto);
+  // ...and keep no min/max that could never prune.
+  EXPECT_FALSE(raw->ForColumn("transaction_id").statistics);
+  EXPECT_FALSE(raw->ForColumn("customer_email").statistics);
+  EXPECT_TRUE(raw->ForColumn("timestamp").statistics);
+  EXPECT_TRUE(main->ForColumn("transaction_id").statistics);
   EXPECT_FALSE(main->ForColumn("transaction_id").compression.has_value());
 }
 

@@ -57,6 +57,13 @@ void RecordChunk::Clear() {
   truncated_.clear();
 }
 
+void RecordChunk::Reserve(size_t records, size_t bytes) {
+  bytes_.reserve(bytes + simdjson::SIMDJSON_PADDING);
+  ends_.reserve(records);
+  indexes_.reserve(records);
+  truncated_.reserve(records);
+}
+
 void RecordChunk::Add(const SplitRecord& record) {
   bytes_.append(record.text);
   ends_.push_back(bytes_.size());

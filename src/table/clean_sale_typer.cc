@@ -164,32 +164,17 @@ bool QuoteMasks(const char* p, size_t n, uint64_t* quotes) {
   return true;
 }
 
-// The positions of the '"' of a record, in order.
-class QuoteCursor {
- public:
-  QuoteCursor(const uint64_t* quotes, size_t words) : quotes_(quotes), words_(words) {
-    bits_ = words > 0 ? quotes[0] : 0;
+// The position of the first '"' at or after `from` in a record of `words` mask words, or SIZE_MAX.
+size_t NextQuote(const uint64_t* quotes, size_t words, size_t from) {
+  size_t w = from / 64;
+  if (w >= words) return SIZE_MAX;
+  uint64_t bits = quotes[w] & (~uint64_t{0} << (from % 64));
+  while (bits == 0) {
+    if (++w >= words) return SIZE_MAX;
+    bits = quotes[w];
   }
-  // The next quote's position, or SIZE_MAX when there is none.
-  size_t Peek() {
-    while (bits_ == 0) {
-      if (++word_ >= words_) return SIZE_MAX;
-      bits_ = quotes_[word_];
-    }
-    return 64 * word_ + static_cast<size_t>(__builtin_ctzll(bits_));
-  }
-  size_t Next() {
-    const size_t at = Peek();
-    bits_ &= bits_ - 1;
-    return at;
-  }
-
- private:
-  const uint64_t* quotes_;
-  size_t words_;
-  size_t word_ = 0;
-  uint64_t bits_;
-};
+  return 64 * w + static_cast<size_t>(__builtin_ctzll(bits));
+}
 
 class OnDemandSaleTyper final : public CleanSaleTyper {
  public:
@@ -245,29 +230,36 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
     const char* p = record.data();
     uint64_t quotes[kCompactMaxBytes / 64];
     if (!QuoteMasks(p, n, quotes)) return false;
-    QuoteCursor cursor(quotes, (n + 63) / 64);
+    const size_t words = (n + 63) / 64;
+    // The walk accounts for every byte: a key (matched with its quotes), ':', a string value (up
+    // to the next quote, so none inside), a number (digits, checked by PlainScaled), ',' or '}'.
+    // So the record has no quote the shape does not place.
     size_t at = 1;  // where the next key's opening quote must be
     for (size_t i = 0; i < keys_.size(); ++i) {
-      if (cursor.Next() != at || !keys_[i].Matches(p + at + 1)) return false;
       const size_t colon = at + 1 + key_sizes_[i] + 1;
-      if (cursor.Next() != colon - 1 || p[colon] != ':') return false;
+      if (colon + 2 >= n || p[at] != '"' || !keys_[i].Matches(p + at + 1) || p[colon] != ':') {
+        return false;
+      }
       size_t end;  // the byte after the value
       if (types_[i] == SalesJsonType::kString) {
-        if (cursor.Next() != colon + 1) return false;
-        end = cursor.Next();
-        if (end == SIZE_MAX) return false;
-        if (!TypeString(static_cast<SalesField>(i),
-                        std::string_view(p + colon + 2, end - colon - 2), sale)) {
-          return false;
+        if (p[colon + 1] != '"') return false;
+        end = NextQuote(quotes, words, colon + 2);
+        if (end >= n) return false;
+        const std::string_view s(p + colon + 2, end - colon - 2);
+        if (static_cast<SalesField>(i) == SalesField::kTimestamp) {
+          if (!TypeString(SalesField::kTimestamp, s, sale)) return false;
+        } else {
+          // TypeString's work for a plain string (no control characters here: only ' ' trims).
+          if (s.size() > max_field_bytes_) return false;
+          sale->text[i] = !s.empty() && (s.front() == ' ' || s.back() == ' ') ? Trim(s) : s;
         }
         ++end;
       } else {
         // A number runs to the ',' before the next key (numbers are never the last field).
-        const size_t next = cursor.Peek();
-        if (next == SIZE_MAX || next < colon + 3) return false;
-        end = next - 1;
-        if (!TypeNumber(static_cast<SalesField>(i),
-                        std::string_view(p + colon + 1, end - colon - 1), sale)) {
+        end = colon + 1;
+        while (end < n && p[end] != ',') ++end;
+        if (end == n || !TypeNumber(static_cast<SalesField>(i),
+                                    std::string_view(p + colon + 1, end - colon - 1), sale)) {
           return false;
         }
       }
@@ -275,7 +267,7 @@ class OnDemandSaleTyper final : public CleanSaleTyper {
       if (p[end] != (last ? '}' : ',')) return false;
       at = end + 1;
     }
-    if (at != n || cursor.Peek() != SIZE_MAX) return false;
+    if (at != n) return false;
     sale->valid = kAllFields;
     sale->reasons = 0;
     return true;
