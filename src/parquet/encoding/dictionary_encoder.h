@@ -16,6 +16,24 @@
 
 namespace saleslake::parquet {
 
+// Equality of n bytes for the short keys dictionaries mostly hold, without a library call.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (*a++ != *b++) return false;
+    --n;
+  }
+  return true;
+}
+
 // int32_t, int64_t, float, double.
 template <typename T>
 class FixedDictionary {
