@@ -11,6 +11,7 @@
 #include "base/parallel_for.h"
 #include "parquet/bloom_filter.h"
 #include "parquet/writer/file_writer.h"
+#include "parquet/writer/statistics_builder.h"
 #include "parquet/writer/writer_test_util.h"
 
 namespace saleslake::parquet {
@@ -617,6 +618,21 @@ TEST(WriterTest, DictionaryFormIndicesAreChecked) {
   Status s = (*writer)->Write(std::span<const ColumnBuffer>(&b, 1));
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("index 3"), std::string::npos) << s.ToString();
+}
+
+TEST(WriterTest, ByteArrayOrderIsUnsignedBytewise) {
+  std::mt19937 rng(5);
+  const ValueOrder<std::string_view> order;
+  auto random_text = [&]() {
+    std::string v(rng() % 20, '\0');
+    for (char& c : v) c = static_cast<char>(rng() % 4 == 0 ? 0x7F + rng() % 3 : 'a' + rng() % 3);
+    return v;
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string a = random_text(), b = random_text();
+    // std::string compares char_traits<char>, which orders like unsigned bytes (memcmp).
+    EXPECT_EQ(order.Less(a, b), a.compare(b) < 0) << a << " / " << b;
+  }
 }
 
 }  // namespace
