@@ -218,7 +218,8 @@ class TypedColumnWriter final : public ColumnWriter {
 
   // A value's chunk dictionary id, in dictionary mode: on its first appearance in the chunk its
   // bloom hash is kept, on its first in the page it joins the page's min/max.
-  void AppendId(uint32_t id, const T& x, const ValueOrder<T>& order, bool bloom) {
+  [[gnu::always_inline]] void AppendId(uint32_t id, const T& x, const ValueOrder<T>& order,
+                                       bool bloom) {
     if (id == seen_in_page_.size()) {
       seen_in_page_.push_back(0);
       if (bloom) bloom_hashes_.push_back(Hash(x));
@@ -265,7 +266,7 @@ class TypedColumnWriter final : public ColumnWriter {
   }
 
   // One value in value mode.
-  void AppendValue(const T& x, const ValueOrder<T>& order, bool bloom) {
+  [[gnu::always_inline]] void AppendValue(const T& x, const ValueOrder<T>& order, bool bloom) {
     if constexpr (kFixedBytes) {
       plain_.append(x);
     } else if constexpr (kBytes) {
