@@ -24,9 +24,21 @@ void ColumnBuffer::AppendNull() {
       f64_.push_back(0);
       break;
     default:
-      offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+      if (dictionary_form_) {
+        indices_.push_back(0);
+      } else {
+        offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+      }
       break;
   }
+}
+
+void ColumnBuffer::StartDictionaryForm() {
+  // Only nulls so far (their empty values leave no bytes): they become index slots.
+  assert(size_ == null_count_ && bytes_.empty());
+  dictionary_form_ = true;
+  offsets_.assign(1, 0);
+  indices_.assign(size_, 0);
 }
 
 void ColumnBuffer::Clear() {
@@ -40,6 +52,8 @@ void ColumnBuffer::Clear() {
   f64_.clear();
   bytes_.clear();
   offsets_.assign(1, 0);
+  dictionary_form_ = false;
+  indices_.clear();
 }
 
 void ColumnBuffer::Reserve(size_t rows, size_t byte_array_bytes) {

@@ -7,8 +7,20 @@
 //   price.AppendInt64(11899915);
 //   price.AppendNull();
 //
-// Appending the wrong type is a programming error (asserted in debug builds); the writer checks
-// each vector's type against its column before reading it.
+// Byte arrays may instead arrive in dictionary form, when the caller already knows each row's
+// value as an index into a list of distinct values (a dictionary-encoded page it read, a column
+// it grouped): the distinct values once, then an index per row. The writer then looks each
+// distinct value up once per call instead of hashing every row, and stores exactly the bytes that
+// appending the values one by one would have stored.
+//
+//   ColumnBuffer brand(Type::kByteArray);
+//   const uint32_t jbl = brand.AddDictionaryValue("JBL");
+//   brand.AppendIndex(jbl);
+//   brand.AppendIndex(jbl);
+//
+// Appending the wrong type, or mixing AppendBytes with AppendIndex in one batch, is a programming
+// error (asserted in debug builds); the writer checks each vector's type against its column and
+// each index against the dictionary before reading them.
 #pragma once
 
 #include <cassert>
@@ -44,19 +56,43 @@ class ColumnBuffer {
   // BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY.
   void AppendBytes(std::string_view v) {
     assert(type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
+    assert(!dictionary_form_);
     bytes_.append(v);
     offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
     MarkValid();
   }
 
-  // Dense values, one slot per row (a null's slot holds 0 or an empty byte array).
+  // Dictionary form (byte arrays): adds a distinct value and returns its index; then
+  // AppendIndex (or AppendNull) once per row. Values may be added between rows.
+  // REQUIRES: the batch holds no AppendBytes values.
+  uint32_t AddDictionaryValue(std::string_view v) {
+    assert(type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
+    if (!dictionary_form_) StartDictionaryForm();
+    bytes_.append(v);
+    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+    return static_cast<uint32_t>(offsets_.size() - 2);
+  }
+  void AppendIndex(uint32_t index) {
+    assert(dictionary_form_);
+    indices_.push_back(index);
+    MarkValid();
+  }
+  bool is_dictionary() const { return dictionary_form_; }
+  size_t dictionary_size() const { return dictionary_form_ ? offsets_.size() - 1 : 0; }
+  std::string_view dictionary_value(uint32_t index) const { return Slice(index); }
+  // One index per row (a null's slot holds 0); valid in dictionary form only.
+  const uint32_t* indices() const { return indices_.data(); }
+
+  // Dense values, one slot per row (a null's slot holds 0 or an empty byte array). bytes() is
+  // for the plain form; in dictionary form a row's value is dictionary_value(indices()[row]).
   const uint8_t* bools() const { return bools_.data(); }
   const int32_t* int32s() const { return i32_.data(); }
   const int64_t* int64s() const { return i64_.data(); }
   const float* floats() const { return f32_.data(); }
   const double* doubles() const { return f64_.data(); }
   std::string_view bytes(size_t row) const {
-    return std::string_view(bytes_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+    assert(!dictionary_form_);
+    return Slice(row);
   }
   template <typename T>
   const T* values() const;
@@ -71,6 +107,10 @@ class ColumnBuffer {
     assert(type_ == expected);
     v.push_back(x);
     MarkValid();
+  }
+  void StartDictionaryForm();
+  std::string_view Slice(size_t i) const {
+    return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
   void MarkValid() {
     if (!validity_.empty()) validity_.push_back(1);
@@ -88,7 +128,9 @@ class ColumnBuffer {
   std::vector<float> f32_;
   std::vector<double> f64_;
   std::string bytes_;
-  std::vector<uint32_t> offsets_{0};
+  std::vector<uint32_t> offsets_{0};  // of the values, or in dictionary form of the dictionary
+  bool dictionary_form_ = false;
+  std::vector<uint32_t> indices_;  // dictionary form: one per row
 };
 
 template <>

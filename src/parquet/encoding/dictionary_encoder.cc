@@ -7,28 +7,6 @@
 
 namespace saleslake::parquet {
 
-namespace {
-
-// memcmp for the short keys dictionaries mostly hold, without a library call.
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  while (n >= 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
-    a += 8;
-    b += 8;
-    n -= 8;
-  }
-  while (n > 0) {
-    if (*a++ != *b++) return false;
-    --n;
-  }
-  return true;
-}
-
-}  // namespace
-
 // The slot index comes from the low bits of the 64-bit hash, the tag from the high bits, so the
 // two are independent.
 uint32_t ByteArrayDictionary::IdOf(std::string_view v) {

@@ -16,6 +16,28 @@
 
 namespace saleslake::parquet {
 
+// Equality of n bytes for the short keys dictionaries mostly hold, without a library call: whole
+// words, the tail as one word overlapping the previous one.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  auto same = [&](size_t at, auto width) {
+    decltype(width) x, y;
+    std::memcpy(&x, a + at, sizeof(x));
+    std::memcpy(&y, b + at, sizeof(y));
+    return x == y;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (!same(i, uint64_t{})) return false;
+    }
+    return same(n - 8, uint64_t{});
+  }
+  if (n >= 4) return same(0, uint32_t{}) && same(n - 4, uint32_t{});
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // int32_t, int64_t, float, double.
 template <typename T>
 class FixedDictionary {

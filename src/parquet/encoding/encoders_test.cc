@@ -62,6 +62,38 @@ TEST(RleEncoderTest, MixedRunsRoundTrip) {
   }
 }
 
+// Bit by bit, least significant first: what every packing path must produce.
+std::string ReferencePack(const std::vector<uint64_t>& values, int width) {
+  std::string out((values.size() * static_cast<size_t>(width) + 7) / 8, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (int b = 0; b < width; ++b) {
+      const size_t bit = i * static_cast<size_t>(width) + static_cast<size_t>(b);
+      if ((values[i] >> b) & 1) out[bit / 8] = static_cast<char>(out[bit / 8] | (1 << (bit % 8)));
+    }
+  }
+  return out;
+}
+
+TEST(RleEncoderTest, PackBitsMatchesBitByBitForEveryWidthAndCount) {
+  std::mt19937_64 rng(11);
+  for (int width = 1; width <= 64; ++width) {
+    const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+    for (size_t count : {1, 7, 8, 9, 16, 31, 32, 33, 100, 504, 505}) {
+      std::vector<uint64_t> v(count);
+      for (uint64_t& x : v) x = rng() & mask;
+      std::string packed64 = "prefix";
+      PackBits(v.data(), v.size(), width, &packed64);
+      EXPECT_EQ(packed64, "prefix" + ReferencePack(v, width)) << width << " bits x " << count;
+      if (width <= 32) {
+        std::vector<uint32_t> v32(v.begin(), v.end());
+        std::string packed32;
+        PackBits(v32.data(), v32.size(), width, &packed32);
+        EXPECT_EQ(packed32, ReferencePack(v, width)) << width << " bits x " << count;
+      }
+    }
+  }
+}
+
 TEST(RleEncoderTest, LevelsWithLengthPrefix) {
   std::vector<uint8_t> levels = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1};
   std::string out;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 namespace saleslake::parquet {
 namespace {
@@ -10,6 +12,26 @@ namespace {
 // readers written against the reference implementation expect to see.
 constexpr size_t kMaxGroupsPerRun = 63;
 
+// Groups of 8 values of a width known at compile time: a group is exactly W bytes, built in one
+// register (8 x 16 bits fit 128) and stored at once, so the loop has no data-dependent branch.
+template <int W, typename V>
+void PackGroups(const V* values, size_t groups, uint8_t* dst) {
+  using Acc = std::conditional_t<(W <= 8), uint64_t, unsigned __int128>;
+  for (size_t g = 0; g < groups; ++g) {
+    Acc acc = 0;
+    for (int k = 0; k < 8; ++k) acc |= static_cast<Acc>(values[k]) << (k * W);
+    std::memcpy(dst, &acc, W);  // little-endian host
+    values += 8;
+    dst += W;
+  }
+}
+
+template <typename V, int... W>
+bool PackGroupsOfKnownWidth(int width, const V* values, size_t groups, uint8_t* dst,
+                            std::integer_sequence<int, W...>) {
+  return ((width == W + 1 ? (PackGroups<W + 1>(values, groups, dst), true) : false) || ...);
+}
+
 template <typename Acc, typename V>
 void PackInto(const V* values, size_t count, int width, std::string* out) {
   if (width == 0 || count == 0) return;
@@ -17,6 +39,17 @@ void PackInto(const V* values, size_t count, int width, std::string* out) {
   const size_t start = out->size();
   out->resize(start + bytes);
   uint8_t* dst = reinterpret_cast<uint8_t*>(out->data() + start);
+  // Whole groups of 8 end on a byte boundary: the narrow widths (dictionary ids, levels, most
+  // deltas) take the unrolled path, the rest of the values the general loop below.
+  if (width <= 16) {
+    const size_t groups = count / 8;
+    if (groups > 0 &&
+        PackGroupsOfKnownWidth(width, values, groups, dst, std::make_integer_sequence<int, 16>())) {
+      values += groups * 8;
+      count -= groups * 8;
+      dst += groups * static_cast<size_t>(width);
+    }
+  }
   Acc acc = 0;
   int bits = 0;
   for (size_t i = 0; i < count; ++i) {
@@ -33,14 +66,18 @@ void PackInto(const V* values, size_t count, int width, std::string* out) {
 
 template <typename V>
 void AppendLiteralRuns(const V* values, size_t count, int width, std::string* out) {
-  uint32_t group[8 * kMaxGroupsPerRun];
   while (count > 0) {
     const size_t take = std::min(count, 8 * kMaxGroupsPerRun);
     const size_t groups = (take + 7) / 8;
     AppendUleb128((groups << 1) | 1, out);
-    for (size_t i = 0; i < take; ++i) group[i] = values[i];
-    for (size_t i = take; i < groups * 8; ++i) group[i] = 0;  // pad the final group
-    PackInto<uint64_t>(group, groups * 8, width, out);
+    // Whole groups end on a byte boundary, so a padded final group can be packed on its own.
+    const size_t whole = take / 8 * 8;
+    PackInto<uint64_t>(values, whole, width, out);
+    if (whole < take) {
+      uint32_t last[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // the padding values are zeros
+      for (size_t i = whole; i < take; ++i) last[i - whole] = values[i];
+      PackInto<uint64_t>(last, 8, width, out);
+    }
     values += take;
     count -= take;
   }

@@ -106,6 +106,9 @@ Status ColumnChunkDecoder::DecodePage(const Page& page, int64_t max_rows, Column
   if (keep_dictionary_ && dictionary_page && has_dictionary_ && first == 0 &&
       !out->is_dictionary()) {
     out->dictionary = dictionary_;
+    // The rows were reserved as views before the chunk's form was known; the indices get the
+    // same room, so that they do not grow (and move) page by page.
+    out->indices.reserve(out->binaries.capacity());
   } else if (out->is_dictionary() && !dictionary_page) {
     out->Materialize();
   }

@@ -47,7 +47,26 @@ Status ColumnWriter::CheckValues(const ColumnBuffer& values, size_t offset, size
       }
     }
   }
-  if (spec_.type == Type::kFixedLenByteArray) {
+  if (values.is_dictionary()) {
+    const size_t size = values.dictionary_size();
+    const uint32_t* indices = values.indices();
+    for (size_t i = offset; i < offset + count; ++i) {
+      if (indices[i] >= size && values.IsValid(i)) {
+        return Status::InvalidArgument(
+            fmt::format("column '{}' row {}: index {} into a dictionary of {} values", spec_.name,
+                        i, indices[i], size));
+      }
+    }
+    if (spec_.type == Type::kFixedLenByteArray) {
+      for (uint32_t id = 0; id < size; ++id) {
+        if (values.dictionary_value(id).size() != static_cast<size_t>(spec_.type_length)) {
+          return Status::InvalidArgument(fmt::format(
+              "column '{}' dictionary value {}: a FIXED_LEN_BYTE_ARRAY({}) value of {} bytes",
+              spec_.name, id, spec_.type_length, values.dictionary_value(id).size()));
+        }
+      }
+    }
+  } else if (spec_.type == Type::kFixedLenByteArray) {
     for (size_t i = offset; i < offset + count; ++i) {
       if (values.IsValid(i) && values.bytes(i).size() != static_cast<size_t>(spec_.type_length)) {
         return Status::InvalidArgument(

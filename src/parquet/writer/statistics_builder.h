@@ -23,6 +23,14 @@ struct ValueOrder {
 
   bool Less(T a, T b) const {
     if constexpr (std::is_same_v<T, std::string_view>) {
+      // The first 8 bytes as big-endian integers order like memcmp, and decide almost every
+      // comparison of ids, emails and names without a library call.
+      if (a.size() >= 8 && b.size() >= 8) {
+        uint64_t x, y;
+        std::memcpy(&x, a.data(), 8);
+        std::memcpy(&y, b.data(), 8);
+        if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y);
+      }
       const size_t n = std::min(a.size(), b.size());
       const int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
       return c < 0 || (c == 0 && a.size() < b.size());

@@ -87,6 +87,9 @@ class TypedColumnWriter final : public ColumnWriter {
 
   Status Write(const ColumnBuffer& values, size_t offset, size_t count) override {
     const uint8_t* validity = values.validity();
+    if constexpr (kBytes) {
+      if (values.is_dictionary()) remap_.assign(values.dictionary_size(), kUnmapped);
+    }
     while (count > 0) {
       const size_t room = static_cast<size_t>(options_.data_page_rows) - page_rows_;
       const size_t n = std::min({count, room, kSliceRows});
@@ -191,7 +194,7 @@ class TypedColumnWriter final : public ColumnWriter {
   // The same bits (as the dictionary compares them: -0.0 and 0.0 differ, NaN equals itself).
   static bool SameValue(const T& a, const T& b) {
     if constexpr (kBytes) {
-      return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+      return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
     } else {
       return std::memcmp(&a, &b, sizeof(T)) == 0;
     }
@@ -213,8 +216,73 @@ class TypedColumnWriter final : public ColumnWriter {
     }
   }
 
+  // A value's chunk dictionary id, in dictionary mode: on its first appearance in the chunk its
+  // bloom hash is kept, on its first in the page it joins the page's min/max.
+  [[gnu::always_inline]] void AppendId(uint32_t id, const T& x, const ValueOrder<T>& order,
+                                       bool bloom) {
+    if (id == seen_in_page_.size()) {
+      seen_in_page_.push_back(0);
+      if (bloom) bloom_hashes_.push_back(Hash(x));
+    }
+    if (num_ids_ == ids_.size()) ids_.resize(std::max<size_t>(4096, 2 * ids_.size()));
+    ids_[num_ids_++] = id;
+    if (seen_in_page_[id] != page_stamp_) {
+      seen_in_page_[id] = page_stamp_;
+      page_minmax_.Update(x, order);
+    }
+  }
+
+  // Byte arrays in dictionary form. In dictionary mode each distinct value of the buffer is
+  // looked up once per Write (remap_), and each row costs an array read; in value mode a row's
+  // value is read through its index. Either way the bytes are those of the plain form.
+  template <bool kHasNulls>
+  void AppendIndexed(const ColumnBuffer& v, size_t offset, size_t n, const uint8_t* validity) {
+    const ValueOrder<T> order = Order();
+    const bool bloom = column_.bloom_filter;
+    const uint32_t* indices = v.indices();
+    if (mode_ == Mode::kDictionary) {
+      for (size_t row = offset; row < offset + n; ++row) {
+        if (kHasNulls && !validity[row]) {
+          ++page_nulls_;
+          continue;
+        }
+        const uint32_t index = indices[row];
+        uint32_t id = remap_[index];
+        if (id == kUnmapped) {
+          id = dictionary_.IdOf(v.dictionary_value(index));
+          remap_[index] = id;
+        }
+        AppendId(id, v.dictionary_value(index), order, bloom);
+      }
+      return;
+    }
+    for (size_t row = offset; row < offset + n; ++row) {
+      if (kHasNulls && !validity[row]) {
+        ++page_nulls_;
+        continue;
+      }
+      AppendValue(v.dictionary_value(indices[row]), order, bloom);
+    }
+  }
+
+  // One value in value mode.
+  [[gnu::always_inline]] void AppendValue(const T& x, const ValueOrder<T>& order, bool bloom) {
+    if constexpr (kFixedBytes) {
+      plain_.append(x);
+    } else if constexpr (kBytes) {
+      AppendPlainByteArray(x, &plain_);
+    } else {
+      values_.push_back(x);
+    }
+    if (stats_enabled_) page_minmax_.Update(x, order);
+    if (bloom) bloom_hashes_.push_back(Hash(x));
+  }
+
   template <bool kHasNulls>
   void AppendValues(const ColumnBuffer& v, size_t offset, size_t n, const uint8_t* validity) {
+    if constexpr (kBytes) {
+      if (v.is_dictionary()) return AppendIndexed<kHasNulls>(v, offset, n, validity);
+    }
     const ValueOrder<T> order = Order();
     const bool bloom = column_.bloom_filter;
     if (mode_ == Mode::kDictionary) {
@@ -237,16 +305,7 @@ class TypedColumnWriter final : public ColumnWriter {
             last = x;
             last_id = id;
           }
-          if (id == seen_in_page_.size()) {
-            seen_in_page_.push_back(0);
-            if (bloom) bloom_hashes_.push_back(Hash(x));
-          }
-          if (num_ids_ == ids_.size()) ids_.resize(std::max<size_t>(4096, 2 * ids_.size()));
-          ids_[num_ids_++] = id;
-          if (seen_in_page_[id] != page_stamp_) {
-            seen_in_page_[id] = page_stamp_;
-            page_minmax_.Update(x, order);
-          }
+          AppendId(id, x, order, bloom);
         }
       }
       return;
@@ -256,16 +315,7 @@ class TypedColumnWriter final : public ColumnWriter {
         ++page_nulls_;
         continue;
       }
-      const T x = Get(v, row);
-      if constexpr (kFixedBytes) {
-        plain_.append(x);
-      } else if constexpr (kBytes) {
-        AppendPlainByteArray(x, &plain_);
-      } else {
-        values_.push_back(x);
-      }
-      if (stats_enabled_) page_minmax_.Update(x, order);
-      if (bloom) bloom_hashes_.push_back(Hash(x));
+      AppendValue(Get(v, row), order, bloom);
     }
   }
 
@@ -442,6 +492,11 @@ class TypedColumnWriter final : public ColumnWriter {
   MinMax<T> chunk_minmax_;
   ColumnIndexBuilder<T> index_;
   std::vector<uint64_t> bloom_hashes_;
+
+  // Byte arrays in dictionary form: per index of the buffer being written, its id in the chunk's
+  // dictionary once looked up.
+  static constexpr uint32_t kUnmapped = UINT32_MAX;
+  std::vector<uint32_t> remap_;
 
   // Scratch.
   std::string encoded_levels_;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <tuple>
@@ -10,6 +11,7 @@
 #include "base/parallel_for.h"
 #include "parquet/bloom_filter.h"
 #include "parquet/writer/file_writer.h"
+#include "parquet/writer/statistics_builder.h"
 #include "parquet/writer/writer_test_util.h"
 
 namespace saleslake::parquet {
@@ -108,8 +110,31 @@ std::vector<TestColumn> AllTypes(size_t rows, int cardinality) {
   return cols;
 }
 
+// The batch's byte arrays in dictionary form: its distinct values in sorted order (not the order
+// of first appearance, which the writer must restore), plus one value no row uses.
+ColumnBuffer InDictionaryForm(const ColumnBuffer& plain, const ColumnSpec& spec, size_t begin,
+                              size_t end) {
+  std::map<std::string, uint32_t> index;
+  for (size_t r = begin; r < end; ++r) {
+    if (plain.IsValid(r)) index.emplace(std::string(plain.bytes(r)), 0);
+  }
+  index.emplace(std::string(static_cast<size_t>(spec.type_length), 'z'), 0);  // unused
+  ColumnBuffer b(spec.type, spec.type_length);
+  if (begin < end && !plain.IsValid(begin)) b.AppendNull();  // a null before any dictionary value
+  for (auto& [value, id] : index) id = b.AddDictionaryValue(value);
+  for (size_t r = b.size() + begin; r < end; ++r) {
+    if (plain.IsValid(r)) {
+      b.AppendIndex(index.at(std::string(plain.bytes(r))));
+    } else {
+      b.AppendNull();
+    }
+  }
+  return b;
+}
+
 std::string WriteFile(std::vector<TestColumn>& cols, const WriterOptions& options,
-                      size_t batch_rows = 1000, ColumnRunner runner = {}) {
+                      size_t batch_rows = 1000, ColumnRunner runner = {},
+                      bool dictionary_form = false) {
   std::string bytes;
   std::vector<ColumnSpec> specs;
   for (const TestColumn& c : cols) specs.push_back(c.spec);
@@ -122,6 +147,12 @@ std::string WriteFile(std::vector<TestColumn>& cols, const WriterOptions& option
   for (size_t start = 0; start < rows; start += batch_rows) {
     std::vector<ColumnBuffer> batch;
     for (const TestColumn& c : cols) {
+      const bool bytes = c.spec.type == Type::kByteArray || c.spec.type == Type::kFixedLenByteArray;
+      if (dictionary_form && bytes) {
+        batch.push_back(
+            InDictionaryForm(c.buffer, c.spec, start, std::min(rows, start + batch_rows)));
+        continue;
+      }
       ColumnBuffer b(c.spec.type, c.spec.type_length);
       for (size_t r = start; r < std::min(rows, start + batch_rows); ++r) {
         if (!c.buffer.IsValid(r)) {
@@ -557,6 +588,51 @@ TEST(WriterTest, ColumnsWrittenAtOnceGiveTheSameBytes) {
   EXPECT_EQ(parallel, serial);
   EXPECT_EQ(reversed, serial);
   ExpectValues(parallel, cols);
+}
+
+TEST(WriterTest, ByteArraysInDictionaryFormGiveTheSameBytes) {
+  // Repeated values (the dictionary kept), unique ones (the dictionary left early), a dictionary
+  // limit passed midway, nulls, row groups and batches that do not line up, a bloom filter.
+  std::vector<TestColumn> cols = AllTypes(9000, 300);
+  cols.push_back(MakeColumn(ColumnSpec::String("unique"), 9000, 77, 0));
+  cols.push_back(MakeColumn(ColumnSpec::String("names").Required(), 9000, 78, 2000));
+  for (const auto& options :
+       {WriterOptions::Builder().BloomFilter("s").BloomFilter("unique").RowGroupRows(4000).Build(),
+        WriterOptions::Builder().DictionaryPageBytes(4 * 1024).DataPageRows(700).Build()}) {
+    ASSERT_TRUE(options.ok());
+    const std::string plain = WriteFile(cols, *options, 1300);
+    const std::string indexed = WriteFile(cols, *options, 1300, {}, /*dictionary_form=*/true);
+    EXPECT_EQ(indexed, plain);
+  }
+}
+
+TEST(WriterTest, DictionaryFormIndicesAreChecked) {
+  ColumnBuffer b(Type::kByteArray);
+  b.AppendIndex(b.AddDictionaryValue("a"));
+  b.AppendIndex(3);
+  std::string bytes;
+  auto writer =
+      ParquetFileWriter::Open(std::make_unique<StringFile>(&bytes), {ColumnSpec::String("s")},
+                              *WriterOptions::Builder().Build());
+  ASSERT_TRUE(writer.ok());
+  Status s = (*writer)->Write(std::span<const ColumnBuffer>(&b, 1));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("index 3"), std::string::npos) << s.ToString();
+}
+
+TEST(WriterTest, ByteArrayOrderIsUnsignedBytewise) {
+  std::mt19937 rng(5);
+  const ValueOrder<std::string_view> order;
+  auto random_text = [&]() {
+    std::string v(rng() % 20, '\0');
+    for (char& c : v) c = static_cast<char>(rng() % 4 == 0 ? 0x7F + rng() % 3 : 'a' + rng() % 3);
+    return v;
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string a = random_text(), b = random_text();
+    // std::string compares char_traits<char>, which orders like unsigned bytes (memcmp).
+    EXPECT_EQ(order.Less(a, b), a.compare(b) < 0) << a << " / " << b;
+  }
 }
 
 }  // namespace
