@@ -143,7 +143,19 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
         last_day = day;
         last_bucket = &w->by_day[day];
       }
-      last_bucket->Append(*sale, w->batch_tag, record_index, raw_text);
+      // With a reference catalog, the store and product go as their entries' indices.
+      const table::ReferenceCatalog* ref = validator.options().reference;
+      if (ref != nullptr && sale != &clean) {
+        const table::Store* s = ref->FindStore(sale->text[static_cast<int>(SalesField::kStoreId)]);
+        const table::Product* p =
+            ref->FindProduct(sale->text[static_cast<int>(SalesField::kProductId)]);
+        if (s == nullptr || p == nullptr) ref = nullptr;  // cannot be: the sale is clean
+        if (ref != nullptr) {
+          store = static_cast<uint32_t>(s - ref->stores().data());
+          product = static_cast<uint32_t>(p - ref->products().data());
+        }
+      }
+      last_bucket->AppendCoded(*sale, ref, store, product, w->batch_tag, record_index, raw_text);
     } else {
       QuarantineRow q;
       q.reason = table::ReasonsToString(sale->reasons);
