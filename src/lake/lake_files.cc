@@ -4,11 +4,11 @@
 
 namespace saleslake::lake {
 
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path) {
+Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(
+    io::FileSystem& fs, const std::string& path, const parquet::ReaderOptions& options) {
   SL_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   std::shared_ptr<io::RandomAccessFile> shared = std::move(file);
-  return parquet::ParquetFileReader::Open(std::move(shared), {}, path);
+  return parquet::ParquetFileReader::Open(std::move(shared), options, path);
 }
 
 Result<std::unique_ptr<parquet::ParquetFileReader>> OpenCommittedFile(io::FileSystem& fs,

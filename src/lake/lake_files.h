@@ -12,8 +12,8 @@
 namespace saleslake::lake {
 
 // The Parquet file at `path` (relative to the lake's root).
-Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(io::FileSystem& fs,
-                                                                 const std::string& path);
+Result<std::unique_ptr<parquet::ParquetFileReader>> OpenLakeFile(
+    io::FileSystem& fs, const std::string& path, const parquet::ReaderOptions& options = {});
 
 // A committed file: under `path`, or, while its commit is being published, under
 // PendingPath(path) (whose content it is).

@@ -130,7 +130,7 @@ void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
 }
 
 void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
-                           const table::SelectionVector& rows) {
+                           const table::SelectionVector& rows, const uint64_t* row_keys) {
   static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
                                             "store_location", "product_name", "category",
                                             "brand"};
@@ -181,6 +181,7 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   std::vector<uint32_t> slots(capacity, 0);  // local key + 1, 0 = empty
   const size_t mask = capacity - 1;
   auto same = [&](uint32_t a, uint32_t b) {
+    if (row_keys != nullptr) return row_keys[a] == row_keys[b];
     for (size_t k = 0; k < kKeys; ++k) {
       if (text(k, a) != text(k, b)) return false;
     }
@@ -188,9 +189,14 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   };
   for (size_t i = 0; i < n; ++i) {
     const uint32_t r = rows[i];
-    const std::string_view store = text(0, r), product = text(1, r);
-    uint64_t h = XXH3_64bits(store.data(), store.size());
-    h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
+    uint64_t h;
+    if (row_keys != nullptr) {
+      h = row_keys[r] * 0x9E3779B97F4A7C15ULL;
+    } else {
+      const std::string_view store = text(0, r), product = text(1, r);
+      h = XXH3_64bits(store.data(), store.size());
+      h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
+    }
     size_t slot = (h ^ (h >> 29)) & mask;
     uint32_t local;
     while (true) {

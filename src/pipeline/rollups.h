@@ -51,7 +51,10 @@ class DailyRollup {
   void AddSale(int32_t date, const SaleRow& sale);
   // The sales of `rows` of a batch of main/sales' columns (MainSalesColumns(): the names, the
   // DECIMAL(18,2) prices as scaled int64, quantity), all of day `date`.
-  void AddBatch(int32_t date, const table::ColumnBatch& batch, const table::SelectionVector& rows);
+  // `row_keys`, when given, names each batch row's seven keys by one integer (equal integers, equal
+  // keys: a store and product's catalog indices), so rows are pre-summed without comparing text.
+  void AddBatch(int32_t date, const table::ColumnBatch& batch, const table::SelectionVector& rows,
+                const uint64_t* row_keys = nullptr);
   void AddDaily(const DailyRow& row);
   bool empty() const { return pending_ == 0 && kernel_.num_groups() == 0; }
   // Sorted by (store_id, product_id, then the names). Groups the rows still buffered first, so

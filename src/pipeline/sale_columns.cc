@@ -99,12 +99,14 @@ const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
 
 void SaleColumns::Shape::Add(const Shape& other) {
   rows += other.rows;
+  coded_rows += other.coded_rows;
   for (size_t i = 0; i < text_bytes.size(); ++i) text_bytes[i] += other.text_bytes[i];
 }
 
 SaleColumns::Shape SaleColumns::shape() const {
   Shape s;
   s.rows = rows();
+  s.coded_rows = catalog_ != nullptr ? rows() : 0;
   for (size_t i = 0; i < text_.size(); ++i) s.text_bytes[i] = text_[i].bytes.size();
   s.text_bytes[text_.size()] = raw_.bytes.size();
   return s;
@@ -118,6 +120,10 @@ void SaleColumns::Reserve(const Shape& more) {
   }
   raw_.bytes.reserve(raw_.bytes.size() + more.text_bytes[text_.size()]);
   raw_.ends.reserve(n);
+  if (more.coded_rows > 0) {
+    store_.reserve(store_.size() + more.coded_rows);
+    product_.reserve(product_.size() + more.coded_rows);
+  }
   for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
     v->reserve(n);
   }
@@ -128,11 +134,19 @@ size_t SaleColumns::bytes() const {
   // What is allocated, not what is used: vectors grow by doubling.
   size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
   for (const Strings& s : text_) n += s.bytes.capacity() + s.ends.capacity() * 4;
+  n += (store_.capacity() + product_.capacity()) * 4;
   return n + timestamp_.capacity() * 6 * 8 + batch_.capacity() * 4;
 }
 
 void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
                          std::string_view raw) {
+  if (catalog_ != nullptr) {
+    if (empty()) {
+      catalog_ = nullptr;
+    } else {
+      Uncode();
+    }
+  }
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
   }
@@ -146,7 +160,72 @@ void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t 
   batch_.push_back(batch);
 }
 
+void SaleColumns::AppendCoded(const table::ParsedSale& sale, const table::ReferenceCatalog* catalog,
+                              uint32_t store, uint32_t product, uint32_t batch,
+                              int64_t record_index, std::string_view raw) {
+  if (empty()) catalog_ = catalog;
+  if (catalog == nullptr || catalog_ != catalog) {
+    Append(sale, batch, record_index, raw);
+    return;
+  }
+  text_[0].Add(sale.text[static_cast<int>(SalesField::kTransactionId)]);
+  text_[8].Add(sale.text[static_cast<int>(SalesField::kCustomerName)]);
+  text_[9].Add(sale.text[static_cast<int>(SalesField::kCustomerEmail)]);
+  store_.push_back(store);
+  product_.push_back(product);
+  raw_.Add(raw);
+  timestamp_.push_back(sale.timestamp_micros);
+  retail_price_.push_back(sale.retail_price_paise);
+  quantity_.push_back(sale.quantity);
+  mrp_.push_back(sale.mrp_paise);
+  total_.push_back(sale.total_paise);
+  record_index_.push_back(record_index);
+  batch_.push_back(batch);
+}
+
+void SaleColumns::Uncode() {
+  if (catalog_ == nullptr) return;
+  const size_t n = rows();
+  for (int slot = kFirstCatalogSlot; slot <= kLastCatalogSlot; ++slot) {
+    Strings& to = text_[static_cast<size_t>(slot)];
+    to.bytes.clear();
+    to.ends.clear();
+    to.ends.reserve(n);
+    for (size_t r = 0; r < n; ++r) to.Add(CatalogText(slot, r));
+  }
+  std::vector<uint32_t>().swap(store_);
+  std::vector<uint32_t>().swap(product_);
+  catalog_ = nullptr;
+}
+
+void SaleColumns::AppendAsText(const SaleColumns& other, std::span<const uint32_t> which) {
+  Uncode();
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] < 0) continue;
+    Strings& to = text_[static_cast<size_t>(kSlotOf[f])];
+    for (uint32_t r : which) to.Add(other.text(static_cast<SalesField>(f), r));
+  }
+  for (uint32_t r : which) {
+    raw_.Add(other.raw(r));
+    timestamp_.push_back(other.timestamp_[r]);
+    retail_price_.push_back(other.retail_price_[r]);
+    quantity_.push_back(other.quantity_[r]);
+    mrp_.push_back(other.mrp_[r]);
+    total_.push_back(other.total_[r]);
+    record_index_.push_back(other.record_index_[r]);
+    batch_.push_back(other.batch_[r]);
+  }
+}
+
 void SaleColumns::AppendAll(const SaleColumns& other) {
+  if (other.empty()) return;
+  if (empty()) catalog_ = other.catalog_;
+  if (catalog_ != other.catalog_) {
+    std::vector<uint32_t> all(other.rows());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint32_t>(i);
+    AppendAsText(other, all);
+    return;
+  }
   auto append = [](Strings* to, const Strings& from) {
     const uint32_t base = static_cast<uint32_t>(to->bytes.size());
     to->bytes += from.bytes;
@@ -156,6 +235,8 @@ void SaleColumns::AppendAll(const SaleColumns& other) {
   };
   for (size_t s = 0; s < text_.size(); ++s) append(&text_[s], other.text_[s]);
   append(&raw_, other.raw_);
+  AppendVector(&store_, other.store_);
+  AppendVector(&product_, other.product_);
   AppendVector(&timestamp_, other.timestamp_);
   AppendVector(&retail_price_, other.retail_price_);
   AppendVector(&quantity_, other.quantity_);
@@ -166,6 +247,12 @@ void SaleColumns::AppendAll(const SaleColumns& other) {
 }
 
 void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t> which) {
+  if (which.empty()) return;
+  if (empty()) catalog_ = other.catalog_;
+  if (catalog_ != other.catalog_) {
+    AppendAsText(other, which);
+    return;
+  }
   auto gather_strings = [&which](Strings* to, const Strings& from) {
     size_t bytes = to->bytes.size();
     for (uint32_t r : which) bytes += from.ends[r] - (r == 0 ? 0 : from.ends[r - 1]);
@@ -173,7 +260,9 @@ void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t>
     to->ends.reserve(to->ends.size() + which.size());
     for (uint32_t r : which) to->Add(from.At(r));
   };
-  for (size_t s = 0; s < text_.size(); ++s) gather_strings(&text_[s], other.text_[s]);
+  for (size_t s = 0; s < text_.size(); ++s) {
+    if (!other.text_[s].ends.empty()) gather_strings(&text_[s], other.text_[s]);
+  }
   gather_strings(&raw_, other.raw_);
   auto gather = [&which](auto* to, const auto& from) {
     const size_t at = to->size();
@@ -187,6 +276,10 @@ void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t>
   gather(&total_, other.total_);
   gather(&record_index_, other.record_index_);
   gather(&batch_, other.batch_);
+  if (catalog_ != nullptr) {
+    gather(&store_, other.store_);
+    gather(&product_, other.product_);
+  }
 }
 
 void SaleColumns::Clear() {
@@ -200,6 +293,9 @@ void SaleColumns::Clear() {
     v->clear();
   }
   batch_.clear();
+  store_.clear();
+  product_.clear();
+  catalog_ = nullptr;
 }
 
 bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) const {
@@ -208,15 +304,24 @@ bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) con
       total_[row] != o.total_[orow]) {
     return false;
   }
-  for (size_t s = 0; s < text_.size(); ++s) {
-    if (text_[s].At(row) != o.text_[s].At(orow)) return false;
+  if (catalog_ != nullptr && catalog_ == o.catalog_) {
+    if (store_[row] != o.store_[orow] || product_[row] != o.product_[orow]) return false;
+    for (size_t s : {size_t{0}, size_t{8}, size_t{9}}) {
+      if (text_[s].At(row) != o.text_[s].At(orow)) return false;
+    }
+    return true;
+  }
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (kSlotOf[f] < 0) continue;
+    const auto field = static_cast<SalesField>(f);
+    if (text(field, row) != o.text(field, orow)) return false;
   }
   return true;
 }
 
 void SaleColumns::ToRow(size_t row, SaleRow* out, bool with_raw) const {
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
-    if (kSlotOf[f] >= 0) out->text[f].assign(text_[kSlotOf[f]].At(row));
+    if (kSlotOf[f] >= 0) out->text[f].assign(text(static_cast<SalesField>(f), row));
   }
   out->timestamp_micros = timestamp_[row];
   out->retail_price = retail_price_[row];
@@ -240,6 +345,8 @@ std::string SaleColumns::ToJson(size_t row) const {
 
 Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
   ChunkWriter w(file);
+  const uint64_t coded = catalog_ != nullptr ? 1 : 0;
+  w.Array(&coded, 1);
   for (const Strings& s : text_) {
     w.String(s.bytes);
     w.Vector(s.ends);
@@ -250,11 +357,31 @@ Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
     w.Vector(*v);
   }
   w.Vector(batch_);
+  w.Vector(store_);
+  w.Vector(product_);
   if (!w.ok()) return Status::IOError("transform: writing the spill file failed (disk full?)");
   return w.bytes();
 }
 
-Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length) {
+Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length,
+                               const table::ReferenceCatalog* catalog) {
+  // The flag: an array of one element, 1 when the chunk is coded.
+  uint64_t head[2] = {0, 0};
+  if (length < sizeof head || std::fread(head, sizeof head, 1, file) != 1 || head[0] != 1 ||
+      head[1] > 1 || (head[1] == 1 && catalog == nullptr)) {
+    return Status::Internal("transform spill: a chunk of the temporary file is not readable");
+  }
+  const table::ReferenceCatalog* mode = head[1] == 1 ? catalog : nullptr;
+  if (empty()) catalog_ = mode;
+  if (catalog_ == mode) return AppendBody(file, length - sizeof head);
+  SaleColumns other;
+  other.catalog_ = mode;
+  SL_RETURN_IF_ERROR(other.AppendBody(file, length - sizeof head));
+  AppendAll(other);
+  return Status::OK();
+}
+
+Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
   ChunkReader r(file, length);
   const size_t rows_before = rows();
   auto strings = [&](Strings* s) {
@@ -268,9 +395,20 @@ Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length) {
   for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
     ok = ok && r.Vector(v);
   }
-  ok = ok && r.Vector(&batch_) && r.done();
+  ok = ok && r.Vector(&batch_) && r.Vector(&store_) && r.Vector(&product_) && r.done();
   const size_t n = rows();
-  for (const Strings& s : text_) ok = ok && s.ends.size() == n;
+  const bool coded = catalog_ != nullptr;
+  for (size_t s = 0; s < text_.size(); ++s) {
+    const bool catalog_slot =
+        s >= static_cast<size_t>(kFirstCatalogSlot) && s <= static_cast<size_t>(kLastCatalogSlot);
+    ok = ok && text_[s].ends.size() == (coded && catalog_slot ? 0 : n);
+  }
+  ok = ok && store_.size() == (coded ? n : 0) && product_.size() == store_.size();
+  if (ok && coded) {
+    for (size_t i = rows_before; i < n && ok; ++i) {
+      ok = store_[i] < catalog_->stores().size() && product_[i] < catalog_->products().size();
+    }
+  }
   ok = ok && raw_.ends.size() == n && batch_.size() == n && rows() >= rows_before;
   if (!ok) {
     return Status::Internal(
@@ -288,6 +426,7 @@ Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
   // Once the temporary file is in use, rows go straight there as a chunk of their own (where
   // FinishAdding would send them anyway), not through a copy in memory first. Not while memory
   // holds older rows of the day: a day's chunks are read back in the order they were written.
+  Note(rows);
   if (file_ != nullptr) {
     auto it = memory_.find(day);
     if (it == memory_.end() || it->second.empty()) return AddChunk(day, rows);
@@ -299,6 +438,7 @@ Status SaleSpill::Add(int64_t day, const SaleColumns& rows) {
 }
 
 Status SaleSpill::Add(int64_t key, const SaleColumns& rows, std::span<const uint32_t> which) {
+  Note(rows);
   SaleColumns& bucket = memory_[key];
   const size_t before = bucket.bytes();
   bucket.AppendRows(rows, which);
@@ -307,6 +447,7 @@ Status SaleSpill::Add(int64_t key, const SaleColumns& rows, std::span<const uint
 
 Status SaleSpill::AddChunk(int64_t key, const SaleColumns& rows) {
   if (rows.empty()) return Status::OK();
+  Note(rows);
   SL_RETURN_IF_ERROR(OpenFile());
   SL_ASSIGN_OR_RETURN(uint64_t length, rows.WriteTo(file_));
   chunks_[key].push_back({file_bytes_, length, rows.shape()});
@@ -345,7 +486,7 @@ Status SaleSpill::ReadChunk(uint64_t offset, uint64_t length, SaleColumns* out) 
   if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0) {
     return Status::IOError("transform: reading the spill file failed");
   }
-  return out->AppendFrom(file_, length);
+  return out->AppendFrom(file_, length, catalog_);
 }
 
 Status SaleSpill::SpillAll() {

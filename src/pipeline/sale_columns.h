@@ -6,6 +6,11 @@
 // sale is a few memcpys and no allocation of its own, and a day's rows are compared, sorted by
 // index and gathered straight into the Parquet writer's column buffers.
 //
+// With a reference catalog, a clean sale's store and product fields are those of its catalog
+// entries (SalesValidator::Judge checks it), so SaleColumns may hold them as the entries' indices
+// instead of seven strings ("coded"): less to copy, to spill and to read back. All rows of one
+// SaleColumns are held one way; appending rows held the other way turns it into strings.
+//
 // SaleSpill keeps the days' columns in memory up to a budget, then appends them, one chunk per
 // day, to an anonymous temporary file (the column arrays as they are, so a chunk is written and
 // read back with a few large copies). Memory is bounded by the budget plus the day being landed,
@@ -23,6 +28,7 @@
 
 #include "base/status.h"
 #include "pipeline/transform_rows.h"
+#include "table/reference_catalog.h"
 #include "table/sales_record.h"
 #include "table/sales_validator.h"
 
@@ -33,6 +39,7 @@ class SaleColumns {
   // How many rows and string bytes some columns hold: what to reserve for them.
   struct Shape {
     size_t rows = 0;
+    size_t coded_rows = 0;                // of them, with catalog indices
     std::array<size_t, 11> text_bytes{};  // the 10 string fields, then raw
     void Add(const Shape& other);
   };
@@ -49,6 +56,15 @@ class SaleColumns {
   // the raw row kept one ("" otherwise).
   void Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
               std::string_view raw);
+  // The same for a clean sale whose store and product are entries `store` and `product` of
+  // `catalog` (same id and names): held coded when the columns are empty or coded by `catalog`.
+  void AppendCoded(const table::ParsedSale& sale, const table::ReferenceCatalog* catalog,
+                   uint32_t store, uint32_t product, uint32_t batch, int64_t record_index,
+                   std::string_view raw);
+  // The catalog the store and product fields are held as indices into; nullptr: as strings.
+  const table::ReferenceCatalog* catalog() const { return catalog_; }
+  // Holds every row's fields as strings.
+  void Uncode();
   // Appends every row of `other`, in its order.
   void AppendAll(const SaleColumns& other);
   // Appends rows `which` of `other`, in that order (a gather, column by column).
@@ -57,7 +73,11 @@ class SaleColumns {
 
   // The string field `f` (REQUIRES: a string field) of `row`.
   std::string_view text(table::SalesField f, size_t row) const {
-    return text_[kSlotOf[static_cast<int>(f)]].At(row);
+    const int slot = kSlotOf[static_cast<int>(f)];
+    if (catalog_ != nullptr && slot >= kFirstCatalogSlot && slot <= kLastCatalogSlot) {
+      return CatalogText(slot, row);
+    }
+    return text_[static_cast<size_t>(slot)].At(row);
   }
   std::string_view id(size_t row) const { return text_[0].At(row); }
   int64_t timestamp(size_t row) const { return timestamp_[row]; }
@@ -68,6 +88,8 @@ class SaleColumns {
   uint32_t batch(size_t row) const { return batch_[row]; }
   int64_t record_index(size_t row) const { return record_index_[row]; }
   std::string_view raw(size_t row) const { return raw_.At(row); }
+  // REQUIRES: coded. The row's store and product as one integer.
+  uint64_t catalog_key(size_t row) const { return (uint64_t{store_[row]} << 32) | product_[row]; }
 
   // Same sale: the 15 fields equal (lineage ignored).
   bool SameContent(size_t row, const SaleColumns& other, size_t other_row) const;
@@ -79,8 +101,10 @@ class SaleColumns {
 
   // Writes the columns to `file` at its position as one spill chunk; returns its length.
   Result<uint64_t> WriteTo(std::FILE* file) const;
-  // Appends the rows of the chunk of `length` bytes at `file`'s position.
-  Status AppendFrom(std::FILE* file, uint64_t length);
+  // Appends the rows of the chunk of `length` bytes at `file`'s position. A coded chunk needs the
+  // catalog it was coded with.
+  Status AppendFrom(std::FILE* file, uint64_t length,
+                    const table::ReferenceCatalog* catalog = nullptr);
 
   // Which string slot (0..9) a SalesField has; -1 for the typed fields.
   static const std::array<int8_t, table::kSalesFieldCount> kSlotOf;
@@ -99,8 +123,36 @@ class SaleColumns {
     }
   };
 
+  // Slots of store_id ... brand, held as catalog indices when coded.
+  static constexpr int kFirstCatalogSlot = 1;
+  static constexpr int kLastCatalogSlot = 7;
+  std::string_view CatalogText(int slot, size_t row) const {
+    switch (slot) {
+      case 1:
+        return catalog_->stores()[store_[row]].store_id;
+      case 2:
+        return catalog_->stores()[store_[row]].store_name;
+      case 3:
+        return catalog_->stores()[store_[row]].location;
+      case 4:
+        return catalog_->products()[product_[row]].product_id;
+      case 5:
+        return catalog_->products()[product_[row]].product_name;
+      case 6:
+        return catalog_->products()[product_[row]].category;
+      default:
+        return catalog_->products()[product_[row]].brand;
+    }
+  }
+  // Appends rows `which` of `other` field by field as strings (the columns hold strings).
+  void AppendAsText(const SaleColumns& other, std::span<const uint32_t> which);
+  // Appends a chunk's arrays (after its flag), held as the columns hold theirs.
+  Status AppendBody(std::FILE* file, uint64_t length);
+
   std::array<Strings, 10> text_;  // the string fields, in SalesField order
   Strings raw_;
+  const table::ReferenceCatalog* catalog_ = nullptr;
+  std::vector<uint32_t> store_, product_;  // catalog indices, when coded
   std::vector<int64_t> timestamp_, retail_price_, quantity_, mrp_, total_, record_index_;
   std::vector<uint32_t> batch_;
 };
@@ -142,8 +194,12 @@ class SaleSpill {
   Status SpillAll();
   Status OpenFile();
   Status ReadChunk(uint64_t offset, uint64_t length, SaleColumns* out);
+  void Note(const SaleColumns& rows) {
+    if (rows.catalog() != nullptr) catalog_ = rows.catalog();
+  }
 
   size_t budget_;
+  const table::ReferenceCatalog* catalog_ = nullptr;  // of the coded chunks
   size_t in_memory_ = 0;
   std::map<int64_t, SaleColumns> memory_;
   struct Chunk {

@@ -14,6 +14,7 @@
 #include "pipeline/transform_io.h"
 #include "pipeline/transform_land.h"
 #include "pipeline/transform_passes.h"
+#include "pipeline/typed_row_judge.h"
 #include "table/sales_validator.h"
 
 namespace saleslake::pipeline {
@@ -53,9 +54,22 @@ void ParsedFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, Pa
         s->total_paise = cols[f].int64s[i];
         break;
       default:
-        s->text[f] = cols[f].binaries[i];
+        s->text[f] = cols[f].BinaryAt(i);
     }
   }
+}
+
+// A row TypedRowJudge found clean (every field present) as the validator's view of it.
+void CleanFromRaw(const std::vector<parquet::ColumnVector>& cols, int64_t i, ParsedSale* s) {
+  const auto r = static_cast<size_t>(i);
+  for (int f = 0; f < table::kSalesFieldCount; ++f) {
+    if (SaleColumns::kSlotOf[f] >= 0) s->text[f] = cols[f].BinaryAt(i);
+  }
+  s->timestamp_micros = cols[static_cast<int>(SalesField::kTimestamp)].int64s[r];
+  s->retail_price_paise = cols[static_cast<int>(SalesField::kRetailPrice)].int64s[r];
+  s->quantity = cols[static_cast<int>(SalesField::kQuantity)].int32s[r];
+  s->mrp_paise = cols[static_cast<int>(SalesField::kMrp)].int64s[r];
+  s->total_paise = cols[static_cast<int>(SalesField::kTotal)].int64s[r];
 }
 
 // One raw row group in flight: which it is, and what typing and judging it gave.
@@ -76,7 +90,7 @@ struct RowGroupWork {
 // The parallel half of pass 1: reads a raw row group, types and judges every row, and sorts the
 // clean ones into day columns and the rest into encoded quarantine rows.
 Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& options,
-                    table::SalesValidator& validator, RowGroupWork* w) {
+                    table::SalesValidator& validator, TypedRowJudge& judge, RowGroupWork* w) {
   for (auto& [day, columns] : w->by_day) columns.Clear();
   w->quarantine.clear();
   w->quarantine_reasons.clear();
@@ -84,28 +98,36 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
   SL_ASSIGN_OR_RETURN(auto cols, w->reader->ReadRowGroup(w->row_group, projection));
   const int64_t n = w->reader->row_group_rows(w->row_group);
   w->rows = n;
+  judge.Prepare(cols);
   ParsedSale typed;
+  ParsedSale clean;  // a row the judge passed: every field valid, no reason
+  clean.valid = kAllFields;
+  uint32_t store = 0, product = 0;
   SaleRow row;  // only for the JSON of a rejected typed row
   int64_t last_day = INT64_MIN;
   SaleColumns* last_bucket = nullptr;
   for (int64_t i = 0; i < n; ++i) {
     if (!w->has_source && !cols[kRawSource].IsNull(i)) {
       w->has_source = true;
-      w->source = std::string(cols[kRawSource].binaries[i]);
+      w->source = std::string(cols[kRawSource].BinaryAt(i));
       w->ingested_at = cols[kRawIngestedAt].int64s[i];
     }
     const bool has_raw = !cols[kRawText].IsNull(i);
     const int64_t record_index =
         cols[kRawRecordIndex].IsNull(i) ? i : cols[kRawRecordIndex].int64s[i];
     const ParsedSale* sale;
-    if (has_raw && !cols[kRawTruncated].IsNull(i) && cols[kRawTruncated].bools[i] != 0) {
+    const std::string_view raw_text = has_raw ? cols[kRawText].BinaryAt(i) : std::string_view();
+    if (!has_raw && judge.Clean(cols, i, &store, &product)) {
+      CleanFromRaw(cols, i, &clean);
+      sale = &clean;
+    } else if (has_raw && !cols[kRawTruncated].IsNull(i) && cols[kRawTruncated].bools[i] != 0) {
       // Only the first bytes of an over-long record were kept: it is oversized, not bad JSON.
       typed = ParsedSale();
       typed.reasons = table::kOversizedField;
       typed.detail = "the record is longer than the extractor's cap";
       sale = &typed;
     } else if (has_raw) {
-      sale = &validator.Validate(cols[kRawText].binaries[i]);
+      sale = &validator.Validate(raw_text);
     } else {
       ParsedFromRaw(cols, i, &typed);
       if (typed.valid != kAllFields) {
@@ -121,14 +143,25 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
         last_day = day;
         last_bucket = &w->by_day[day];
       }
-      last_bucket->Append(*sale, w->batch_tag, record_index,
-                          has_raw ? cols[kRawText].binaries[i] : std::string_view());
+      // With a reference catalog, the store and product go as their entries' indices.
+      const table::ReferenceCatalog* ref = validator.options().reference;
+      if (ref != nullptr && sale != &clean) {
+        const table::Store* s = ref->FindStore(sale->text[static_cast<int>(SalesField::kStoreId)]);
+        const table::Product* p =
+            ref->FindProduct(sale->text[static_cast<int>(SalesField::kProductId)]);
+        if (s == nullptr || p == nullptr) ref = nullptr;  // cannot be: the sale is clean
+        if (ref != nullptr) {
+          store = static_cast<uint32_t>(s - ref->stores().data());
+          product = static_cast<uint32_t>(p - ref->products().data());
+        }
+      }
+      last_bucket->AppendCoded(*sale, ref, store, product, w->batch_tag, record_index, raw_text);
     } else {
       QuarantineRow q;
       q.reason = table::ReasonsToString(sale->reasons);
       q.detail = sale->detail;
       if (has_raw) {
-        q.raw.assign(cols[kRawText].binaries[i]);
+        q.raw.assign(raw_text);
       } else {
         SaleRowFromParsed(*sale, &row);
         q.raw = row.ToJson();
@@ -167,8 +200,10 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
                    TransformResult* result, LandingCounts* counts, uint32_t first_tag = 0) {
   const int threads = std::max(1, options.threads);
   std::vector<std::unique_ptr<table::SalesValidator>> validators;
+  std::vector<std::unique_ptr<TypedRowJudge>> judges;
   for (int i = 0; i < threads; ++i) {
     validators.push_back(std::make_unique<table::SalesValidator>(vopts));
+    judges.push_back(std::make_unique<TypedRowJudge>(vopts));
   }
   std::vector<std::string> names;
   for (const auto& c : RawSalesColumns()) names.push_back(c.name);
@@ -179,7 +214,8 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
       [&](size_t slot, int worker) {
         RowGroupWork& w = slots[slot];
         return TypeRowGroup(projections[w.ordinal], options,
-                            *validators[static_cast<size_t>(worker)], &w);
+                            *validators[static_cast<size_t>(worker)],
+                            *judges[static_cast<size_t>(worker)], &w);
       },
       [&](size_t slot) {
         RowGroupWork& w = slots[slot];
@@ -189,8 +225,11 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
       });
   for (uint32_t ordinal = 0; ordinal < raw_files.size(); ++ordinal) {
     (*batches)[ordinal].quarantine_partition = raw_files[ordinal]->partition;
+    // The catalog columns stay in dictionary form: the judge reads their dictionaries once.
+    parquet::ReaderOptions reader_options;
+    reader_options.keep_dictionaries = true;
     SL_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetFileReader> opened,
-                        OpenLakeFile(fs, raw_files[ordinal]->path));
+                        OpenLakeFile(fs, raw_files[ordinal]->path, reader_options));
     std::shared_ptr<const parquet::ParquetFileReader> reader = std::move(opened);
     SL_ASSIGN_OR_RETURN(projections[ordinal], reader->schema().ResolveProjection(names));
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {

@@ -188,14 +188,23 @@ class MainFileWriter {
     }
     ColumnBuffer& ids = batch_.column(kMainBatchId);
     for (uint32_t r : which) ids.AppendBytes(batches_[rows.batch(r)].id);
+    // Coded rows name their rollup keys by their catalog indices (all of a row group's rows, or
+    // none: then the rollup compares the names).
+    if (rows.catalog() != nullptr && keys_coded_) {
+      for (uint32_t r : which) keys_.push_back(rows.catalog_key(r));
+    } else {
+      keys_coded_ = false;
+    }
   }
 
   Status Flush() {
     if (batch_.rows() == 0) return Status::OK();
     SL_RETURN_IF_ERROR(writer_->Write(batch_.columns()));
     all_.SelectAll(batch_.rows());
-    rollup_->AddBatch(date_, batch_, all_);
+    rollup_->AddBatch(date_, batch_, all_, keys_coded_ ? keys_.data() : nullptr);
     batch_.Clear();
+    keys_.clear();
+    keys_coded_ = true;
     return Status::OK();
   }
 
@@ -206,6 +215,8 @@ class MainFileWriter {
   std::unique_ptr<parquet::ParquetFileWriter> writer_;
   table::ColumnBatch batch_;
   table::SelectionVector all_;
+  std::vector<uint64_t> keys_;  // per row of batch_, while keys_coded_
+  bool keys_coded_ = true;
 };
 
 // Dedupes sales of one day (within the run, then against main), counting drops and conflicts in

@@ -7,6 +7,7 @@
 
 #include <regex>
 
+#include "generator/catalog.h"
 #include "io/mem_file_system.h"
 #include "lake/lake_lock.h"
 #include "lake/layout.h"
@@ -26,7 +27,7 @@ constexpr int64_t kNow = 1'795'000'000'000'000LL;
 constexpr int64_t kHour = 3'600'000'000LL;
 
 Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int threads,
-                                  size_t landing_budget) {
+                                  size_t landing_budget, const table::ReferenceCatalog* reference) {
   SL_ASSIGN_OR_RETURN(auto lock, lake::LakeLock::Acquire(fs, "test transform"));
   SL_ASSIGN_OR_RETURN(auto ledger, lake::Ledger::Open(fs, true));
   TransformOptions options;
@@ -36,6 +37,7 @@ Result<TransformResult> Transform(std::shared_ptr<io::FileSystem> fs, int thread
   // Small enough that pass 1 spills to its temporary file several times.
   options.spill_budget_bytes = 2 << 20;
   options.landing_budget_bytes = landing_budget;
+  options.reference = reference;
   return RunTransform(fs, ledger.get(), options);
 }
 
@@ -64,21 +66,22 @@ std::map<std::string, std::string> LakeFiles(std::shared_ptr<io::FileSystem> fs)
 
 // A lake built the same way each time, with `threads` threads for every transform and compaction.
 std::map<std::string, std::string> BuildLake(int threads, std::vector<TransformResult>* results,
-                                             size_t landing_budget = 160 << 20) {
+                                             size_t landing_budget = 160 << 20,
+                                             const table::ReferenceCatalog* reference = nullptr) {
   auto fs = io::MemFileSystem::Make();
   // 70k records: two raw row groups; dirty records of every kind, duplicates within the batch.
   LandRawBatch(fs, GenerateNdjson(70'000, 1, kNow, 0.03, nullptr, 20), "batch-a", kNow);
   LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-b", kNow + kHour);
   // The same records again: exact duplicates across batches.
   LandRawBatch(fs, GenerateNdjson(9'000, 2, kNow, 0.03, nullptr, 20), "batch-c", kNow + kHour);
-  auto first = Transform(fs, threads, landing_budget);
+  auto first = Transform(fs, threads, landing_budget, reference);
   EXPECT_TRUE(first.ok()) << first.status().ToString();
   if (first.ok()) results->push_back(*first);
   // A second run over days main already holds: dedupe against main, rewritten daily partitions.
   for (int i = 0; i < 4; ++i) {
     LandRawBatch(fs, GenerateNdjson(3'000, 10 + i % 2, kNow, 0.03, nullptr, 20),
                  "batch-d" + std::to_string(i), kNow + 2 * kHour);
-    auto next = Transform(fs, threads, landing_budget);
+    auto next = Transform(fs, threads, landing_budget, reference);
     EXPECT_TRUE(next.ok()) << next.status().ToString();
     if (next.ok()) results->push_back(*next);
   }
@@ -147,6 +150,39 @@ TEST(TransformThreads, DaysSortedInPartsGiveTheSameLake) {
       auto it = parts.find(path);
       ASSERT_NE(it, parts.end()) << path << " is missing when days land in parts";
       EXPECT_TRUE(it->second == bytes) << path << " differs when days land in parts";
+    }
+  }
+}
+
+// With a reference catalog, clean sales hold their store and product as catalog indices between
+// the passes (in memory, in the spill and in the parts of a day): the lake is the same, byte for
+// byte, with one thread or two, in memory or in parts.
+TEST(TransformThreads, WithAReferenceCatalogTheLakeIsTheSameEveryWay) {
+  auto catalog = generator::BuiltinCatalog();
+  std::vector<TransformResult> whole_results;
+  const std::map<std::string, std::string> whole =
+      BuildLake(1, &whole_results, 160 << 20, catalog.get());
+  ASSERT_FALSE(whole_results.empty());
+  EXPECT_GT(whole_results[0].rows_main, 60'000u);
+  EXPECT_GT(whole_results[0].spilled_bytes, 0u);
+  EXPECT_GT(whole_results[0].quarantine_by_reason["unknown_product"], 0u);
+  for (int threads : {1, 2}) {
+    for (size_t budget : {size_t{160} << 20, size_t{64} << 10}) {
+      if (threads == 1 && budget == (size_t{160} << 20)) continue;
+      std::vector<TransformResult> results;
+      const std::map<std::string, std::string> other =
+          BuildLake(threads, &results, budget, catalog.get());
+      ASSERT_EQ(results.size(), whole_results.size());
+      for (size_t i = 0; i < results.size(); ++i) {
+        EXPECT_EQ(results[i].ToJson(), whole_results[i].ToJson()) << "run " << i;
+      }
+      ASSERT_EQ(other.size(), whole.size()) << threads << " threads, budget " << budget;
+      for (const auto& [path, bytes] : whole) {
+        auto it = other.find(path);
+        ASSERT_NE(it, other.end()) << path << " is missing";
+        EXPECT_TRUE(it->second == bytes)
+            << path << " differs with " << threads << " threads, budget " << budget;
+      }
     }
   }
 }

@@ -308,6 +308,12 @@ Result<std::vector<MapResult>> MapResultsOf(lake::TaskQueue& queue, std::string_
 }
 
 Result<std::string> SaleColumnsBytes(const SaleColumns& columns) {
+  // Another process reads them back, without this one's catalog: the fields go as strings.
+  if (columns.catalog() != nullptr) {
+    SaleColumns plain = columns;
+    plain.Uncode();
+    return SaleColumnsBytes(plain);
+  }
   char* buffer = nullptr;
   size_t size = 0;
   std::FILE* f = open_memstream(&buffer, &size);
