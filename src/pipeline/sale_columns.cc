@@ -150,6 +150,11 @@ void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t 
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
   }
+  AppendRest(sale, batch, record_index, raw);
+}
+
+void SaleColumns::AppendRest(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
+                             std::string_view raw) {
   raw_.Add(raw);
   timestamp_.push_back(sale.timestamp_micros);
   retail_price_.push_back(sale.retail_price_paise);
@@ -173,14 +178,7 @@ void SaleColumns::AppendCoded(const table::ParsedSale& sale, const table::Refere
   text_[9].Add(sale.text[static_cast<int>(SalesField::kCustomerEmail)]);
   store_.push_back(store);
   product_.push_back(product);
-  raw_.Add(raw);
-  timestamp_.push_back(sale.timestamp_micros);
-  retail_price_.push_back(sale.retail_price_paise);
-  quantity_.push_back(sale.quantity);
-  mrp_.push_back(sale.mrp_paise);
-  total_.push_back(sale.total_paise);
-  record_index_.push_back(record_index);
-  batch_.push_back(batch);
+  AppendRest(sale, batch, record_index, raw);
 }
 
 void SaleColumns::Uncode() {

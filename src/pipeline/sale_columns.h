@@ -110,6 +110,10 @@ class SaleColumns {
   static const std::array<int8_t, table::kSalesFieldCount> kSlotOf;
 
  private:
+  // The raw text, the typed fields and the lineage of a sale being appended (both forms).
+  void AppendRest(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
+                  std::string_view raw);
+
   struct Strings {
     std::string bytes;
     std::vector<uint32_t> ends;
