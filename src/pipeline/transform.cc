@@ -370,14 +370,8 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
       options.rebuild ? "rebuild-" + Sha256Hex(run_key).substr(0, 8) : "", &commit));
   result.spilled_bytes = sales.spilled_bytes() + quarantine.spilled_bytes();
 
-  result.rows_main = counts.rows_main;
-  result.rows_quarantined = counts.rows_quarantined;
-  result.dropped_duplicates = counts.dropped_duplicates;
-  result.quarantine_by_reason = counts.quarantine_by_reason;
-  result.partitions = counts.partitions;
+  CountsIntoResult(counts, commit, &result);
   result.days_in_parts = counts.days_in_parts;
-  result.files_added = commit.added.size();
-  result.files_removed = commit.removed.size();
   commit.details_json = TransformDetailsJson(result, options);
   SL_RETURN_IF_ERROR(ledger->Commit(&commit));
   result.committed = true;
@@ -408,6 +402,17 @@ Result<TransformResult> RunTransformStaging(std::shared_ptr<io::FileSystem> fs,
 }
 
 }  // namespace
+
+void CountsIntoResult(const LandingCounts& counts, const lake::LedgerCommit& commit,
+                      TransformResult* result) {
+  result->rows_main = counts.rows_main;
+  result->rows_quarantined = counts.rows_quarantined;
+  result->dropped_duplicates = counts.dropped_duplicates;
+  result->quarantine_by_reason = counts.quarantine_by_reason;
+  result->partitions = counts.partitions;
+  result->files_added = commit.added.size();
+  result->files_removed = commit.removed.size();
+}
 
 std::string TransformDetailsJson(const TransformResult& r, const TransformOptions& options) {
   std::string details;

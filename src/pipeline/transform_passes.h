@@ -60,6 +60,11 @@ struct LandingInputs {
   const std::map<std::string, std::vector<lake::LedgerFile>>& daily_files;  // by partition
 };
 
+// The landing's counts and the commit's numbers of files added and removed, into `result`
+// (days_in_parts is left to the caller: only the one-process transform sorts days in parts).
+void CountsIntoResult(const LandingCounts& counts, const lake::LedgerCommit& commit,
+                      TransformResult* result);
+
 // The details of a transform's commit record (counts, the business offset, the reference):
 // written alike by the one-process transform and a distributed run's finalize.
 std::string TransformDetailsJson(const TransformResult& r, const TransformOptions& options);

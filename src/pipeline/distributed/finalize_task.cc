@@ -167,13 +167,7 @@ Result<TaskOutput> RunFinalizeTask(const TaskContext& ctx) {
     mine.added.assign(commit.added.begin() + static_cast<ptrdiff_t>(own_from), commit.added.end());
     return DiscardStaged(*fs, /*ledger=*/nullptr, mine, written);
   }
-  result.rows_main = counts.rows_main;
-  result.rows_quarantined = counts.rows_quarantined;
-  result.dropped_duplicates = counts.dropped_duplicates;
-  result.quarantine_by_reason = counts.quarantine_by_reason;
-  result.partitions = counts.partitions;
-  result.files_added = commit.added.size();
-  result.files_removed = commit.removed.size();
+  CountsIntoResult(counts, commit, &result);
   commit.details_json = TransformDetailsJson(result, options);
 
   if (ctx.before_publish) ctx.before_publish();
