@@ -5,7 +5,9 @@
 // stdin) is spooled as it arrives — in memory up to a limit, then in an anonymous temporary file
 // that the operating system deletes with the process — so memory stays bounded whatever the
 // size, and it is hashed as it arrives, so its id costs no second pass. A file is read twice
-// (hash, then parse), straight from the page cache through a mapping, with no copy.
+// (hash, then parse) with ordinary reads from the page cache. A mapping would save one copy, but a
+// file cut short while it is read would then kill the process (SIGBUS) instead of failing the
+// batch with an error.
 #pragma once
 
 #include <array>
