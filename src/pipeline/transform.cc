@@ -85,6 +85,9 @@ struct RowGroupWork {
   std::map<int64_t, SaleColumns> by_day;  // clean sales by business day
   std::string quarantine;                 // encoded QuarantineRows, in row order
   std::vector<uint32_t> quarantine_reasons;
+  // The row group's columns and the reader's buffers, reused from one row group to the next.
+  std::vector<parquet::ColumnVector> cols;
+  parquet::ReadBuffers read_buffers;
 };
 
 // The parallel half of pass 1: reads a raw row group, types and judges every row, and sorts the
@@ -95,7 +98,8 @@ Status TypeRowGroup(const std::vector<int>& projection, const TransformOptions& 
   w->quarantine.clear();
   w->quarantine_reasons.clear();
   w->has_source = false;
-  SL_ASSIGN_OR_RETURN(auto cols, w->reader->ReadRowGroup(w->row_group, projection));
+  SL_RETURN_IF_ERROR(w->reader->ReadRowGroup(w->row_group, projection, &w->cols, &w->read_buffers));
+  const std::vector<parquet::ColumnVector>& cols = w->cols;
   const int64_t n = w->reader->row_group_rows(w->row_group);
   w->rows = n;
   judge.Prepare(cols);
@@ -232,6 +236,7 @@ Status ReadBatches(io::FileSystem& fs, const std::vector<const lake::LedgerFile*
                         OpenLakeFile(fs, raw_files[ordinal]->path, reader_options));
     std::shared_ptr<const parquet::ParquetFileReader> reader = std::move(opened);
     SL_ASSIGN_OR_RETURN(projections[ordinal], reader->schema().ResolveProjection(names));
+    projections[ordinal][kRawBatchId] = -1;  // the run knows its batches: not read
     for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
       SL_ASSIGN_OR_RETURN(size_t slot, pipeline.Acquire());
       slots[slot].reader = reader;
