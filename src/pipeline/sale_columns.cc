@@ -124,9 +124,11 @@ void SaleColumns::Reserve(const Shape& more) {
     store_.reserve(store_.size() + more.coded_rows);
     product_.reserve(product_.size() + more.coded_rows);
   }
-  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    v->reserve(n);
+  if (more.rows > more.coded_rows) {
+    const size_t prices = retail_price_.size() + more.rows - more.coded_rows;
+    for (auto* v : {&retail_price_, &mrp_, &total_}) v->reserve(prices);
   }
+  for (auto* v : {&timestamp_, &quantity_, &record_index_}) v->reserve(n);
   batch_.reserve(n);
 }
 
@@ -134,8 +136,11 @@ size_t SaleColumns::bytes() const {
   // What is allocated, not what is used: vectors grow by doubling.
   size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
   for (const Strings& s : text_) n += s.bytes.capacity() + s.ends.capacity() * 4;
-  n += (store_.capacity() + product_.capacity()) * 4;
-  return n + timestamp_.capacity() * 6 * 8 + batch_.capacity() * 4;
+  n += (store_.capacity() + product_.capacity() + batch_.capacity()) * 4;
+  for (const auto* v : {&timestamp_, &quantity_, &record_index_, &retail_price_, &mrp_, &total_}) {
+    n += v->capacity() * 8;
+  }
+  return n;
 }
 
 void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
@@ -150,6 +155,9 @@ void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t 
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
   }
+  retail_price_.push_back(sale.retail_price_paise);
+  mrp_.push_back(sale.mrp_paise);
+  total_.push_back(sale.total_paise);
   AppendRest(sale, batch, record_index, raw);
 }
 
@@ -157,10 +165,7 @@ void SaleColumns::AppendRest(const table::ParsedSale& sale, uint32_t batch, int6
                              std::string_view raw) {
   raw_.Add(raw);
   timestamp_.push_back(sale.timestamp_micros);
-  retail_price_.push_back(sale.retail_price_paise);
   quantity_.push_back(sale.quantity);
-  mrp_.push_back(sale.mrp_paise);
-  total_.push_back(sale.total_paise);
   record_index_.push_back(record_index);
   batch_.push_back(batch);
 }
@@ -169,7 +174,11 @@ void SaleColumns::AppendCoded(const table::ParsedSale& sale, const table::Refere
                               uint32_t store, uint32_t product, uint32_t batch,
                               int64_t record_index, std::string_view raw) {
   if (empty()) catalog_ = catalog;
-  if (catalog == nullptr || catalog_ != catalog) {
+  // The prices must be the product's for the row to be held coded (a clean sale's are).
+  if (catalog == nullptr || catalog_ != catalog ||
+      sale.retail_price_paise != catalog->products()[product].retail_price_paise ||
+      sale.mrp_paise != catalog->products()[product].mrp_rupees * 100 ||
+      static_cast<__int128>(sale.mrp_paise) * sale.quantity != sale.total_paise) {
     Append(sale, batch, record_index, raw);
     return;
   }
@@ -191,6 +200,14 @@ void SaleColumns::Uncode() {
     to.ends.reserve(n);
     for (size_t r = 0; r < n; ++r) to.Add(CatalogText(slot, r));
   }
+  retail_price_.resize(n);
+  mrp_.resize(n);
+  total_.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    retail_price_[r] = retail_price(r);
+    mrp_[r] = mrp(r);
+    total_[r] = total(r);
+  }
   std::vector<uint32_t>().swap(store_);
   std::vector<uint32_t>().swap(product_);
   catalog_ = nullptr;
@@ -206,10 +223,10 @@ void SaleColumns::AppendAsText(const SaleColumns& other, std::span<const uint32_
   for (uint32_t r : which) {
     raw_.Add(other.raw(r));
     timestamp_.push_back(other.timestamp_[r]);
-    retail_price_.push_back(other.retail_price_[r]);
+    retail_price_.push_back(other.retail_price(r));
     quantity_.push_back(other.quantity_[r]);
-    mrp_.push_back(other.mrp_[r]);
-    total_.push_back(other.total_[r]);
+    mrp_.push_back(other.mrp(r));
+    total_.push_back(other.total(r));
     record_index_.push_back(other.record_index_[r]);
     batch_.push_back(other.batch_[r]);
   }
@@ -268,15 +285,16 @@ void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t>
     for (size_t i = 0; i < which.size(); ++i) (*to)[at + i] = from[which[i]];
   };
   gather(&timestamp_, other.timestamp_);
-  gather(&retail_price_, other.retail_price_);
   gather(&quantity_, other.quantity_);
-  gather(&mrp_, other.mrp_);
-  gather(&total_, other.total_);
   gather(&record_index_, other.record_index_);
   gather(&batch_, other.batch_);
   if (catalog_ != nullptr) {
     gather(&store_, other.store_);
     gather(&product_, other.product_);
+  } else {
+    gather(&retail_price_, other.retail_price_);
+    gather(&mrp_, other.mrp_);
+    gather(&total_, other.total_);
   }
 }
 
@@ -297,17 +315,18 @@ void SaleColumns::Clear() {
 }
 
 bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) const {
-  if (timestamp_[row] != o.timestamp_[orow] || retail_price_[row] != o.retail_price_[orow] ||
-      quantity_[row] != o.quantity_[orow] || mrp_[row] != o.mrp_[orow] ||
-      total_[row] != o.total_[orow]) {
-    return false;
-  }
+  if (timestamp_[row] != o.timestamp_[orow] || quantity_[row] != o.quantity_[orow]) return false;
   if (catalog_ != nullptr && catalog_ == o.catalog_) {
+    // The same product and quantity: the same prices and total.
     if (store_[row] != o.store_[orow] || product_[row] != o.product_[orow]) return false;
     for (size_t s : {size_t{0}, size_t{8}, size_t{9}}) {
       if (text_[s].At(row) != o.text_[s].At(orow)) return false;
     }
     return true;
+  }
+  if (retail_price(row) != o.retail_price(orow) || mrp(row) != o.mrp(orow) ||
+      total(row) != o.total(orow)) {
+    return false;
   }
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] < 0) continue;
@@ -322,10 +341,10 @@ void SaleColumns::ToRow(size_t row, SaleRow* out, bool with_raw) const {
     if (kSlotOf[f] >= 0) out->text[f].assign(text(static_cast<SalesField>(f), row));
   }
   out->timestamp_micros = timestamp_[row];
-  out->retail_price = retail_price_[row];
+  out->retail_price = retail_price(row);
   out->quantity = quantity_[row];
-  out->mrp = mrp_[row];
-  out->total = total_[row];
+  out->mrp = mrp(row);
+  out->total = total(row);
   out->batch = batch_[row];
   out->record_index = record_index_[row];
   if (with_raw) {
@@ -402,6 +421,8 @@ Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
     ok = ok && text_[s].ends.size() == (coded && catalog_slot ? 0 : n);
   }
   ok = ok && store_.size() == (coded ? n : 0) && product_.size() == store_.size();
+  for (const auto* v : {&retail_price_, &mrp_, &total_}) ok = ok && v->size() == (coded ? 0 : n);
+  ok = ok && quantity_.size() == n && record_index_.size() == n;
   if (ok && coded) {
     for (size_t i = rows_before; i < n && ok; ++i) {
       ok = store_[i] < catalog_->stores().size() && product_[i] < catalog_->products().size();
