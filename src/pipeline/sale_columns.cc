@@ -77,6 +77,61 @@ void AppendVector(std::vector<T>* to, const std::vector<T>& from) {
   to->insert(to->end(), from.begin(), from.end());
 }
 
+// How a chunk holds some of its columns (bits of its second head word), each only when every row
+// allows it: transaction ids that are UUIDs as their 16 bytes, no raw text as no ends at all,
+// quantities and record indices in 32 bits.
+constexpr uint64_t kPackedIds = 1;
+constexpr uint64_t kNoRaw = 2;
+constexpr uint64_t kQuantity32 = 4;
+constexpr uint64_t kRecordIndex32 = 8;
+
+constexpr size_t kUuidChars = 36;
+constexpr size_t kUuidBytes = 16;
+
+bool IsDashAt(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// A canonical lower-case UUID ("8-4-4-4-12" hex digits) as its 16 bytes.
+bool PackUuid(std::string_view id, uint8_t* out) {
+  if (id.size() != kUuidChars) return false;
+  size_t o = 0;
+  for (size_t i = 0; i < kUuidChars; i += 2) {
+    if (IsDashAt(i)) ++i;
+    const int hi = HexValue(id[i]), lo = HexValue(id[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[o++] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  for (size_t i : {8, 13, 18, 23}) {
+    if (id[i] != '-') return false;
+  }
+  return true;
+}
+
+void UnpackUuid(const uint8_t* in, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  size_t o = 0;
+  for (size_t b = 0; b < kUuidBytes; ++b) {
+    if (IsDashAt(o)) out[o++] = '-';
+    out[o++] = kHex[in[b] >> 4];
+    out[o++] = kHex[in[b] & 15];
+  }
+}
+
+template <typename Narrow>
+bool AllFit(const std::vector<int64_t>& v) {
+  for (int64_t x : v) {
+    if (x < std::numeric_limits<Narrow>::min() || x > std::numeric_limits<Narrow>::max()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
@@ -101,6 +156,16 @@ void SaleColumns::Shape::Add(const Shape& other) {
   rows += other.rows;
   coded_rows += other.coded_rows;
   for (size_t i = 0; i < text_bytes.size(); ++i) text_bytes[i] += other.text_bytes[i];
+}
+
+size_t SaleColumns::Shape::MemoryBytes() const {
+  size_t n = 0;
+  for (size_t b : text_bytes) n += b;
+  const size_t plain_rows = rows - coded_rows;
+  // Ends of 4 strings (id, customer name and email, raw) of every row and 7 more of a plain one;
+  // time, quantity, record index and batch; store and product, or the three prices.
+  n += rows * (4 * 4 + 3 * 8 + 4) + plain_rows * (7 * 4 + 3 * 8) + coded_rows * 2 * 4;
+  return n;
 }
 
 SaleColumns::Shape SaleColumns::shape() const {
@@ -362,17 +427,40 @@ std::string SaleColumns::ToJson(size_t row) const {
 
 Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
   ChunkWriter w(file);
-  const uint64_t coded = catalog_ != nullptr ? 1 : 0;
-  w.Array(&coded, 1);
-  for (const Strings& s : text_) {
-    w.String(s.bytes);
-    w.Vector(s.ends);
+  const size_t n = rows();
+  // What is smaller on disk is less for the kernel to copy there and back.
+  std::string ids(n * kUuidBytes, '\0');
+  uint64_t forms = kPackedIds;
+  for (size_t r = 0; r < n && forms & kPackedIds; ++r) {
+    if (!PackUuid(text_[0].At(r), reinterpret_cast<uint8_t*>(ids.data()) + r * kUuidBytes)) {
+      forms = 0;
+    }
+  }
+  if (raw_.bytes.empty()) forms |= kNoRaw;
+  if (AllFit<int32_t>(quantity_)) forms |= kQuantity32;
+  if (AllFit<uint32_t>(record_index_)) forms |= kRecordIndex32;
+  const uint64_t head[2] = {catalog_ != nullptr ? 1u : 0u, forms};
+  w.Array(head, 2);
+  for (size_t slot = 0; slot < text_.size(); ++slot) {
+    if (slot == 0 && (forms & kPackedIds)) {
+      w.String(ids);
+      continue;
+    }
+    w.String(text_[slot].bytes);
+    w.Vector(text_[slot].ends);
   }
   w.String(raw_.bytes);
-  w.Vector(raw_.ends);
-  for (const auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    w.Vector(*v);
-  }
+  if (!(forms & kNoRaw)) w.Vector(raw_.ends);
+  w.Vector(timestamp_);
+  auto narrow = [&w](const std::vector<int64_t>& v, bool to32) {
+    if (!to32) return w.Vector(v);
+    std::vector<uint32_t> low(v.size());
+    for (size_t i = 0; i < v.size(); ++i) low[i] = static_cast<uint32_t>(v[i]);
+    w.Vector(low);
+  };
+  narrow(quantity_, forms & kQuantity32);
+  narrow(record_index_, forms & kRecordIndex32);
+  for (const auto* v : {&retail_price_, &mrp_, &total_}) w.Vector(*v);
   w.Vector(batch_);
   w.Vector(store_);
   w.Vector(product_);
@@ -382,23 +470,23 @@ Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
 
 Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length,
                                const table::ReferenceCatalog* catalog) {
-  // The flag: an array of one element, 1 when the chunk is coded.
-  uint64_t head[2] = {0, 0};
-  if (length < sizeof head || std::fread(head, sizeof head, 1, file) != 1 || head[0] != 1 ||
-      head[1] > 1 || (head[1] == 1 && catalog == nullptr)) {
+  // The head: an array of two elements, 1 when the chunk is coded, then its forms.
+  uint64_t head[3] = {0, 0, 0};
+  if (length < sizeof head || std::fread(head, sizeof head, 1, file) != 1 || head[0] != 2 ||
+      head[1] > 1 || (head[1] == 1 && catalog == nullptr) || head[2] > 15) {
     return Status::Internal("transform spill: a chunk of the temporary file is not readable");
   }
   const table::ReferenceCatalog* mode = head[1] == 1 ? catalog : nullptr;
   if (empty()) catalog_ = mode;
-  if (catalog_ == mode) return AppendBody(file, length - sizeof head);
+  if (catalog_ == mode) return AppendBody(file, length - sizeof head, head[2]);
   SaleColumns other;
   other.catalog_ = mode;
-  SL_RETURN_IF_ERROR(other.AppendBody(file, length - sizeof head));
+  SL_RETURN_IF_ERROR(other.AppendBody(file, length - sizeof head, head[2]));
   AppendAll(other);
   return Status::OK();
 }
 
-Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
+Status SaleColumns::AppendBody(std::FILE* file, uint64_t length, uint64_t forms) {
   ChunkReader r(file, length);
   const size_t rows_before = rows();
   auto strings = [&](Strings* s) {
@@ -407,13 +495,52 @@ Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
            s->bytes.size() <= std::numeric_limits<uint32_t>::max();
   };
   bool ok = true;
-  for (Strings& s : text_) ok = ok && strings(&s);
-  ok = ok && strings(&raw_);
-  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    ok = ok && r.Vector(v);
+  std::string packed_ids;
+  for (size_t slot = 0; slot < text_.size(); ++slot) {
+    if (slot == 0 && (forms & kPackedIds)) {
+      ok = ok && r.String(&packed_ids) && packed_ids.size() % kUuidBytes == 0;
+    } else {
+      ok = ok && strings(&text_[slot]);
+    }
   }
+  const size_t raw_base = raw_.bytes.size();
+  ok = ok && r.String(&raw_.bytes);
+  if (!(forms & kNoRaw)) ok = ok && r.Vector(&raw_.ends, static_cast<uint32_t>(raw_base));
+  ok = ok && r.Vector(&timestamp_);
+  auto widen = [&r](std::vector<int64_t>* v, bool from32, bool is_signed) {
+    if (!from32) return r.Vector(v);
+    std::vector<uint32_t> low;
+    if (!r.Vector(&low)) return false;
+    v->reserve(v->size() + low.size());
+    for (uint32_t x : low) {
+      v->push_back(is_signed ? int64_t{static_cast<int32_t>(x)} : int64_t{x});
+    }
+    return true;
+  };
+  ok = ok && widen(&quantity_, forms & kQuantity32, true) &&
+       widen(&record_index_, forms & kRecordIndex32, false);
+  for (auto* v : {&retail_price_, &mrp_, &total_}) ok = ok && r.Vector(v);
   ok = ok && r.Vector(&batch_) && r.Vector(&store_) && r.Vector(&product_) && r.done();
   const size_t n = rows();
+  if (ok && (forms & kPackedIds)) {
+    ok = packed_ids.size() / kUuidBytes == n - rows_before;
+    Strings& ids = text_[0];
+    const size_t at = ids.bytes.size();
+    ok = ok && at + (n - rows_before) * kUuidChars <= std::numeric_limits<uint32_t>::max();
+    if (ok) {
+      ids.bytes.resize(at + (n - rows_before) * kUuidChars);
+      ids.ends.reserve(n);
+      for (size_t i = 0; i < n - rows_before; ++i) {
+        UnpackUuid(reinterpret_cast<const uint8_t*>(packed_ids.data()) + i * kUuidBytes,
+                   ids.bytes.data() + at + i * kUuidChars);
+        ids.ends.push_back(static_cast<uint32_t>(at + (i + 1) * kUuidChars));
+      }
+    }
+  }
+  if (ok && (forms & kNoRaw)) {
+    ok = raw_.bytes.size() == raw_base;
+    raw_.ends.resize(n, static_cast<uint32_t>(raw_base));
+  }
   const bool coded = catalog_ != nullptr;
   for (size_t s = 0; s < text_.size(); ++s) {
     const bool catalog_slot =
@@ -543,7 +670,8 @@ size_t SaleSpill::Bytes(int64_t day) const {
   size_t n = 0;
   if (auto it = memory_.find(day); it != memory_.end()) n += it->second.bytes();
   if (auto it = chunks_.find(day); it != chunks_.end()) {
-    for (const Chunk& c : it->second) n += c.length;
+    // The file holds rows in less than memory will.
+    for (const Chunk& c : it->second) n += c.shape.MemoryBytes();
   }
   return n;
 }

@@ -44,6 +44,8 @@ class SaleColumns {
     size_t coded_rows = 0;                // of them, with catalog indices
     std::array<size_t, 11> text_bytes{};  // the 10 string fields, then raw
     void Add(const Shape& other);
+    // What the rows take in memory, used (not allocated) bytes.
+    size_t MemoryBytes() const;
   };
 
   size_t rows() const { return timestamp_.size(); }
@@ -160,7 +162,7 @@ class SaleColumns {
   // Appends rows `which` of `other` field by field as strings (the columns hold strings).
   void AppendAsText(const SaleColumns& other, std::span<const uint32_t> which);
   // Appends a chunk's arrays (after its flag), held as the columns hold theirs.
-  Status AppendBody(std::FILE* file, uint64_t length);
+  Status AppendBody(std::FILE* file, uint64_t length, uint64_t forms);
 
   std::array<Strings, 10> text_;  // the string fields, in SalesField order
   Strings raw_;
