@@ -88,38 +88,46 @@ constexpr uint64_t kRecordIndex32 = 8;
 constexpr size_t kUuidChars = 36;
 constexpr size_t kUuidBytes = 16;
 
-bool IsDashAt(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+// Hex digit values (lower case only), 0x80 for any other byte.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(0x80);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<uint8_t>(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = static_cast<uint8_t>(10 + c);
+  return t;
+}();
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// A canonical lower-case UUID ("8-4-4-4-12" hex digits) as its 16 bytes.
+// A canonical lower-case UUID ("8-4-4-4-12" hex digits) as its 16 bytes. Branch-free over the
+// digits: this runs for every sale that goes through the spill.
 bool PackUuid(std::string_view id, uint8_t* out) {
-  if (id.size() != kUuidChars) return false;
-  size_t o = 0;
-  for (size_t i = 0; i < kUuidChars; i += 2) {
-    if (IsDashAt(i)) ++i;
-    const int hi = HexValue(id[i]), lo = HexValue(id[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[o++] = static_cast<uint8_t>(hi << 4 | lo);
+  if (id.size() != kUuidChars || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
+    return false;
   }
-  for (size_t i : {8, 13, 18, 23}) {
-    if (id[i] != '-') return false;
+  static constexpr uint8_t kPairs[kUuidBytes] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                 19, 21, 24, 26, 28, 30, 32, 34};
+  const auto* p = reinterpret_cast<const uint8_t*>(id.data());
+  uint8_t bad = 0;
+  for (size_t b = 0; b < kUuidBytes; ++b) {
+    const uint8_t hi = kHexValue[p[kPairs[b]]], lo = kHexValue[p[kPairs[b] + 1]];
+    bad |= hi | lo;
+    out[b] = static_cast<uint8_t>(hi << 4 | (lo & 15));
   }
-  return true;
+  return (bad & 0x80) == 0;
 }
+
+// Each byte's two lower-case hex digits.
+constexpr std::array<std::array<char, 2>, 256> kHexPair = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> t{};
+  for (int i = 0; i < 256; ++i) t[static_cast<size_t>(i)] = {kHex[i >> 4], kHex[i & 15]};
+  return t;
+}();
 
 void UnpackUuid(const uint8_t* in, char* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  size_t o = 0;
-  for (size_t b = 0; b < kUuidBytes; ++b) {
-    if (IsDashAt(o)) out[o++] = '-';
-    out[o++] = kHex[in[b] >> 4];
-    out[o++] = kHex[in[b] & 15];
-  }
+  static constexpr uint8_t kPairs[kUuidBytes] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                 19, 21, 24, 26, 28, 30, 32, 34};
+  for (size_t b = 0; b < kUuidBytes; ++b) std::memcpy(out + kPairs[b], kHexPair[in[b]].data(), 2);
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 template <typename Narrow>
