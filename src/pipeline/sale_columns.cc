@@ -77,6 +77,69 @@ void AppendVector(std::vector<T>* to, const std::vector<T>& from) {
   to->insert(to->end(), from.begin(), from.end());
 }
 
+// How a chunk holds some of its columns (bits of its second head word), each only when every row
+// allows it: transaction ids that are UUIDs as their 16 bytes, no raw text as no ends at all,
+// quantities and record indices in 32 bits.
+constexpr uint64_t kPackedIds = 1;
+constexpr uint64_t kNoRaw = 2;
+constexpr uint64_t kQuantity32 = 4;
+constexpr uint64_t kRecordIndex32 = 8;
+
+constexpr size_t kUuidChars = 36;
+constexpr size_t kUuidBytes = 16;
+
+// Hex digit values (lower case only), 0x80 for any other byte.
+constexpr std::array<uint8_t, 256> kHexValue = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(0x80);
+  for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<uint8_t>(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = static_cast<uint8_t>(10 + c);
+  return t;
+}();
+
+// A canonical lower-case UUID ("8-4-4-4-12" hex digits) as its 16 bytes. Branch-free over the
+// digits: this runs for every sale that goes through the spill.
+bool PackUuid(std::string_view id, uint8_t* out) {
+  if (id.size() != kUuidChars || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
+    return false;
+  }
+  static constexpr uint8_t kPairs[kUuidBytes] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                 19, 21, 24, 26, 28, 30, 32, 34};
+  const auto* p = reinterpret_cast<const uint8_t*>(id.data());
+  uint8_t bad = 0;
+  for (size_t b = 0; b < kUuidBytes; ++b) {
+    const uint8_t hi = kHexValue[p[kPairs[b]]], lo = kHexValue[p[kPairs[b] + 1]];
+    bad |= hi | lo;
+    out[b] = static_cast<uint8_t>(hi << 4 | (lo & 15));
+  }
+  return (bad & 0x80) == 0;
+}
+
+// Each byte's two lower-case hex digits.
+constexpr std::array<std::array<char, 2>, 256> kHexPair = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> t{};
+  for (int i = 0; i < 256; ++i) t[static_cast<size_t>(i)] = {kHex[i >> 4], kHex[i & 15]};
+  return t;
+}();
+
+void UnpackUuid(const uint8_t* in, char* out) {
+  static constexpr uint8_t kPairs[kUuidBytes] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                 19, 21, 24, 26, 28, 30, 32, 34};
+  for (size_t b = 0; b < kUuidBytes; ++b) std::memcpy(out + kPairs[b], kHexPair[in[b]].data(), 2);
+  out[8] = out[13] = out[18] = out[23] = '-';
+}
+
+template <typename Narrow>
+bool AllFit(const std::vector<int64_t>& v) {
+  for (int64_t x : v) {
+    if (x < std::numeric_limits<Narrow>::min() || x > std::numeric_limits<Narrow>::max()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::array<int8_t, table::kSalesFieldCount> SaleColumns::kSlotOf = {
@@ -103,6 +166,16 @@ void SaleColumns::Shape::Add(const Shape& other) {
   for (size_t i = 0; i < text_bytes.size(); ++i) text_bytes[i] += other.text_bytes[i];
 }
 
+size_t SaleColumns::Shape::MemoryBytes() const {
+  size_t n = 0;
+  for (size_t b : text_bytes) n += b;
+  const size_t plain_rows = rows - coded_rows;
+  // Ends of 4 strings (id, customer name and email, raw) of every row and 7 more of a plain one;
+  // time, quantity, record index and batch; store and product, or the three prices.
+  n += rows * (4 * 4 + 3 * 8 + 4) + plain_rows * (7 * 4 + 3 * 8) + coded_rows * 2 * 4;
+  return n;
+}
+
 SaleColumns::Shape SaleColumns::shape() const {
   Shape s;
   s.rows = rows();
@@ -124,9 +197,11 @@ void SaleColumns::Reserve(const Shape& more) {
     store_.reserve(store_.size() + more.coded_rows);
     product_.reserve(product_.size() + more.coded_rows);
   }
-  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    v->reserve(n);
+  if (more.rows > more.coded_rows) {
+    const size_t prices = retail_price_.size() + more.rows - more.coded_rows;
+    for (auto* v : {&retail_price_, &mrp_, &total_}) v->reserve(prices);
   }
+  for (auto* v : {&timestamp_, &quantity_, &record_index_}) v->reserve(n);
   batch_.reserve(n);
 }
 
@@ -134,8 +209,11 @@ size_t SaleColumns::bytes() const {
   // What is allocated, not what is used: vectors grow by doubling.
   size_t n = raw_.bytes.capacity() + raw_.ends.capacity() * 4;
   for (const Strings& s : text_) n += s.bytes.capacity() + s.ends.capacity() * 4;
-  n += (store_.capacity() + product_.capacity()) * 4;
-  return n + timestamp_.capacity() * 6 * 8 + batch_.capacity() * 4;
+  n += (store_.capacity() + product_.capacity() + batch_.capacity()) * 4;
+  for (const auto* v : {&timestamp_, &quantity_, &record_index_, &retail_price_, &mrp_, &total_}) {
+    n += v->capacity() * 8;
+  }
+  return n;
 }
 
 void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t record_index,
@@ -150,6 +228,9 @@ void SaleColumns::Append(const table::ParsedSale& sale, uint32_t batch, int64_t 
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] >= 0) text_[kSlotOf[f]].Add(sale.text[f]);
   }
+  retail_price_.push_back(sale.retail_price_paise);
+  mrp_.push_back(sale.mrp_paise);
+  total_.push_back(sale.total_paise);
   AppendRest(sale, batch, record_index, raw);
 }
 
@@ -157,10 +238,7 @@ void SaleColumns::AppendRest(const table::ParsedSale& sale, uint32_t batch, int6
                              std::string_view raw) {
   raw_.Add(raw);
   timestamp_.push_back(sale.timestamp_micros);
-  retail_price_.push_back(sale.retail_price_paise);
   quantity_.push_back(sale.quantity);
-  mrp_.push_back(sale.mrp_paise);
-  total_.push_back(sale.total_paise);
   record_index_.push_back(record_index);
   batch_.push_back(batch);
 }
@@ -169,7 +247,11 @@ void SaleColumns::AppendCoded(const table::ParsedSale& sale, const table::Refere
                               uint32_t store, uint32_t product, uint32_t batch,
                               int64_t record_index, std::string_view raw) {
   if (empty()) catalog_ = catalog;
-  if (catalog == nullptr || catalog_ != catalog) {
+  // The prices must be the product's for the row to be held coded (a clean sale's are).
+  if (catalog == nullptr || catalog_ != catalog ||
+      sale.retail_price_paise != catalog->products()[product].retail_price_paise ||
+      sale.mrp_paise != catalog->products()[product].mrp_rupees * 100 ||
+      static_cast<__int128>(sale.mrp_paise) * sale.quantity != sale.total_paise) {
     Append(sale, batch, record_index, raw);
     return;
   }
@@ -191,6 +273,14 @@ void SaleColumns::Uncode() {
     to.ends.reserve(n);
     for (size_t r = 0; r < n; ++r) to.Add(CatalogText(slot, r));
   }
+  retail_price_.resize(n);
+  mrp_.resize(n);
+  total_.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    retail_price_[r] = retail_price(r);
+    mrp_[r] = mrp(r);
+    total_[r] = total(r);
+  }
   std::vector<uint32_t>().swap(store_);
   std::vector<uint32_t>().swap(product_);
   catalog_ = nullptr;
@@ -206,10 +296,10 @@ void SaleColumns::AppendAsText(const SaleColumns& other, std::span<const uint32_
   for (uint32_t r : which) {
     raw_.Add(other.raw(r));
     timestamp_.push_back(other.timestamp_[r]);
-    retail_price_.push_back(other.retail_price_[r]);
+    retail_price_.push_back(other.retail_price(r));
     quantity_.push_back(other.quantity_[r]);
-    mrp_.push_back(other.mrp_[r]);
-    total_.push_back(other.total_[r]);
+    mrp_.push_back(other.mrp(r));
+    total_.push_back(other.total(r));
     record_index_.push_back(other.record_index_[r]);
     batch_.push_back(other.batch_[r]);
   }
@@ -268,15 +358,16 @@ void SaleColumns::AppendRows(const SaleColumns& other, std::span<const uint32_t>
     for (size_t i = 0; i < which.size(); ++i) (*to)[at + i] = from[which[i]];
   };
   gather(&timestamp_, other.timestamp_);
-  gather(&retail_price_, other.retail_price_);
   gather(&quantity_, other.quantity_);
-  gather(&mrp_, other.mrp_);
-  gather(&total_, other.total_);
   gather(&record_index_, other.record_index_);
   gather(&batch_, other.batch_);
   if (catalog_ != nullptr) {
     gather(&store_, other.store_);
     gather(&product_, other.product_);
+  } else {
+    gather(&retail_price_, other.retail_price_);
+    gather(&mrp_, other.mrp_);
+    gather(&total_, other.total_);
   }
 }
 
@@ -297,17 +388,18 @@ void SaleColumns::Clear() {
 }
 
 bool SaleColumns::SameContent(size_t row, const SaleColumns& o, size_t orow) const {
-  if (timestamp_[row] != o.timestamp_[orow] || retail_price_[row] != o.retail_price_[orow] ||
-      quantity_[row] != o.quantity_[orow] || mrp_[row] != o.mrp_[orow] ||
-      total_[row] != o.total_[orow]) {
-    return false;
-  }
+  if (timestamp_[row] != o.timestamp_[orow] || quantity_[row] != o.quantity_[orow]) return false;
   if (catalog_ != nullptr && catalog_ == o.catalog_) {
+    // The same product and quantity: the same prices and total.
     if (store_[row] != o.store_[orow] || product_[row] != o.product_[orow]) return false;
     for (size_t s : {size_t{0}, size_t{8}, size_t{9}}) {
       if (text_[s].At(row) != o.text_[s].At(orow)) return false;
     }
     return true;
+  }
+  if (retail_price(row) != o.retail_price(orow) || mrp(row) != o.mrp(orow) ||
+      total(row) != o.total(orow)) {
+    return false;
   }
   for (int f = 0; f < table::kSalesFieldCount; ++f) {
     if (kSlotOf[f] < 0) continue;
@@ -322,10 +414,10 @@ void SaleColumns::ToRow(size_t row, SaleRow* out, bool with_raw) const {
     if (kSlotOf[f] >= 0) out->text[f].assign(text(static_cast<SalesField>(f), row));
   }
   out->timestamp_micros = timestamp_[row];
-  out->retail_price = retail_price_[row];
+  out->retail_price = retail_price(row);
   out->quantity = quantity_[row];
-  out->mrp = mrp_[row];
-  out->total = total_[row];
+  out->mrp = mrp(row);
+  out->total = total(row);
   out->batch = batch_[row];
   out->record_index = record_index_[row];
   if (with_raw) {
@@ -343,17 +435,40 @@ std::string SaleColumns::ToJson(size_t row) const {
 
 Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
   ChunkWriter w(file);
-  const uint64_t coded = catalog_ != nullptr ? 1 : 0;
-  w.Array(&coded, 1);
-  for (const Strings& s : text_) {
-    w.String(s.bytes);
-    w.Vector(s.ends);
+  const size_t n = rows();
+  // What is smaller on disk is less for the kernel to copy there and back.
+  std::string ids(n * kUuidBytes, '\0');
+  uint64_t forms = kPackedIds;
+  for (size_t r = 0; r < n && forms & kPackedIds; ++r) {
+    if (!PackUuid(text_[0].At(r), reinterpret_cast<uint8_t*>(ids.data()) + r * kUuidBytes)) {
+      forms = 0;
+    }
+  }
+  if (raw_.bytes.empty()) forms |= kNoRaw;
+  if (AllFit<int32_t>(quantity_)) forms |= kQuantity32;
+  if (AllFit<uint32_t>(record_index_)) forms |= kRecordIndex32;
+  const uint64_t head[2] = {catalog_ != nullptr ? 1u : 0u, forms};
+  w.Array(head, 2);
+  for (size_t slot = 0; slot < text_.size(); ++slot) {
+    if (slot == 0 && (forms & kPackedIds)) {
+      w.String(ids);
+      continue;
+    }
+    w.String(text_[slot].bytes);
+    w.Vector(text_[slot].ends);
   }
   w.String(raw_.bytes);
-  w.Vector(raw_.ends);
-  for (const auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    w.Vector(*v);
-  }
+  if (!(forms & kNoRaw)) w.Vector(raw_.ends);
+  w.Vector(timestamp_);
+  auto narrow = [&w](const std::vector<int64_t>& v, bool to32) {
+    if (!to32) return w.Vector(v);
+    std::vector<uint32_t> low(v.size());
+    for (size_t i = 0; i < v.size(); ++i) low[i] = static_cast<uint32_t>(v[i]);
+    w.Vector(low);
+  };
+  narrow(quantity_, forms & kQuantity32);
+  narrow(record_index_, forms & kRecordIndex32);
+  for (const auto* v : {&retail_price_, &mrp_, &total_}) w.Vector(*v);
   w.Vector(batch_);
   w.Vector(store_);
   w.Vector(product_);
@@ -363,23 +478,23 @@ Result<uint64_t> SaleColumns::WriteTo(std::FILE* file) const {
 
 Status SaleColumns::AppendFrom(std::FILE* file, uint64_t length,
                                const table::ReferenceCatalog* catalog) {
-  // The flag: an array of one element, 1 when the chunk is coded.
-  uint64_t head[2] = {0, 0};
-  if (length < sizeof head || std::fread(head, sizeof head, 1, file) != 1 || head[0] != 1 ||
-      head[1] > 1 || (head[1] == 1 && catalog == nullptr)) {
+  // The head: an array of two elements, 1 when the chunk is coded, then its forms.
+  uint64_t head[3] = {0, 0, 0};
+  if (length < sizeof head || std::fread(head, sizeof head, 1, file) != 1 || head[0] != 2 ||
+      head[1] > 1 || (head[1] == 1 && catalog == nullptr) || head[2] > 15) {
     return Status::Internal("transform spill: a chunk of the temporary file is not readable");
   }
   const table::ReferenceCatalog* mode = head[1] == 1 ? catalog : nullptr;
   if (empty()) catalog_ = mode;
-  if (catalog_ == mode) return AppendBody(file, length - sizeof head);
+  if (catalog_ == mode) return AppendBody(file, length - sizeof head, head[2]);
   SaleColumns other;
   other.catalog_ = mode;
-  SL_RETURN_IF_ERROR(other.AppendBody(file, length - sizeof head));
+  SL_RETURN_IF_ERROR(other.AppendBody(file, length - sizeof head, head[2]));
   AppendAll(other);
   return Status::OK();
 }
 
-Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
+Status SaleColumns::AppendBody(std::FILE* file, uint64_t length, uint64_t forms) {
   ChunkReader r(file, length);
   const size_t rows_before = rows();
   auto strings = [&](Strings* s) {
@@ -388,13 +503,52 @@ Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
            s->bytes.size() <= std::numeric_limits<uint32_t>::max();
   };
   bool ok = true;
-  for (Strings& s : text_) ok = ok && strings(&s);
-  ok = ok && strings(&raw_);
-  for (auto* v : {&timestamp_, &retail_price_, &quantity_, &mrp_, &total_, &record_index_}) {
-    ok = ok && r.Vector(v);
+  std::string packed_ids;
+  for (size_t slot = 0; slot < text_.size(); ++slot) {
+    if (slot == 0 && (forms & kPackedIds)) {
+      ok = ok && r.String(&packed_ids) && packed_ids.size() % kUuidBytes == 0;
+    } else {
+      ok = ok && strings(&text_[slot]);
+    }
   }
+  const size_t raw_base = raw_.bytes.size();
+  ok = ok && r.String(&raw_.bytes);
+  if (!(forms & kNoRaw)) ok = ok && r.Vector(&raw_.ends, static_cast<uint32_t>(raw_base));
+  ok = ok && r.Vector(&timestamp_);
+  auto widen = [&r](std::vector<int64_t>* v, bool from32, bool is_signed) {
+    if (!from32) return r.Vector(v);
+    std::vector<uint32_t> low;
+    if (!r.Vector(&low)) return false;
+    v->reserve(v->size() + low.size());
+    for (uint32_t x : low) {
+      v->push_back(is_signed ? int64_t{static_cast<int32_t>(x)} : int64_t{x});
+    }
+    return true;
+  };
+  ok = ok && widen(&quantity_, forms & kQuantity32, true) &&
+       widen(&record_index_, forms & kRecordIndex32, false);
+  for (auto* v : {&retail_price_, &mrp_, &total_}) ok = ok && r.Vector(v);
   ok = ok && r.Vector(&batch_) && r.Vector(&store_) && r.Vector(&product_) && r.done();
   const size_t n = rows();
+  if (ok && (forms & kPackedIds)) {
+    ok = packed_ids.size() / kUuidBytes == n - rows_before;
+    Strings& ids = text_[0];
+    const size_t at = ids.bytes.size();
+    ok = ok && at + (n - rows_before) * kUuidChars <= std::numeric_limits<uint32_t>::max();
+    if (ok) {
+      ids.bytes.resize(at + (n - rows_before) * kUuidChars);
+      ids.ends.reserve(n);
+      for (size_t i = 0; i < n - rows_before; ++i) {
+        UnpackUuid(reinterpret_cast<const uint8_t*>(packed_ids.data()) + i * kUuidBytes,
+                   ids.bytes.data() + at + i * kUuidChars);
+        ids.ends.push_back(static_cast<uint32_t>(at + (i + 1) * kUuidChars));
+      }
+    }
+  }
+  if (ok && (forms & kNoRaw)) {
+    ok = raw_.bytes.size() == raw_base;
+    raw_.ends.resize(n, static_cast<uint32_t>(raw_base));
+  }
   const bool coded = catalog_ != nullptr;
   for (size_t s = 0; s < text_.size(); ++s) {
     const bool catalog_slot =
@@ -402,6 +556,8 @@ Status SaleColumns::AppendBody(std::FILE* file, uint64_t length) {
     ok = ok && text_[s].ends.size() == (coded && catalog_slot ? 0 : n);
   }
   ok = ok && store_.size() == (coded ? n : 0) && product_.size() == store_.size();
+  for (const auto* v : {&retail_price_, &mrp_, &total_}) ok = ok && v->size() == (coded ? 0 : n);
+  ok = ok && quantity_.size() == n && record_index_.size() == n;
   if (ok && coded) {
     for (size_t i = rows_before; i < n && ok; ++i) {
       ok = store_[i] < catalog_->stores().size() && product_[i] < catalog_->products().size();
@@ -522,7 +678,8 @@ size_t SaleSpill::Bytes(int64_t day) const {
   size_t n = 0;
   if (auto it = memory_.find(day); it != memory_.end()) n += it->second.bytes();
   if (auto it = chunks_.find(day); it != chunks_.end()) {
-    for (const Chunk& c : it->second) n += c.length;
+    // The file holds rows in less than memory will.
+    for (const Chunk& c : it->second) n += c.shape.MemoryBytes();
   }
   return n;
 }

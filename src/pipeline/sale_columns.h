@@ -8,8 +8,10 @@
 //
 // With a reference catalog, a clean sale's store and product fields are those of its catalog
 // entries (SalesValidator::Judge checks it), so SaleColumns may hold them as the entries' indices
-// instead of seven strings ("coded"): less to copy, to spill and to read back. All rows of one
-// SaleColumns are held one way; appending rows held the other way turns it into strings.
+// instead of seven strings ("coded"): less to copy, to spill and to read back. Their retail price
+// and mrp are then the product's, and their total mrp x quantity (the rules a clean sale meets),
+// so coded rows hold none of the three. All rows of one SaleColumns are held one way; appending
+// rows held the other way turns it into strings.
 //
 // SaleSpill keeps the days' columns in memory up to a budget, then appends them, one chunk per
 // day, to an anonymous temporary file (the column arrays as they are, so a chunk is written and
@@ -42,6 +44,8 @@ class SaleColumns {
     size_t coded_rows = 0;                // of them, with catalog indices
     std::array<size_t, 11> text_bytes{};  // the 10 string fields, then raw
     void Add(const Shape& other);
+    // What the rows take in memory, used (not allocated) bytes.
+    size_t MemoryBytes() const;
   };
 
   size_t rows() const { return timestamp_.size(); }
@@ -81,10 +85,17 @@ class SaleColumns {
   }
   std::string_view id(size_t row) const { return text_[0].At(row); }
   int64_t timestamp(size_t row) const { return timestamp_[row]; }
-  int64_t retail_price(size_t row) const { return retail_price_[row]; }
+  int64_t retail_price(size_t row) const {
+    return catalog_ != nullptr ? catalog_->products()[product_[row]].retail_price_paise
+                               : retail_price_[row];
+  }
   int64_t quantity(size_t row) const { return quantity_[row]; }
-  int64_t mrp(size_t row) const { return mrp_[row]; }
-  int64_t total(size_t row) const { return total_[row]; }
+  int64_t mrp(size_t row) const {
+    return catalog_ != nullptr ? catalog_->products()[product_[row]].mrp_rupees * 100 : mrp_[row];
+  }
+  int64_t total(size_t row) const {
+    return catalog_ != nullptr ? mrp(row) * quantity_[row] : total_[row];
+  }
   uint32_t batch(size_t row) const { return batch_[row]; }
   int64_t record_index(size_t row) const { return record_index_[row]; }
   std::string_view raw(size_t row) const { return raw_.At(row); }
@@ -151,13 +162,14 @@ class SaleColumns {
   // Appends rows `which` of `other` field by field as strings (the columns hold strings).
   void AppendAsText(const SaleColumns& other, std::span<const uint32_t> which);
   // Appends a chunk's arrays (after its flag), held as the columns hold theirs.
-  Status AppendBody(std::FILE* file, uint64_t length);
+  Status AppendBody(std::FILE* file, uint64_t length, uint64_t forms);
 
   std::array<Strings, 10> text_;  // the string fields, in SalesField order
   Strings raw_;
   const table::ReferenceCatalog* catalog_ = nullptr;
   std::vector<uint32_t> store_, product_;  // catalog indices, when coded
-  std::vector<int64_t> timestamp_, retail_price_, quantity_, mrp_, total_, record_index_;
+  std::vector<int64_t> timestamp_, quantity_, record_index_;
+  std::vector<int64_t> retail_price_, mrp_, total_;  // empty when coded
   std::vector<uint32_t> batch_;
 };
 

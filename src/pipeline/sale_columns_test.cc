@@ -116,5 +116,66 @@ TEST(SaleColumns, CodedChunksRoundTripThroughAFile) {
   std::fclose(f);
 }
 
+TEST(SaleColumns, CompactChunkFormsRoundTrip) {
+  // Each chunk takes its compact forms only when every row allows them: UUID ids, no raw text,
+  // 32-bit quantities and record indices. Rows that do not are written as they are.
+  auto catalog = generator::BuiltinCatalog();
+  const auto& cat = *catalog;
+  struct Case {
+    std::string id;
+    int64_t quantity;
+    int64_t record_index;
+    std::string raw;
+  };
+  const std::vector<std::vector<Case>> chunks = {
+      {{"bbdc7068-2f4d-4d46-a0fe-9988be2a4972", 2, 0, ""},
+       {"0426a2d7-9033-44e9-bf8d-ec3cffb3e660", 1, 7, ""}},
+      {{"bbdc7068-2f4d-4d46-a0fe-9988be2a4972", 3, 1, ""},
+       {"BBDC7068-2F4D-4D46-A0FE-9988BE2A4972", 1, 2, ""}},
+      {{"0426a2d7-9033-44e9-bf8d-ec3cffb3e66", 1, int64_t{1} << 40, "{}"},
+       {"0426a2d7x9033-44e9-bf8d-ec3cffb3e660", int64_t{1} << 33, 5, ""}},
+  };
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  std::vector<uint64_t> lengths;
+  std::vector<std::vector<std::string>> want;
+  for (const auto& rows : chunks) {
+    SaleColumns c;
+    for (const Case& r : rows) {
+      auto sale = SaleOf(cat, 1, 2, r.id);
+      sale.quantity = r.quantity;
+      sale.total_paise = sale.mrp_paise * r.quantity;
+      c.Append(sale, 3, r.record_index, r.raw);
+    }
+    auto n = c.WriteTo(f);
+    ASSERT_TRUE(n.ok());
+    lengths.push_back(*n);
+    want.push_back(Json(c));
+  }
+  std::rewind(f);
+  SaleColumns all;
+  std::vector<std::string> all_want;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    SaleColumns back;
+    const long at = std::ftell(f);
+    ASSERT_TRUE(back.AppendFrom(f, lengths[i]).ok());
+    EXPECT_EQ(Json(back), want[i]);
+    std::fseek(f, at, SEEK_SET);
+    ASSERT_TRUE(all.AppendFrom(f, lengths[i]).ok());
+    all_want.insert(all_want.end(), want[i].begin(), want[i].end());
+  }
+  EXPECT_EQ(Json(all), all_want);
+  std::vector<Case> flat;
+  for (const auto& rows : chunks) flat.insert(flat.end(), rows.begin(), rows.end());
+  ASSERT_EQ(all.rows(), flat.size());
+  for (size_t i = 0; i < all.rows(); ++i) {
+    EXPECT_EQ(all.id(i), flat[i].id);
+    EXPECT_EQ(all.quantity(i), flat[i].quantity);
+    EXPECT_EQ(all.record_index(i), flat[i].record_index);
+    EXPECT_EQ(all.raw(i), flat[i].raw);
+  }
+  std::fclose(f);
+}
+
 }  // namespace
 }  // namespace saleslake::pipeline

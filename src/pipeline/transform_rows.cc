@@ -172,17 +172,37 @@ Status Spill::SpillAll() {
     file_ = std::tmpfile();  // unlinked at once: nothing is left behind, even after kill -9
     if (file_ == nullptr) return Status::IOError("transform: cannot create a temporary spill file");
   }
+  if (codec_ == nullptr) {
+    SL_ASSIGN_OR_RETURN(codec_, compress::MakeCodec(compress::CodecType::kLz4Raw));
+  }
   for (auto& [key, bytes] : memory_) {
     if (bytes.empty()) continue;
+    scratch_.clear();
+    SL_RETURN_IF_ERROR(codec_->Compress(bytes, &scratch_));
     if (std::fseek(file_, 0, SEEK_END) != 0 ||
-        std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+        std::fwrite(scratch_.data(), 1, scratch_.size(), file_) != scratch_.size()) {
       return Status::IOError("transform: writing the spill file failed (disk full?)");
     }
-    chunks_[key].emplace_back(file_bytes_, bytes.size());
-    file_bytes_ += bytes.size();
+    chunks_[key].push_back({file_bytes_, scratch_.size(), bytes.size()});
+    file_bytes_ += scratch_.size();
     std::string().swap(bytes);
   }
+  std::string().swap(scratch_);
   in_memory_ = 0;
+  return Status::OK();
+}
+
+Status Spill::ReadChunk(const Chunk& chunk, std::string* out) {
+  scratch_.resize(chunk.stored);
+  if (std::fseek(file_, static_cast<long>(chunk.offset), SEEK_SET) != 0 ||
+      std::fread(scratch_.data(), 1, chunk.stored, file_) != chunk.stored) {
+    return Status::IOError("transform: reading the spill file failed");
+  }
+  const size_t at = out->size();
+  out->resize(at + chunk.size);
+  Status s = codec_->Decompress(scratch_, out->data() + at, chunk.size);
+  if (!s.ok())
+    return Status::Internal("transform spill: a chunk does not decompress: " + s.message());
   return Status::OK();
 }
 
@@ -214,14 +234,10 @@ std::vector<int64_t> Spill::Keys() const {
 Result<std::string> Spill::Take(int64_t key) {
   std::string out;
   if (auto it = chunks_.find(key); it != chunks_.end()) {
-    for (auto [offset, length] : it->second) {
-      size_t at = out.size();
-      out.resize(at + length);
-      if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
-          std::fread(out.data() + at, 1, length, file_) != length) {
-        return Status::IOError("transform: reading the spill file failed");
-      }
-    }
+    size_t size = 0;
+    for (const Chunk& c : it->second) size += c.size;
+    out.reserve(size + (memory_.count(key) ? memory_[key].size() : 0));
+    for (const Chunk& c : it->second) SL_RETURN_IF_ERROR(ReadChunk(c, &out));
     chunks_.erase(it);
   }
   if (auto it = memory_.find(key); it != memory_.end()) {
@@ -235,14 +251,10 @@ Result<std::string> Spill::Take(int64_t key) {
 Result<std::string> Spill::TakeChunk(int64_t key) {
   std::string out;
   if (auto it = chunks_.find(key); it != chunks_.end() && !it->second.empty()) {
-    const auto [offset, length] = it->second.front();
+    const Chunk c = it->second.front();
     it->second.erase(it->second.begin());
     if (it->second.empty()) chunks_.erase(it);
-    out.resize(length);
-    if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
-        std::fread(out.data(), 1, length, file_) != length) {
-      return Status::IOError("transform: reading the spill file failed");
-    }
+    SL_RETURN_IF_ERROR(ReadChunk(c, &out));
     return out;
   }
   if (auto it = memory_.find(key); it != memory_.end()) {

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "compress/codec.h"
 #include "table/sales_record.h"
 #include "table/sales_validator.h"
 
@@ -62,7 +64,10 @@ struct QuarantineView {
 };
 Status DecodeQuarantineViews(std::string_view bytes, std::vector<QuarantineView>* rows);
 
-// Buckets of encoded rows keyed by an integer, spilled to a temporary file past a budget.
+// Buckets of encoded rows keyed by an integer, spilled to a temporary file past a budget. What
+// goes to the file is compressed (LZ4): rejected records are text, often long and repetitive (an
+// oversized one is the extractor's 64 KiB cap of it), and the kernel's copies of them cost more
+// than compressing them does.
 class Spill {
  public:
   explicit Spill(size_t memory_budget_bytes) : budget_(memory_budget_bytes) {}
@@ -84,14 +89,23 @@ class Spill {
   uint64_t spilled_bytes() const { return file_bytes_; }
 
  private:
+  struct Chunk {
+    uint64_t offset = 0;
+    uint64_t stored = 0;  // bytes in the file
+    uint64_t size = 0;    // bytes once decompressed
+  };
   Status SpillAll();
+  // Appends the chunk's bytes to *out.
+  Status ReadChunk(const Chunk& chunk, std::string* out);
 
   size_t budget_;
   size_t in_memory_ = 0;
   std::map<int64_t, std::string> memory_;
-  std::map<int64_t, std::vector<std::pair<uint64_t, uint64_t>>> chunks_;  // offset, length
+  std::map<int64_t, std::vector<Chunk>> chunks_;  // per key, oldest first
   std::FILE* file_ = nullptr;
   uint64_t file_bytes_ = 0;
+  std::unique_ptr<compress::Codec> codec_;
+  std::string scratch_;  // a chunk compressed, on its way to or from the file
 };
 
 }  // namespace saleslake::pipeline

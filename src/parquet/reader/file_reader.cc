@@ -410,6 +410,18 @@ Result<std::vector<ColumnVector>> ParquetFileReader::ReadRowGroup(
   return out;
 }
 
+Status ParquetFileReader::ReadRowGroup(int row_group, const std::vector<int>& columns,
+                                       std::vector<ColumnVector>* out, ReadBuffers* buffers) const {
+  out->resize(columns.size());
+  // Released first, so that the buffers they held are free to be reused.
+  for (ColumnVector& c : *out) c.Clear();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] < 0) continue;
+    SL_RETURN_IF_ERROR(ReadColumnChunk(row_group, columns[i], &(*out)[i], buffers));
+  }
+  return Status::OK();
+}
+
 Result<std::optional<ColumnIndex>> ParquetFileReader::ReadColumnIndex(int row_group,
                                                                       int column) const {
   SL_ASSIGN_OR_RETURN(const ColumnMetaData* meta, ChunkMetadata(row_group, column));

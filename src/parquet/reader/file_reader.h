@@ -77,6 +77,11 @@ class ParquetFileReader {
   // Reads the listed columns (leaf indices) of one row group.
   Result<std::vector<ColumnVector>> ReadRowGroup(int row_group,
                                                  const std::vector<int>& columns) const;
+  // The same into `*out` (one vector per listed column; a column listed as -1 is left empty),
+  // reusing the vectors' capacity and `buffers` from the row group read before: a reader that
+  // goes through many row groups pays for fresh memory (allocation, zeroing, page faults) once.
+  Status ReadRowGroup(int row_group, const std::vector<int>& columns,
+                      std::vector<ColumnVector>* out, ReadBuffers* buffers) const;
 
   // Page index and bloom filter of a chunk, when the writer stored them (nullopt otherwise).
   Result<std::optional<ColumnIndex>> ReadColumnIndex(int row_group, int column) const;
