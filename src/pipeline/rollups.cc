@@ -144,7 +144,9 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
     key[k] = c < 0 ? nullptr : &batch.column(static_cast<size_t>(c));
   }
   auto text = [&key](size_t k, uint32_t row) {
-    return key[k] == nullptr ? std::string_view() : key[k]->bytes(row);
+    if (key[k] == nullptr) return std::string_view();
+    return key[k]->is_dictionary() ? key[k]->dictionary_value(key[k]->indices()[row])
+                                   : key[k]->bytes(row);
   };
   // A number column (INT32 or INT64), 0 for every row when the batch has no such column.
   struct Numbers {

@@ -120,6 +120,38 @@ Status CheckAgainstMain(io::FileSystem& fs, const std::vector<lake::LedgerFile>&
   return Status::OK();
 }
 
+// Which dictionary index of a row group's column buffers each entry of a list (a catalog's
+// stores, the run's batches) has, for the entries added so far; cleared per row group at the cost
+// of the entries added, not of the list.
+class DictionaryIndices {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t Find(uint32_t entry) const { return entry < at_.size() ? at_[entry] : kNone; }
+  void Set(uint32_t entry, uint32_t index) {
+    if (entry >= at_.size()) at_.resize(entry + 1, kNone);
+    at_[entry] = index;
+    added_.push_back(entry);
+  }
+  // The index of `entry` in `to`'s dictionary, adding text_of(entry) on its first use.
+  template <typename TextOf>
+  uint32_t IndexOf(uint32_t entry, ColumnBuffer& to, TextOf text_of) {
+    uint32_t at = Find(entry);
+    if (at == kNone) {
+      at = to.AddDictionaryValue(text_of(entry));
+      Set(entry, at);
+    }
+    return at;
+  }
+  void Clear() {
+    for (uint32_t e : added_) at_[e] = kNone;
+    added_.clear();
+  }
+
+ private:
+  std::vector<uint32_t> at_;
+  std::vector<uint32_t> added_;
+};
+
 // One main/sales file being written: rows are gathered a row group's worth at a time into the
 // writer's column buffers, and each row group, once written, is rolled up into the day's
 // daily_sales rows from those same buffers (DailyRollup::AddBatch).
@@ -163,6 +195,7 @@ class MainFileWriter {
 
  private:
   void Gather(const SaleColumns& rows, std::span<const uint32_t> which) {
+    const bool coded = rows.catalog() != nullptr;
     for (const auto& info : table::SalesFields()) {
       const int f = static_cast<int>(info.field);
       ColumnBuffer& to = batch_.column(static_cast<size_t>(f));
@@ -183,18 +216,100 @@ class MainFileWriter {
           for (uint32_t r : which) to.AppendInt64(rows.total(r));
           break;
         default:
-          for (uint32_t r : which) to.AppendBytes(rows.text(info.field, r));
+          if (coded && IsCatalogField(info.field)) break;  // below, in dictionary form
+          if (to.is_dictionary()) {
+            // A row group that began with coded rows: each further value is its own entry.
+            for (uint32_t r : which)
+              to.AppendIndex(to.AddDictionaryValue(rows.text(info.field, r)));
+          } else {
+            for (uint32_t r : which) to.AppendBytes(rows.text(info.field, r));
+          }
       }
     }
+    if (coded) GatherCatalogFields(rows, which);
     ColumnBuffer& ids = batch_.column(kMainBatchId);
-    for (uint32_t r : which) ids.AppendBytes(batches_[rows.batch(r)].id);
+    for (uint32_t r : which) {
+      ids.AppendIndex(batch_ids_.IndexOf(
+          rows.batch(r), ids, [this](uint32_t b) { return std::string_view(batches_[b].id); }));
+    }
     // Coded rows name their rollup keys by their catalog indices (all of a row group's rows, or
     // none: then the rollup compares the names).
-    if (rows.catalog() != nullptr && keys_coded_) {
+    if (coded && keys_coded_) {
       for (uint32_t r : which) keys_.push_back(rows.catalog_key(r));
     } else {
       keys_coded_ = false;
     }
+  }
+
+  static bool IsCatalogField(SalesField f) {
+    switch (f) {
+      case SalesField::kStoreId:
+      case SalesField::kStoreName:
+      case SalesField::kStoreLocation:
+      case SalesField::kProductId:
+      case SalesField::kProductName:
+      case SalesField::kCategory:
+      case SalesField::kBrand:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // The seven catalog columns of coded rows, in dictionary form: a store's three names (a
+  // product's four) are added to the row group's buffers on its first row there, and every row
+  // is an index. Buffers a row group began in plain form (with rows held as strings) keep it.
+  void GatherCatalogFields(const SaleColumns& rows, std::span<const uint32_t> which) {
+    const table::ReferenceCatalog& catalog = *rows.catalog();
+    static constexpr SalesField kStoreFields[] = {SalesField::kStoreId, SalesField::kStoreName,
+                                                  SalesField::kStoreLocation};
+    static constexpr SalesField kProductFields[] = {SalesField::kProductId,
+                                                    SalesField::kProductName, SalesField::kCategory,
+                                                    SalesField::kBrand};
+    auto gather = [&](std::span<const SalesField> fields, DictionaryIndices& map, auto index_of,
+                      auto text_of) {
+      ColumnBuffer* cols[4];
+      bool dictionary = true;
+      for (size_t c = 0; c < fields.size(); ++c) {
+        cols[c] = &batch_.column(static_cast<size_t>(fields[c]));
+        dictionary = dictionary && (cols[c]->size() == 0 || cols[c]->is_dictionary());
+      }
+      if (!dictionary) {
+        for (SalesField f : fields) {
+          ColumnBuffer& to = batch_.column(static_cast<size_t>(f));
+          for (uint32_t r : which) to.AppendBytes(rows.text(f, r));
+        }
+        return;
+      }
+      for (uint32_t r : which) {
+        const uint32_t entry = index_of(r);
+        uint32_t at = map.Find(entry);
+        if (at == DictionaryIndices::kNone) {
+          for (size_t c = 0; c < fields.size(); ++c) {
+            at = cols[c]->AddDictionaryValue(text_of(entry, fields[c]));
+          }
+          map.Set(entry, at);
+        }
+        for (size_t c = 0; c < fields.size(); ++c) cols[c]->AppendIndex(at);
+      }
+    };
+    gather(
+        kStoreFields, store_ids_, [&rows](uint32_t r) { return rows.store(r); },
+        [&catalog](uint32_t s, SalesField f) -> std::string_view {
+          const auto& store = catalog.stores()[s];
+          return f == SalesField::kStoreId     ? store.store_id
+                 : f == SalesField::kStoreName ? store.store_name
+                                               : store.location;
+        });
+    gather(
+        kProductFields, product_ids_, [&rows](uint32_t r) { return rows.product(r); },
+        [&catalog](uint32_t p, SalesField f) -> std::string_view {
+          const auto& product = catalog.products()[p];
+          return f == SalesField::kProductId     ? product.product_id
+                 : f == SalesField::kProductName ? product.product_name
+                 : f == SalesField::kCategory    ? product.category
+                                                 : product.brand;
+        });
   }
 
   Status Flush() {
@@ -203,6 +318,9 @@ class MainFileWriter {
     all_.SelectAll(batch_.rows());
     rollup_->AddBatch(date_, batch_, all_, keys_coded_ ? keys_.data() : nullptr);
     batch_.Clear();
+    store_ids_.Clear();
+    product_ids_.Clear();
+    batch_ids_.Clear();
     keys_.clear();
     keys_coded_ = true;
     return Status::OK();
@@ -217,6 +335,8 @@ class MainFileWriter {
   table::SelectionVector all_;
   std::vector<uint64_t> keys_;  // per row of batch_, while keys_coded_
   bool keys_coded_ = true;
+  // Per row group: the dictionary index of each catalog store, product and batch added so far.
+  DictionaryIndices store_ids_, product_ids_, batch_ids_;
 };
 
 // Dedupes sales of one day (within the run, then against main), counting drops and conflicts in
