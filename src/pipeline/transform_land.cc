@@ -339,6 +339,38 @@ class MainFileWriter {
   DictionaryIndices store_ids_, product_ids_, batch_ids_;
 };
 
+// The rows `rows` of `cols` in order of their 64-bit keys: a least-significant-digit radix sort,
+// 11 bits a pass over the bits the keys use, stable (equal keys keep their order). `keys` and
+// `rows` are permuted together; `tmp_keys`/`tmp_rows` are scratch.
+void RadixSortByKey(std::vector<uint64_t>* keys, std::vector<uint32_t>* rows,
+                    std::vector<uint64_t>* tmp_keys, std::vector<uint32_t>* tmp_rows) {
+  const size_t n = keys->size();
+  uint64_t used = 0;
+  for (uint64_t k : *keys) used |= k;
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  tmp_keys->resize(n);
+  tmp_rows->resize(n);
+  std::vector<uint32_t> count(kBuckets);
+  for (int shift = 0; shift < 64 && (used >> shift) != 0; shift += kBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t k : *keys) ++count[(k >> shift) & (kBuckets - 1)];
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      const uint32_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t at = count[((*keys)[i] >> shift) & (kBuckets - 1)]++;
+      (*tmp_keys)[at] = (*keys)[i];
+      (*tmp_rows)[at] = (*rows)[i];
+    }
+    keys->swap(*tmp_keys);
+    rows->swap(*tmp_rows);
+  }
+}
+
 // Dedupes sales of one day (within the run, then against main), counting drops and conflicts in
 // `w`, and returns the rows kept sorted by (timestamp, transaction_id): what main/sales gets.
 // `rows` may be a part of the day, as long as every copy of a transaction_id is in it.
@@ -346,53 +378,63 @@ Status DedupeAndSort(const LandingInputs& in, const std::string& partition, cons
                      DayWork* w, std::vector<uint32_t>* kept) {
   kept->clear();
   const size_t n = rows.rows();
-  // Within the run: the first occurrence (batch order, then record order) is the candidate.
-  // Sorted by a hash of the id first (equal ids meet; the groups' order does not matter), so
-  // that most comparisons are of integers held in the key, not of strings.
-  struct IdKey {
-    uint64_t hash;
-    uint32_t row;
+  // Within the run: of the copies of a transaction_id, the first (batch order, then record order)
+  // is the candidate. Ids meet in an open-addressing table keyed by a hash of the id (kept for
+  // the bloom filters of main's files); `group[i]` is the table slot of row i's id, whose entry
+  // ends up naming the id's candidate.
+  std::vector<uint64_t> hashes(n);
+  for (size_t i = 0; i < n; ++i) hashes[i] = parquet::SplitBlockBloomFilter::Hash(rows.id(i));
+  size_t capacity = 16;
+  while (capacity < 2 * n) capacity *= 2;
+  constexpr uint32_t kEmpty = UINT32_MAX;
+  std::vector<uint32_t> table(capacity, kEmpty);  // a row of the slot's id
+  std::vector<uint32_t> group(n);
+  auto earlier = [&rows](uint32_t a, uint32_t b) {
+    if (rows.batch(a) != rows.batch(b)) return rows.batch(a) < rows.batch(b);
+    return rows.record_index(a) < rows.record_index(b);
   };
-  std::vector<IdKey> order(n);
   for (size_t i = 0; i < n; ++i) {
-    order[i] = {parquet::SplitBlockBloomFilter::Hash(rows.id(i)), static_cast<uint32_t>(i)};
-  }
-  std::sort(order.begin(), order.end(), [&rows](const IdKey& a, const IdKey& b) {
-    if (a.hash != b.hash) return a.hash < b.hash;
-    const std::string_view ia = rows.id(a.row), ib = rows.id(b.row);
-    if (ia != ib) return ia < ib;
-    if (rows.batch(a.row) != rows.batch(b.row)) return rows.batch(a.row) < rows.batch(b.row);
-    return rows.record_index(a.row) < rows.record_index(b.row);
-  });
-  std::vector<uint32_t> candidates;
-  std::vector<uint64_t> hashes;
-  candidates.reserve(n);
-  hashes.reserve(n);
-  for (size_t i = 0; i < order.size();) {
-    size_t j = i + 1;
-    const uint32_t first = order[i].row;
-    candidates.push_back(first);
-    hashes.push_back(order[i].hash);
-    for (; j < order.size() && order[j].hash == order[i].hash &&
-           rows.id(order[j].row) == rows.id(first);
-         ++j) {
-      const uint32_t other = order[j].row;
-      if (rows.SameContent(other, rows, first)) {
-        ++w->dropped;
-      } else {
-        w->conflicts.emplace_back(rows.batch(other), ConflictRow(rows, other));
+    const uint64_t h = hashes[i];
+    size_t slot = (h ^ (h >> 32)) & (capacity - 1);
+    while (true) {
+      const uint32_t there = table[slot];
+      if (there == kEmpty) {
+        table[slot] = static_cast<uint32_t>(i);
+        break;
       }
+      if (hashes[there] == h && rows.id(there) == rows.id(i)) {
+        if (earlier(static_cast<uint32_t>(i), there)) table[slot] = static_cast<uint32_t>(i);
+        break;
+      }
+      slot = (slot + 1) & (capacity - 1);
     }
-    i = j;
+    group[i] = static_cast<uint32_t>(slot);
   }
-  std::vector<IdKey>().swap(order);
+  std::vector<uint32_t> candidates;
+  candidates.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t first = table[group[i]];
+    if (first == i) {
+      candidates.push_back(static_cast<uint32_t>(i));
+    } else if (rows.SameContent(i, rows, first)) {
+      ++w->dropped;
+    } else {
+      w->conflicts.emplace_back(rows.batch(i), ConflictRow(rows, i));
+    }
+  }
+  std::vector<uint32_t>().swap(table);
+  std::vector<uint32_t>().swap(group);
+  std::vector<uint64_t> candidate_hashes(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) candidate_hashes[i] = hashes[candidates[i]];
+  std::vector<uint64_t>().swap(hashes);
 
   // Against main: 0 = new, 1 = identical to a kept sale, 2 = conflicts with one.
   std::vector<int8_t> verdict(candidates.size(), 0);
   if (auto it = in.main_files.find(partition); it != in.main_files.end()) {
-    SL_RETURN_IF_ERROR(CheckAgainstMain(in.fs, it->second, rows, candidates, hashes, &verdict));
+    SL_RETURN_IF_ERROR(
+        CheckAgainstMain(in.fs, it->second, rows, candidates, candidate_hashes, &verdict));
   }
-  std::vector<uint64_t>().swap(hashes);
+  std::vector<uint64_t>().swap(candidate_hashes);
   kept->reserve(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (verdict[i] == 0) {
@@ -403,14 +445,28 @@ Status DedupeAndSort(const LandingInputs& in, const std::string& partition, cons
       w->conflicts.emplace_back(rows.batch(candidates[i]), ConflictRow(rows, candidates[i]));
     }
   }
-  // By (timestamp, id), with the timestamp in the key.
-  std::vector<std::pair<int64_t, uint32_t>> by_time(kept->size());
-  for (size_t i = 0; i < kept->size(); ++i) by_time[i] = {rows.timestamp((*kept)[i]), (*kept)[i]};
-  std::sort(by_time.begin(), by_time.end(), [&rows](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return rows.id(a.second) < rows.id(b.second);
-  });
-  for (size_t i = 0; i < kept->size(); ++i) (*kept)[i] = by_time[i].second;
+  // By (timestamp, id): radix-sorted by the timestamp's distance from the day's first, then each
+  // run of equal timestamps (rare) by id.
+  const size_t m = kept->size();
+  if (m == 0) return Status::OK();
+  int64_t least = std::numeric_limits<int64_t>::max();
+  for (uint32_t r : *kept) least = std::min(least, rows.timestamp(r));
+  std::vector<uint64_t> keys(m), tmp_keys;
+  std::vector<uint32_t> tmp_rows;
+  for (size_t i = 0; i < m; ++i) {
+    keys[i] = static_cast<uint64_t>(rows.timestamp((*kept)[i])) - static_cast<uint64_t>(least);
+  }
+  RadixSortByKey(&keys, kept, &tmp_keys, &tmp_rows);
+  for (size_t i = 0; i < m;) {
+    size_t j = i + 1;
+    while (j < m && keys[j] == keys[i]) ++j;
+    if (j - i > 1) {
+      std::sort(kept->begin() + static_cast<std::ptrdiff_t>(i),
+                kept->begin() + static_cast<std::ptrdiff_t>(j),
+                [&rows](uint32_t a, uint32_t b) { return rows.id(a) < rows.id(b); });
+    }
+    i = j;
+  }
   return Status::OK();
 }
 
