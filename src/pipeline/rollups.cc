@@ -76,13 +76,56 @@ int64_t SumOf(const table::GroupByKernel& k, size_t agg, uint32_t g) {
   return static_cast<int64_t>(k.Sum(agg, g));
 }
 
+// The number columns of a batch of main/sales a sale's rollup sums come from (INT32 or INT64; 0
+// for every row when the batch has no such column).
+class SaleNumbers {
+ public:
+  explicit SaleNumbers(const table::ColumnBatch& batch)
+      : quantity_(Of(batch, "quantity")),
+        total_(Of(batch, "total")),
+        retail_(Of(batch, "retail_price")),
+        mrp_(Of(batch, "mrp")) {}
+  // Row r's orders, units, sales, cost and profit, wrapping like the low 64 bits of exact sums.
+  void Sums(uint32_t r, uint64_t (&out)[5]) const {
+    const uint64_t q = static_cast<uint64_t>(quantity_(r));
+    const uint64_t rp = static_cast<uint64_t>(retail_(r));
+    out[0] = 1;
+    out[1] = q;
+    out[2] = static_cast<uint64_t>(total_(r));
+    out[3] = rp * q;
+    out[4] = (static_cast<uint64_t>(mrp_(r)) - rp) * q;
+  }
+
+ private:
+  struct Numbers {
+    const int32_t* i32 = nullptr;
+    const int64_t* i64 = nullptr;
+    int64_t operator()(uint32_t r) const {
+      return i64 != nullptr ? i64[r] : i32 != nullptr ? i32[r] : 0;
+    }
+  };
+  static Numbers Of(const table::ColumnBatch& batch, const char* name) {
+    Numbers out;
+    const int c = batch.ColumnIndex(name);
+    if (c < 0) return out;
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    if (b.type() == parquet::Type::kInt32) {
+      out.i32 = b.int32s();
+    } else {
+      out.i64 = b.int64s();
+    }
+    return out;
+  }
+  Numbers quantity_, total_, retail_, mrp_;
+};
+
 }  // namespace
 
 DailyRollup::DailyRollup()
     : kernel_(std::vector<table::KeyKind>(kKeys, table::KeyKind::kString), Sums(5)) {}
 
 void DailyRollup::Add(int32_t date, const std::string_view (&keys)[kKeys], int64_t orders,
-                      int64_t units, int64_t sales, int64_t cost, int64_t gross_profit) {
+                      int64_t units, int64_t sales, int64_t cost, int64_t gross_profit) const {
   for (size_t k = 0; k < kKeys; ++k) {
     if (keys_[k].size() <= pending_) {
       keys_[k].emplace_back(keys[k]);
@@ -130,7 +173,7 @@ void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
 }
 
 void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
-                           const table::SelectionVector& rows, const uint64_t* row_keys) {
+                           const table::SelectionVector& rows) {
   static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
                                             "store_location", "product_name", "category",
                                             "brand"};
@@ -148,28 +191,7 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
     return key[k]->is_dictionary() ? key[k]->dictionary_value(key[k]->indices()[row])
                                    : key[k]->bytes(row);
   };
-  // A number column (INT32 or INT64), 0 for every row when the batch has no such column.
-  struct Numbers {
-    const int32_t* i32 = nullptr;
-    const int64_t* i64 = nullptr;
-    int64_t operator()(uint32_t r) const {
-      return i64 != nullptr ? i64[r] : i32 != nullptr ? i32[r] : 0;
-    }
-  };
-  auto number = [&batch](const char* name) {
-    Numbers out;
-    const int c = batch.ColumnIndex(name);
-    if (c < 0) return out;
-    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
-    if (b.type() == parquet::Type::kInt32) {
-      out.i32 = b.int32s();
-    } else {
-      out.i64 = b.int64s();
-    }
-    return out;
-  };
-  const Numbers quantity = number("quantity"), total = number("total"),
-                retail = number("retail_price"), mrp = number("mrp");
+  const SaleNumbers numbers(batch);
 
   // The batch is summed by its keys first (a batch of a day holds a few thousand of them), in a
   // table keyed by a hash of store_id and product_id whose entries compare all seven keys; only
@@ -183,7 +205,6 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   std::vector<uint32_t> slots(capacity, 0);  // local key + 1, 0 = empty
   const size_t mask = capacity - 1;
   auto same = [&](uint32_t a, uint32_t b) {
-    if (row_keys != nullptr) return row_keys[a] == row_keys[b];
     for (size_t k = 0; k < kKeys; ++k) {
       if (text(k, a) != text(k, b)) return false;
     }
@@ -191,14 +212,9 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   };
   for (size_t i = 0; i < n; ++i) {
     const uint32_t r = rows[i];
-    uint64_t h;
-    if (row_keys != nullptr) {
-      h = row_keys[r] * 0x9E3779B97F4A7C15ULL;
-    } else {
-      const std::string_view store = text(0, r), product = text(1, r);
-      h = XXH3_64bits(store.data(), store.size());
-      h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
-    }
+    const std::string_view store = text(0, r), product = text(1, r);
+    uint64_t h = XXH3_64bits(store.data(), store.size());
+    h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
     size_t slot = (h ^ (h >> 29)) & mask;
     uint32_t local;
     while (true) {
@@ -217,13 +233,9 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
       }
       slot = (slot + 1) & mask;
     }
-    const uint64_t q = static_cast<uint64_t>(quantity(r));
-    const uint64_t rp = static_cast<uint64_t>(retail(r));
-    sums[0][local] += 1;
-    sums[1][local] += q;
-    sums[2][local] += static_cast<uint64_t>(total(r));
-    sums[3][local] += rp * q;
-    sums[4][local] += (static_cast<uint64_t>(mrp(r)) - rp) * q;
+    uint64_t add[5];
+    numbers.Sums(r, add);
+    for (size_t a = 0; a < 5; ++a) sums[a][local] += add[a];
   }
 
   const size_t m = first.size();
@@ -253,7 +265,124 @@ void DailyRollup::AddDaily(const DailyRow& d) {
   Add(d.date, keys, d.orders, d.units, d.sales, d.cost, d.gross_profit);
 }
 
+void DailyRollup::AddCodedBatch(int32_t date, const table::ColumnBatch& batch,
+                                const table::SelectionVector& rows,
+                                const table::ReferenceCatalog& catalog,
+                                const uint64_t* catalog_keys) {
+  catalog_ = &catalog;
+  const SaleNumbers numbers(batch);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const uint32_t r = rows[i];
+    const uint64_t key = catalog_keys[r];
+    if (2 * (coded_.size() + 1) > coded_slots_.size()) {
+      // Grow the table to four times the groups, rehashing them.
+      size_t capacity = 64;
+      while (capacity < 4 * (coded_.size() + 1)) capacity *= 2;
+      coded_slots_.assign(capacity, 0);
+      for (size_t g = 0; g < coded_.size(); ++g) {
+        size_t slot = (coded_[g].key * 0x9E3779B97F4A7C15ULL >> 20) & (capacity - 1);
+        while (coded_slots_[slot] != 0) slot = (slot + 1) & (capacity - 1);
+        coded_slots_[slot] = static_cast<uint32_t>(g + 1);
+      }
+    }
+    const size_t mask = coded_slots_.size() - 1;
+    size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+    while (coded_slots_[slot] != 0 && coded_[coded_slots_[slot] - 1].key != key) {
+      slot = (slot + 1) & mask;
+    }
+    if (coded_slots_[slot] == 0) {
+      coded_.push_back(CodedGroup{key, date, {}});
+      coded_slots_[slot] = static_cast<uint32_t>(coded_.size());
+    }
+    CodedGroup& g = coded_[coded_slots_[slot] - 1];
+    uint64_t add[5];
+    numbers.Sums(r, add);
+    for (size_t a = 0; a < 5; ++a) g.sums[a] += add[a];
+  }
+}
+
+void DailyRollup::FlushCoded() const {
+  if (coded_.empty()) return;
+  Flush();
+  for (const CodedGroup& g : coded_) {
+    const table::Store& s = catalog_->stores()[g.key >> 32];
+    const table::Product& p = catalog_->products()[g.key & 0xffffffffu];
+    const std::string_view keys[kKeys] = {s.store_id,     p.product_id, s.store_name, s.location,
+                                          p.product_name, p.category,   p.brand};
+    Add(g.date, keys, static_cast<int64_t>(g.sums[0]), static_cast<int64_t>(g.sums[1]),
+        static_cast<int64_t>(g.sums[2]), static_cast<int64_t>(g.sums[3]),
+        static_cast<int64_t>(g.sums[4]));
+  }
+  coded_.clear();
+  std::fill(coded_slots_.begin(), coded_slots_.end(), 0);
+}
+
+std::vector<DailyRow> DailyRollup::CodedRows() const {
+  // Catalog ids are unique, so (store_id, product_id) orders the groups as the kernel's seven
+  // keys would: rank the stores and products the groups name by id, then sort by the ranks.
+  if (coded_.empty()) return {};
+  std::vector<uint32_t> stores, products;
+  for (const CodedGroup& g : coded_) {
+    stores.push_back(static_cast<uint32_t>(g.key >> 32));
+    products.push_back(static_cast<uint32_t>(g.key & 0xffffffffu));
+  }
+  auto rank = [](std::vector<uint32_t>& used, auto id_of) {
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    std::vector<uint32_t> by_id = used;
+    std::sort(by_id.begin(), by_id.end(),
+              [&id_of](uint32_t a, uint32_t b) { return id_of(a) < id_of(b); });
+    std::vector<uint32_t> rank_of(used.size());  // by position in `used`
+    for (size_t i = 0; i < by_id.size(); ++i) {
+      rank_of[static_cast<size_t>(std::lower_bound(used.begin(), used.end(), by_id[i]) -
+                                  used.begin())] = static_cast<uint32_t>(i);
+    }
+    return rank_of;
+  };
+  const table::ReferenceCatalog& c = *catalog_;
+  const std::vector<uint32_t> store_rank =
+      rank(stores, [&c](uint32_t s) -> std::string_view { return c.stores()[s].store_id; });
+  const std::vector<uint32_t> product_rank =
+      rank(products, [&c](uint32_t p) -> std::string_view { return c.products()[p].product_id; });
+  auto rank_in = [](const std::vector<uint32_t>& used, const std::vector<uint32_t>& ranks,
+                    uint32_t index) {
+    return ranks[static_cast<size_t>(std::lower_bound(used.begin(), used.end(), index) -
+                                     used.begin())];
+  };
+  std::vector<std::pair<uint64_t, uint32_t>> order(coded_.size());
+  for (size_t g = 0; g < coded_.size(); ++g) {
+    const uint64_t s = rank_in(stores, store_rank, static_cast<uint32_t>(coded_[g].key >> 32));
+    const uint64_t p =
+        rank_in(products, product_rank, static_cast<uint32_t>(coded_[g].key & 0xffffffffu));
+    order[g] = {(s << 32) | p, static_cast<uint32_t>(g)};
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<DailyRow> out(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    const CodedGroup& g = coded_[order[i].second];
+    const table::Store& s = c.stores()[g.key >> 32];
+    const table::Product& p = c.products()[g.key & 0xffffffffu];
+    DailyRow& r = out[i];
+    r.date = g.date;
+    r.store_id = s.store_id;
+    r.store_name = s.store_name;
+    r.store_location = s.location;
+    r.product_id = p.product_id;
+    r.product_name = p.product_name;
+    r.category = p.category;
+    r.brand = p.brand;
+    r.orders = static_cast<int64_t>(g.sums[0]);
+    r.units = static_cast<int64_t>(g.sums[1]);
+    r.sales = static_cast<int64_t>(g.sums[2]);
+    r.cost = static_cast<int64_t>(g.sums[3]);
+    r.gross_profit = static_cast<int64_t>(g.sums[4]);
+  }
+  return out;
+}
+
 std::vector<DailyRow> DailyRollup::Rows() const {
+  if (pending_ == 0 && kernel_.num_groups() == 0) return CodedRows();
+  FlushCoded();
   Flush();
   std::vector<DailyRow> out;
   out.reserve(kernel_.num_groups());
@@ -339,15 +468,27 @@ void AggregateTables::Add(const DailyRow& r) {
   if (pending_.size() == kFlushRows) Flush();
 }
 
+void AggregateTables::AddAll(std::span<const DailyRow> rows) {
+  Flush();
+  for (size_t i = 0; i < rows.size(); i += kFlushRows) {
+    Group(rows.subspan(i, std::min(kFlushRows, rows.size() - i)));
+  }
+}
+
 void AggregateTables::Flush() const {
   if (pending_.empty()) return;
-  const size_t n = pending_.size();
-  // Columns of the pending rows: the key texts each grain reads, and the four sums.
+  Group(pending_);
+  pending_.clear();
+}
+
+void AggregateTables::Group(std::span<const DailyRow> rows) const {
+  const size_t n = rows.size();
+  // Columns of the rows: the key texts each grain reads, and the four sums.
   std::vector<std::string_view> brand(n), category(n), store_name(n), location(n), product(n);
   std::vector<int64_t> sums[4];
   for (auto& v : sums) v.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const DailyRow& r = pending_[i];
+    const DailyRow& r = rows[i];
     brand[i] = r.brand;
     category[i] = r.category;
     store_name[i] = r.store_name;
@@ -372,7 +513,6 @@ void AggregateTables::Flush() const {
       grains_[g].Update(a, groups, {}, table::AggInput::Int64(sums[a].data()));
     }
   }
-  pending_.clear();
 }
 
 Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state,

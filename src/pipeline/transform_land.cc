@@ -234,7 +234,8 @@ class MainFileWriter {
     }
     // Coded rows name their rollup keys by their catalog indices (all of a row group's rows, or
     // none: then the rollup compares the names).
-    if (coded && keys_coded_) {
+    if (coded && keys_coded_ && (catalog_ == nullptr || catalog_ == rows.catalog())) {
+      catalog_ = rows.catalog();
       for (uint32_t r : which) keys_.push_back(rows.catalog_key(r));
     } else {
       keys_coded_ = false;
@@ -316,7 +317,11 @@ class MainFileWriter {
     if (batch_.rows() == 0) return Status::OK();
     SL_RETURN_IF_ERROR(writer_->Write(batch_.columns()));
     all_.SelectAll(batch_.rows());
-    rollup_->AddBatch(date_, batch_, all_, keys_coded_ ? keys_.data() : nullptr);
+    if (keys_coded_ && catalog_ != nullptr) {
+      rollup_->AddCodedBatch(date_, batch_, all_, *catalog_, keys_.data());
+    } else {
+      rollup_->AddBatch(date_, batch_, all_);
+    }
     batch_.Clear();
     store_ids_.Clear();
     product_ids_.Clear();
@@ -335,6 +340,7 @@ class MainFileWriter {
   table::SelectionVector all_;
   std::vector<uint64_t> keys_;  // per row of batch_, while keys_coded_
   bool keys_coded_ = true;
+  const table::ReferenceCatalog* catalog_ = nullptr;  // of the coded rows so far
   // Per row group: the dictionary index of each catalog store, product and batch added so far.
   DictionaryIndices store_ids_, product_ids_, batch_ids_;
 };
@@ -667,7 +673,7 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         if (w.kept == 0) return Status::OK();
         counts->rows_main += w.kept;
         ++counts->partitions;
-        for (const DailyRow& d : w.daily) aggregates.Add(d);
+        aggregates.AddAll(w.daily);
         rewritten_daily.insert(PartitionName(CivilFromDays(w.day)));
         for (lake::LedgerFile& f : w.added) commit->added.push_back(std::move(f));
         for (std::string& p : w.removed) commit->removed.push_back(std::move(p));
@@ -710,7 +716,7 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
     for (const lake::LedgerFile& f : files) {
       std::vector<DailyRow> rows;
       SL_RETURN_IF_ERROR(ReadDailyRows(fs, f.path, &rows));
-      for (const DailyRow& d : rows) aggregates.Add(d);
+      aggregates.AddAll(rows);
     }
   }
   return aggregates.Write(fs, state, run_key, commit);
