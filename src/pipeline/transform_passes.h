@@ -50,6 +50,9 @@ struct DayWork {
   std::vector<std::pair<uint32_t, std::string>> conflicts;  // batch ordinal, encoded row
   uint64_t dropped = 0;
   uint64_t kept = 0;
+  // The row group of main/sales being written: kept from day to day, so that its buffers' memory
+  // is not allocated (and faulted in) again for every day.
+  std::unique_ptr<table::ColumnBatch> main_batch;
 };
 
 struct LandingInputs {

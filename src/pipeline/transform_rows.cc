@@ -232,25 +232,26 @@ Result<std::string> Spill::Take(int64_t key) {
   return out;
 }
 
-Result<std::string> Spill::TakeChunk(int64_t key) {
-  std::string out;
+Status Spill::TakeChunk(int64_t key, std::string* out) {
   if (auto it = chunks_.find(key); it != chunks_.end() && !it->second.empty()) {
     const auto [offset, length] = it->second.front();
     it->second.erase(it->second.begin());
     if (it->second.empty()) chunks_.erase(it);
-    out.resize(length);
+    // Only the growth past the buffer's size is zeroed, and its pages stay between chunks.
+    out->resize(length);
     if (std::fseek(file_, static_cast<long>(offset), SEEK_SET) != 0 ||
-        std::fread(out.data(), 1, length, file_) != length) {
+        std::fread(out->data(), 1, length, file_) != length) {
       return Status::IOError("transform: reading the spill file failed");
     }
-    return out;
+    return Status::OK();
   }
+  out->clear();
   if (auto it = memory_.find(key); it != memory_.end()) {
-    out.swap(it->second);
-    in_memory_ -= out.size();
+    out->swap(it->second);
+    in_memory_ -= out->size();
     memory_.erase(it);
   }
-  return out;
+  return Status::OK();
 }
 
 }  // namespace saleslake::pipeline
