@@ -1,6 +1,7 @@
 #include "pipeline/rollups.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #define XXH_INLINE_ALL  // short keys: an inlined hash is several times faster than a call
 #include <xxhash.h>
@@ -317,10 +318,14 @@ void DailyRollup::FlushCoded() const {
   std::fill(coded_slots_.begin(), coded_slots_.end(), 0);
 }
 
-std::vector<DailyRow> DailyRollup::CodedRows() const {
+bool DailyRollup::CodedRows(std::vector<CodedRow>* out,
+                            const table::ReferenceCatalog** catalog) const {
+  out->clear();
+  *catalog = catalog_;
+  if (pending_ != 0 || kernel_.num_groups() != 0) return false;
+  if (coded_.empty()) return true;
   // Catalog ids are unique, so (store_id, product_id) orders the groups as the kernel's seven
   // keys would: rank the stores and products the groups name by id, then sort by the ranks.
-  if (coded_.empty()) return {};
   std::vector<uint32_t> stores, products;
   for (const CodedGroup& g : coded_) {
     stores.push_back(static_cast<uint32_t>(g.key >> 32));
@@ -357,31 +362,55 @@ std::vector<DailyRow> DailyRollup::CodedRows() const {
     order[g] = {(s << 32) | p, static_cast<uint32_t>(g)};
   }
   std::sort(order.begin(), order.end());
-  std::vector<DailyRow> out(order.size());
+  out->resize(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
     const CodedGroup& g = coded_[order[i].second];
-    const table::Store& s = c.stores()[g.key >> 32];
-    const table::Product& p = c.products()[g.key & 0xffffffffu];
-    DailyRow& r = out[i];
+    CodedRow& r = (*out)[i];
+    r.key = g.key;
     r.date = g.date;
-    r.store_id = s.store_id;
-    r.store_name = s.store_name;
-    r.store_location = s.location;
-    r.product_id = p.product_id;
-    r.product_name = p.product_name;
-    r.category = p.category;
-    r.brand = p.brand;
     r.orders = static_cast<int64_t>(g.sums[0]);
     r.units = static_cast<int64_t>(g.sums[1]);
     r.sales = static_cast<int64_t>(g.sums[2]);
     r.cost = static_cast<int64_t>(g.sums[3]);
     r.gross_profit = static_cast<int64_t>(g.sums[4]);
   }
-  return out;
+  return true;
 }
 
+namespace {
+
+// A coded daily row with its names, as DailyRow holds them.
+DailyRow NamedRow(const table::ReferenceCatalog& c, const DailyRollup::CodedRow& g) {
+  const table::Store& s = c.stores()[g.key >> 32];
+  const table::Product& p = c.products()[g.key & 0xffffffffu];
+  DailyRow r;
+  r.date = g.date;
+  r.store_id = s.store_id;
+  r.store_name = s.store_name;
+  r.store_location = s.location;
+  r.product_id = p.product_id;
+  r.product_name = p.product_name;
+  r.category = p.category;
+  r.brand = p.brand;
+  r.orders = g.orders;
+  r.units = g.units;
+  r.sales = g.sales;
+  r.cost = g.cost;
+  r.gross_profit = g.gross_profit;
+  return r;
+}
+
+}  // namespace
+
 std::vector<DailyRow> DailyRollup::Rows() const {
-  if (pending_ == 0 && kernel_.num_groups() == 0) return CodedRows();
+  std::vector<CodedRow> coded;
+  const table::ReferenceCatalog* catalog = nullptr;
+  if (CodedRows(&coded, &catalog)) {
+    std::vector<DailyRow> out;
+    out.reserve(coded.size());
+    for (const CodedRow& g : coded) out.push_back(NamedRow(*catalog, g));
+    return out;
+  }
   FlushCoded();
   Flush();
   std::vector<DailyRow> out;
@@ -447,6 +476,44 @@ Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::st
   return Status::OK();
 }
 
+Status WriteCodedDailyRows(io::FileSystem& fs, const std::string& path,
+                           const std::string& partition, const table::ReferenceCatalog& catalog,
+                           std::span<const DailyRollup::CodedRow> rows, lake::LedgerFile* file) {
+  std::vector<ColumnSpec> columns = DailySalesColumns();
+  std::vector<ColumnBuffer> b = MakeBuffers(columns);
+  // Columns 1-3 name the store, 4-7 the product; each entry is added to them once.
+  std::unordered_map<uint32_t, uint32_t> store_at, product_at;
+  for (const DailyRollup::CodedRow& r : rows) {
+    b[0].AppendInt32(r.date);
+    const uint32_t s = static_cast<uint32_t>(r.key >> 32);
+    const uint32_t p = static_cast<uint32_t>(r.key & 0xffffffffu);
+    auto [st, new_store] = store_at.emplace(s, 0);
+    if (new_store) {
+      const table::Store& store = catalog.stores()[s];
+      const std::string* names[] = {&store.store_id, &store.store_name, &store.location};
+      for (int c = 0; c < 3; ++c) st->second = b[1 + c].AddDictionaryValue(*names[c]);
+    }
+    auto [pt, new_product] = product_at.emplace(p, 0);
+    if (new_product) {
+      const table::Product& product = catalog.products()[p];
+      const std::string* names[] = {&product.product_id, &product.product_name, &product.category,
+                                    &product.brand};
+      for (int c = 0; c < 4; ++c) pt->second = b[4 + c].AddDictionaryValue(*names[c]);
+    }
+    for (int c = 0; c < 3; ++c) b[1 + c].AppendIndex(st->second);
+    for (int c = 0; c < 4; ++c) b[4 + c].AppendIndex(pt->second);
+    b[8].AppendInt64(r.orders);
+    b[9].AppendInt64(r.units);
+    b[10].AppendInt64(r.sales);
+    b[11].AppendInt64(r.cost);
+    b[12].AppendInt64(r.gross_profit);
+  }
+  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
+  SL_ASSIGN_OR_RETURN(*file,
+                      WritePendingFile(fs, path, kDailySalesTable, partition, columns, options, b));
+  return Status::OK();
+}
+
 const std::vector<std::string>& AggregateTables::TableNames() {
   static const std::vector<std::string> names = {
       "main/brand_sales",         "main/category_sales", "main/profit_per_brand",
@@ -469,13 +536,45 @@ void AggregateTables::Add(const DailyRow& r) {
 }
 
 void AggregateTables::AddAll(std::span<const DailyRow> rows) {
-  Flush();
+  if (!pending_.empty()) {
+    Group(pending_);
+    pending_.clear();
+  }
   for (size_t i = 0; i < rows.size(); i += kFlushRows) {
     Group(rows.subspan(i, std::min(kFlushRows, rows.size() - i)));
   }
 }
 
+void AggregateTables::AddCoded(const table::ReferenceCatalog& catalog,
+                               std::span<const DailyRollup::CodedRow> rows) {
+  catalog_ = &catalog;
+  for (const DailyRollup::CodedRow& r : rows) {
+    std::array<uint64_t, 4>& sums = coded_[r.key];
+    sums[0] += static_cast<uint64_t>(r.sales);
+    sums[1] += static_cast<uint64_t>(r.cost);
+    sums[2] += static_cast<uint64_t>(r.orders);
+    sums[3] += static_cast<uint64_t>(r.units);
+  }
+}
+
 void AggregateTables::Flush() const {
+  if (!coded_.empty()) {
+    // Each catalog key once, by its names (the grains' order does not depend on arrival).
+    for (const auto& [key, sums] : coded_) {
+      DailyRollup::CodedRow g;
+      g.key = key;
+      g.sales = static_cast<int64_t>(sums[0]);
+      g.cost = static_cast<int64_t>(sums[1]);
+      g.orders = static_cast<int64_t>(sums[2]);
+      g.units = static_cast<int64_t>(sums[3]);
+      pending_.push_back(NamedRow(*catalog_, g));
+      if (pending_.size() == kFlushRows) {
+        Group(pending_);
+        pending_.clear();
+      }
+    }
+    coded_.clear();
+  }
   if (pending_.empty()) return;
   Group(pending_);
   pending_.clear();

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -67,6 +68,16 @@ class DailyRollup {
   // it is const but not safe to call from two threads at once.
   std::vector<DailyRow> Rows() const;
 
+  // A daily row whose store and product are catalog entries (named by their catalog key).
+  struct CodedRow {
+    uint64_t key = 0;  // store << 32 | product
+    int32_t date = 0;
+    int64_t orders = 0, units = 0, sales = 0, cost = 0, gross_profit = 0;
+  };
+  // When every sale came coded (AddCodedBatch only): the rows Rows() would give, by catalog key
+  // and in the same order, into `out`, their catalog into `catalog`, and true. Otherwise false.
+  bool CodedRows(std::vector<CodedRow>* out, const table::ReferenceCatalog** catalog) const;
+
  private:
   static constexpr size_t kKeys = 7;  // store_id, product_id, then the five names
   void Add(int32_t date, const std::string_view (&keys)[kKeys], int64_t orders, int64_t units,
@@ -74,8 +85,6 @@ class DailyRollup {
   void Flush() const;
   // The coded groups into the kernel as names (when other rows share it).
   void FlushCoded() const;
-  // Rows() when every row came coded: ordered by the catalog ids, no name compared.
-  std::vector<DailyRow> CodedRows() const;
 
   // Rows added since the last Flush, column by column (their strings' memory reused).
   mutable std::array<std::vector<std::string>, kKeys> keys_;
@@ -99,6 +108,11 @@ Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<Da
 // Writes rows under PendingPath(path) and describes the file for the ledger.
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
                       const std::vector<DailyRow>& rows, lake::LedgerFile* file);
+// The same file from coded rows: their names go to the writer in dictionary form, a store or
+// product once, not copied per row.
+Status WriteCodedDailyRows(io::FileSystem& fs, const std::string& path,
+                           const std::string& partition, const table::ReferenceCatalog& catalog,
+                           std::span<const DailyRollup::CodedRow> rows, lake::LedgerFile* file);
 
 // The seed's six tables, accumulated from daily rows: its names, grain and columns in its order
 // (money DECIMAL(18,2), averages rounded half away from zero), then columns of ours
@@ -109,6 +123,10 @@ class AggregateTables {
   void Add(const DailyRow& row);
   // Every row of `rows` (read in place, not copied).
   void AddAll(std::span<const DailyRow> rows);
+  // Coded daily rows: summed by catalog key until Write, where each key joins the grains once by
+  // its names. Every call names the same catalog.
+  void AddCoded(const table::ReferenceCatalog& catalog,
+                std::span<const DailyRollup::CodedRow> rows);
   // Writes main/<table>/part-<key>.parquet for each table (pending), appends them to
   // commit->added, and removes the tables' previous files (from `state`). Groups the rows still
   // buffered first (const, but not safe to call from two threads at once).
@@ -127,6 +145,9 @@ class AggregateTables {
 
   mutable std::vector<DailyRow> pending_;
   mutable std::vector<table::GroupByKernel> grains_;
+  const table::ReferenceCatalog* catalog_ = nullptr;
+  // Per catalog key: sales, cost, orders, units (wrapping, as SumOf keeps the grains' sums).
+  mutable std::unordered_map<uint64_t, std::array<uint64_t, 4>> coded_;
 };
 // "part-<first 32 hex of SHA-256(key)>.parquet".
 std::string PartFileName(std::string_view key);

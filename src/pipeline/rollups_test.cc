@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "io/mem_file_system.h"
+#include "lake/layout.h"
 #include "pipeline/lake_schemas.h"
 #include "table/reference_catalog.h"
 
@@ -222,6 +224,21 @@ TEST(DailyRollup, CodedBatchesGiveTheRowsOfTheirNames) {
   coded.AddCodedBatch(20000, batch, rest, *catalog, keys.data());
   ExpectSameRows(coded.Rows(), named);
 
+  // The daily_sales file from the coded rows is the file from the named rows, byte for byte.
+  std::vector<DailyRollup::CodedRow> coded_rows;
+  const table::ReferenceCatalog* coded_by = nullptr;
+  ASSERT_TRUE(coded.CodedRows(&coded_rows, &coded_by));
+  ASSERT_EQ(coded_by, &*catalog);
+  ASSERT_EQ(coded_rows.size(), named.size());
+  auto fs = io::MemFileSystem::Make();
+  lake::LedgerFile from_names, from_codes;
+  ASSERT_TRUE(WriteDailyRows(*fs, "a.parquet", "p", named, &from_names).ok());
+  ASSERT_TRUE(WriteCodedDailyRows(*fs, "b.parquet", "p", *catalog, coded_rows, &from_codes).ok());
+  Result<std::string> a = fs->ReadFile(lake::PendingPath("a.parquet"));
+  Result<std::string> b = fs->ReadFile(lake::PendingPath("b.parquet"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+
   // With rows by name as well (a day's earlier daily rows), coded and named groups merge.
   DailyRollup mixed;
   mixed.AddCodedBatch(20000, batch, all, *catalog, keys.data());
@@ -230,7 +247,28 @@ TEST(DailyRollup, CodedBatchesGiveTheRowsOfTheirNames) {
   for (int k = 0; k < 2; ++k) {
     for (const DailyRow& d : named) twice.AddDaily(d);
   }
+  std::vector<DailyRollup::CodedRow> none;
+  EXPECT_FALSE(mixed.CodedRows(&none, &coded_by));
   ExpectSameRows(mixed.Rows(), twice.Rows());
+
+  // The seed tables from coded daily rows are those from the same rows by name.
+  AggregateTables by_names, by_codes;
+  by_names.AddAll(named);
+  by_codes.AddCoded(*catalog, coded_rows);
+  lake::LedgerState state;
+  lake::LedgerCommit names_commit, codes_commit;
+  auto names_fs = io::MemFileSystem::Make();
+  auto codes_fs = io::MemFileSystem::Make();
+  ASSERT_TRUE(by_names.Write(*names_fs, state, "k", &names_commit).ok());
+  ASSERT_TRUE(by_codes.Write(*codes_fs, state, "k", &codes_commit).ok());
+  ASSERT_EQ(names_commit.added.size(), codes_commit.added.size());
+  for (size_t i = 0; i < names_commit.added.size(); ++i) {
+    const std::string pending = lake::PendingPath(names_commit.added[i].path);
+    Result<std::string> x = names_fs->ReadFile(pending);
+    Result<std::string> y = codes_fs->ReadFile(pending);
+    ASSERT_TRUE(x.ok() && y.ok()) << pending;
+    EXPECT_EQ(*x, *y) << pending;
+  }
 }
 
 }  // namespace

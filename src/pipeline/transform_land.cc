@@ -562,6 +562,8 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
   w->added.clear();
   w->removed.clear();
   w->daily.clear();
+  w->coded_daily.clear();
+  w->daily_catalog = nullptr;
   w->conflicts.clear();
   w->dropped = w->kept = 0;
   const std::string partition = PartitionName(CivilFromDays(w->day));
@@ -596,11 +598,17 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
       w->removed.push_back(old.path);
     }
   }
-  w->daily = rollup.Rows();
   lake::LedgerFile daily_file;
   std::string daily_path = std::string(kDailySalesTable) + "/" + partition + "/" +
                            PartFileName(in.run_key + "\ndaily\n" + partition);
-  SL_RETURN_IF_ERROR(WriteDailyRows(in.fs, daily_path, partition, w->daily, &daily_file));
+  if (rollup.CodedRows(&w->coded_daily, &w->daily_catalog) && w->daily_catalog != nullptr) {
+    SL_RETURN_IF_ERROR(WriteCodedDailyRows(in.fs, daily_path, partition, *w->daily_catalog,
+                                           w->coded_daily, &daily_file));
+  } else {
+    w->daily_catalog = nullptr;
+    w->daily = rollup.Rows();
+    SL_RETURN_IF_ERROR(WriteDailyRows(in.fs, daily_path, partition, w->daily, &daily_file));
+  }
   w->added.push_back(std::move(daily_file));
   return Status::OK();
 }
@@ -687,7 +695,11 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         if (w.kept == 0) return Status::OK();
         counts->rows_main += w.kept;
         ++counts->partitions;
-        aggregates.AddAll(w.daily);
+        if (w.daily_catalog != nullptr) {
+          aggregates.AddCoded(*w.daily_catalog, w.coded_daily);
+        } else {
+          aggregates.AddAll(w.daily);
+        }
         rewritten_daily.insert(PartitionName(CivilFromDays(w.day)));
         for (lake::LedgerFile& f : w.added) commit->added.push_back(std::move(f));
         for (std::string& p : w.removed) commit->removed.push_back(std::move(p));
