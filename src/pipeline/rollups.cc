@@ -272,30 +272,43 @@ void DailyRollup::AddCodedBatch(int32_t date, const table::ColumnBatch& batch,
                                 const uint64_t* catalog_keys) {
   catalog_ = &catalog;
   const SaleNumbers numbers(batch);
+  // A catalog of few stores x products (the seed's: 25 x 359) indexes its groups by the pair
+  // directly; a larger one through an open-addressing table.
+  const size_t num_products = catalog.products().size();
+  const bool dense = catalog.stores().size() * num_products <= kDenseCodedKeys;
+  if (dense && coded_slots_.size() != catalog.stores().size() * num_products) {
+    coded_slots_.assign(catalog.stores().size() * num_products, 0);
+  }
   for (size_t i = 0; i < rows.size(); ++i) {
     const uint32_t r = rows[i];
     const uint64_t key = catalog_keys[r];
-    if (2 * (coded_.size() + 1) > coded_slots_.size()) {
-      // Grow the table to four times the groups, rehashing them.
-      size_t capacity = 64;
-      while (capacity < 4 * (coded_.size() + 1)) capacity *= 2;
-      coded_slots_.assign(capacity, 0);
-      for (size_t g = 0; g < coded_.size(); ++g) {
-        size_t slot = (coded_[g].key * 0x9E3779B97F4A7C15ULL >> 20) & (capacity - 1);
-        while (coded_slots_[slot] != 0) slot = (slot + 1) & (capacity - 1);
-        coded_slots_[slot] = static_cast<uint32_t>(g + 1);
+    uint32_t* slot;
+    if (dense) {
+      slot = &coded_slots_[(key >> 32) * num_products + (key & 0xffffffffu)];
+    } else {
+      if (2 * (coded_.size() + 1) > coded_slots_.size()) {
+        // Grow the table to four times the groups, rehashing them.
+        size_t capacity = 64;
+        while (capacity < 4 * (coded_.size() + 1)) capacity *= 2;
+        coded_slots_.assign(capacity, 0);
+        for (size_t g = 0; g < coded_.size(); ++g) {
+          size_t at = (coded_[g].key * 0x9E3779B97F4A7C15ULL >> 20) & (capacity - 1);
+          while (coded_slots_[at] != 0) at = (at + 1) & (capacity - 1);
+          coded_slots_[at] = static_cast<uint32_t>(g + 1);
+        }
       }
+      const size_t mask = coded_slots_.size() - 1;
+      size_t at = (key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+      while (coded_slots_[at] != 0 && coded_[coded_slots_[at] - 1].key != key) {
+        at = (at + 1) & mask;
+      }
+      slot = &coded_slots_[at];
     }
-    const size_t mask = coded_slots_.size() - 1;
-    size_t slot = (key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
-    while (coded_slots_[slot] != 0 && coded_[coded_slots_[slot] - 1].key != key) {
-      slot = (slot + 1) & mask;
-    }
-    if (coded_slots_[slot] == 0) {
+    if (*slot == 0) {
       coded_.push_back(CodedGroup{key, date, {}});
-      coded_slots_[slot] = static_cast<uint32_t>(coded_.size());
+      *slot = static_cast<uint32_t>(coded_.size());
     }
-    CodedGroup& g = coded_[coded_slots_[slot] - 1];
+    CodedGroup& g = coded_[*slot - 1];
     uint64_t add[5];
     numbers.Sums(r, add);
     for (size_t a = 0; a < 5; ++a) g.sums[a] += add[a];

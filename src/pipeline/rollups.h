@@ -100,9 +100,12 @@ class DailyRollup {
     int32_t date = 0;
     uint64_t sums[5] = {};  // orders, units, sales, cost, profit (wrapping, as SumOf keeps them)
   };
+  static constexpr size_t kDenseCodedKeys = 1 << 16;
   const table::ReferenceCatalog* catalog_ = nullptr;
   mutable std::vector<CodedGroup> coded_;
-  mutable std::vector<uint32_t> coded_slots_;  // group + 1, 0 = empty
+  // Group + 1 (0 = none) by store x products + product when the catalog has at most
+  // kDenseCodedKeys such pairs, else by hash.
+  mutable std::vector<uint32_t> coded_slots_;
 };
 Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<DailyRow>* rows);
 // Writes rows under PendingPath(path) and describes the file for the ledger.

@@ -294,8 +294,9 @@ class MainFileWriter {
         }
         return;
       }
-      for (uint32_t r : which) {
-        const uint32_t entry = index_of(r);
+      indices_.resize(which.size());
+      for (size_t i = 0; i < which.size(); ++i) {
+        const uint32_t entry = index_of(which[i]);
         uint32_t at = map.Find(entry);
         if (at == DictionaryIndices::kNone) {
           for (size_t c = 0; c < fields.size(); ++c) {
@@ -303,9 +304,11 @@ class MainFileWriter {
           }
           map.Set(entry, at);
         }
-        for (size_t c = 0; c < fields.size(); ++c) cols[c]->AppendIndex(at);
+        indices_[i] = at;
       }
+      for (size_t c = 0; c < fields.size(); ++c) cols[c]->AppendIndices(indices_);
     };
+    if (which.empty()) return;
     gather(
         kStoreFields, store_ids_, [&rows](uint32_t r) { return rows.store(r); },
         [&catalog](uint32_t s, SalesField f) -> std::string_view {
@@ -355,6 +358,7 @@ class MainFileWriter {
   const table::ReferenceCatalog* catalog_ = nullptr;  // of the coded rows so far
   // Per row group: the dictionary index of each catalog store, product and batch added so far.
   DictionaryIndices store_ids_, product_ids_, batch_ids_;
+  std::vector<uint32_t> indices_;  // scratch: the rows being gathered's dictionary indices
 };
 
 // The rows `rows` of `cols` in order of their 64-bit keys: a least-significant-digit radix sort,
