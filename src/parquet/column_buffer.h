@@ -26,6 +26,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,13 @@ class ColumnBuffer {
     assert(dictionary_form_);
     indices_.push_back(index);
     MarkValid();
+  }
+  // AppendIndex for each of `indices`, in order.
+  void AppendIndices(std::span<const uint32_t> indices) {
+    assert(dictionary_form_);
+    indices_.insert(indices_.end(), indices.begin(), indices.end());
+    if (!validity_.empty()) validity_.insert(validity_.end(), indices.size(), 1);
+    size_ += indices.size();
   }
   bool is_dictionary() const { return dictionary_form_; }
   size_t dictionary_size() const { return dictionary_form_ ? offsets_.size() - 1 : 0; }

@@ -1,6 +1,7 @@
 #include "pipeline/rollups.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #define XXH_INLINE_ALL  // short keys: an inlined hash is several times faster than a call
 #include <xxhash.h>
@@ -76,13 +77,56 @@ int64_t SumOf(const table::GroupByKernel& k, size_t agg, uint32_t g) {
   return static_cast<int64_t>(k.Sum(agg, g));
 }
 
+// The number columns of a batch of main/sales a sale's rollup sums come from (INT32 or INT64; 0
+// for every row when the batch has no such column).
+class SaleNumbers {
+ public:
+  explicit SaleNumbers(const table::ColumnBatch& batch)
+      : quantity_(Of(batch, "quantity")),
+        total_(Of(batch, "total")),
+        retail_(Of(batch, "retail_price")),
+        mrp_(Of(batch, "mrp")) {}
+  // Row r's orders, units, sales, cost and profit, wrapping like the low 64 bits of exact sums.
+  void Sums(uint32_t r, uint64_t (&out)[5]) const {
+    const uint64_t q = static_cast<uint64_t>(quantity_(r));
+    const uint64_t rp = static_cast<uint64_t>(retail_(r));
+    out[0] = 1;
+    out[1] = q;
+    out[2] = static_cast<uint64_t>(total_(r));
+    out[3] = rp * q;
+    out[4] = (static_cast<uint64_t>(mrp_(r)) - rp) * q;
+  }
+
+ private:
+  struct Numbers {
+    const int32_t* i32 = nullptr;
+    const int64_t* i64 = nullptr;
+    int64_t operator()(uint32_t r) const {
+      return i64 != nullptr ? i64[r] : i32 != nullptr ? i32[r] : 0;
+    }
+  };
+  static Numbers Of(const table::ColumnBatch& batch, const char* name) {
+    Numbers out;
+    const int c = batch.ColumnIndex(name);
+    if (c < 0) return out;
+    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
+    if (b.type() == parquet::Type::kInt32) {
+      out.i32 = b.int32s();
+    } else {
+      out.i64 = b.int64s();
+    }
+    return out;
+  }
+  Numbers quantity_, total_, retail_, mrp_;
+};
+
 }  // namespace
 
 DailyRollup::DailyRollup()
     : kernel_(std::vector<table::KeyKind>(kKeys, table::KeyKind::kString), Sums(5)) {}
 
 void DailyRollup::Add(int32_t date, const std::string_view (&keys)[kKeys], int64_t orders,
-                      int64_t units, int64_t sales, int64_t cost, int64_t gross_profit) {
+                      int64_t units, int64_t sales, int64_t cost, int64_t gross_profit) const {
   for (size_t k = 0; k < kKeys; ++k) {
     if (keys_[k].size() <= pending_) {
       keys_[k].emplace_back(keys[k]);
@@ -130,7 +174,7 @@ void DailyRollup::AddSale(int32_t date, const SaleRow& s) {
 }
 
 void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
-                           const table::SelectionVector& rows, const uint64_t* row_keys) {
+                           const table::SelectionVector& rows) {
   static const char* const kNames[kKeys] = {"store_id",       "product_id",   "store_name",
                                             "store_location", "product_name", "category",
                                             "brand"};
@@ -144,30 +188,11 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
     key[k] = c < 0 ? nullptr : &batch.column(static_cast<size_t>(c));
   }
   auto text = [&key](size_t k, uint32_t row) {
-    return key[k] == nullptr ? std::string_view() : key[k]->bytes(row);
+    if (key[k] == nullptr) return std::string_view();
+    return key[k]->is_dictionary() ? key[k]->dictionary_value(key[k]->indices()[row])
+                                   : key[k]->bytes(row);
   };
-  // A number column (INT32 or INT64), 0 for every row when the batch has no such column.
-  struct Numbers {
-    const int32_t* i32 = nullptr;
-    const int64_t* i64 = nullptr;
-    int64_t operator()(uint32_t r) const {
-      return i64 != nullptr ? i64[r] : i32 != nullptr ? i32[r] : 0;
-    }
-  };
-  auto number = [&batch](const char* name) {
-    Numbers out;
-    const int c = batch.ColumnIndex(name);
-    if (c < 0) return out;
-    const parquet::ColumnBuffer& b = batch.column(static_cast<size_t>(c));
-    if (b.type() == parquet::Type::kInt32) {
-      out.i32 = b.int32s();
-    } else {
-      out.i64 = b.int64s();
-    }
-    return out;
-  };
-  const Numbers quantity = number("quantity"), total = number("total"),
-                retail = number("retail_price"), mrp = number("mrp");
+  const SaleNumbers numbers(batch);
 
   // The batch is summed by its keys first (a batch of a day holds a few thousand of them), in a
   // table keyed by a hash of store_id and product_id whose entries compare all seven keys; only
@@ -181,7 +206,6 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   std::vector<uint32_t> slots(capacity, 0);  // local key + 1, 0 = empty
   const size_t mask = capacity - 1;
   auto same = [&](uint32_t a, uint32_t b) {
-    if (row_keys != nullptr) return row_keys[a] == row_keys[b];
     for (size_t k = 0; k < kKeys; ++k) {
       if (text(k, a) != text(k, b)) return false;
     }
@@ -189,14 +213,9 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
   };
   for (size_t i = 0; i < n; ++i) {
     const uint32_t r = rows[i];
-    uint64_t h;
-    if (row_keys != nullptr) {
-      h = row_keys[r] * 0x9E3779B97F4A7C15ULL;
-    } else {
-      const std::string_view store = text(0, r), product = text(1, r);
-      h = XXH3_64bits(store.data(), store.size());
-      h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
-    }
+    const std::string_view store = text(0, r), product = text(1, r);
+    uint64_t h = XXH3_64bits(store.data(), store.size());
+    h = (h * 0x9E3779B97F4A7C15ULL) ^ XXH3_64bits(product.data(), product.size());
     size_t slot = (h ^ (h >> 29)) & mask;
     uint32_t local;
     while (true) {
@@ -215,13 +234,9 @@ void DailyRollup::AddBatch(int32_t date, const table::ColumnBatch& batch,
       }
       slot = (slot + 1) & mask;
     }
-    const uint64_t q = static_cast<uint64_t>(quantity(r));
-    const uint64_t rp = static_cast<uint64_t>(retail(r));
-    sums[0][local] += 1;
-    sums[1][local] += q;
-    sums[2][local] += static_cast<uint64_t>(total(r));
-    sums[3][local] += rp * q;
-    sums[4][local] += (static_cast<uint64_t>(mrp(r)) - rp) * q;
+    uint64_t add[5];
+    numbers.Sums(r, add);
+    for (size_t a = 0; a < 5; ++a) sums[a][local] += add[a];
   }
 
   const size_t m = first.size();
@@ -251,7 +266,165 @@ void DailyRollup::AddDaily(const DailyRow& d) {
   Add(d.date, keys, d.orders, d.units, d.sales, d.cost, d.gross_profit);
 }
 
+void DailyRollup::AddCodedBatch(int32_t date, const table::ColumnBatch& batch,
+                                const table::SelectionVector& rows,
+                                const table::ReferenceCatalog& catalog,
+                                const uint64_t* catalog_keys) {
+  catalog_ = &catalog;
+  const SaleNumbers numbers(batch);
+  // A catalog of few stores x products (the seed's: 25 x 359) indexes its groups by the pair
+  // directly; a larger one through an open-addressing table.
+  const size_t num_products = catalog.products().size();
+  const bool dense = catalog.stores().size() * num_products <= kDenseCodedKeys;
+  if (dense && coded_slots_.size() != catalog.stores().size() * num_products) {
+    coded_slots_.assign(catalog.stores().size() * num_products, 0);
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const uint32_t r = rows[i];
+    const uint64_t key = catalog_keys[r];
+    uint32_t* slot;
+    if (dense) {
+      slot = &coded_slots_[(key >> 32) * num_products + (key & 0xffffffffu)];
+    } else {
+      if (2 * (coded_.size() + 1) > coded_slots_.size()) {
+        // Grow the table to four times the groups, rehashing them.
+        size_t capacity = 64;
+        while (capacity < 4 * (coded_.size() + 1)) capacity *= 2;
+        coded_slots_.assign(capacity, 0);
+        for (size_t g = 0; g < coded_.size(); ++g) {
+          size_t at = (coded_[g].key * 0x9E3779B97F4A7C15ULL >> 20) & (capacity - 1);
+          while (coded_slots_[at] != 0) at = (at + 1) & (capacity - 1);
+          coded_slots_[at] = static_cast<uint32_t>(g + 1);
+        }
+      }
+      const size_t mask = coded_slots_.size() - 1;
+      size_t at = (key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+      while (coded_slots_[at] != 0 && coded_[coded_slots_[at] - 1].key != key) {
+        at = (at + 1) & mask;
+      }
+      slot = &coded_slots_[at];
+    }
+    if (*slot == 0) {
+      coded_.push_back(CodedGroup{key, date, {}});
+      *slot = static_cast<uint32_t>(coded_.size());
+    }
+    CodedGroup& g = coded_[*slot - 1];
+    uint64_t add[5];
+    numbers.Sums(r, add);
+    for (size_t a = 0; a < 5; ++a) g.sums[a] += add[a];
+  }
+}
+
+void DailyRollup::FlushCoded() const {
+  if (coded_.empty()) return;
+  Flush();
+  for (const CodedGroup& g : coded_) {
+    const table::Store& s = catalog_->stores()[g.key >> 32];
+    const table::Product& p = catalog_->products()[g.key & 0xffffffffu];
+    const std::string_view keys[kKeys] = {s.store_id,     p.product_id, s.store_name, s.location,
+                                          p.product_name, p.category,   p.brand};
+    Add(g.date, keys, static_cast<int64_t>(g.sums[0]), static_cast<int64_t>(g.sums[1]),
+        static_cast<int64_t>(g.sums[2]), static_cast<int64_t>(g.sums[3]),
+        static_cast<int64_t>(g.sums[4]));
+  }
+  coded_.clear();
+  std::fill(coded_slots_.begin(), coded_slots_.end(), 0);
+}
+
+bool DailyRollup::CodedRows(std::vector<CodedRow>* out,
+                            const table::ReferenceCatalog** catalog) const {
+  out->clear();
+  *catalog = catalog_;
+  if (pending_ != 0 || kernel_.num_groups() != 0) return false;
+  if (coded_.empty()) return true;
+  // Catalog ids are unique, so (store_id, product_id) orders the groups as the kernel's seven
+  // keys would: rank the stores and products the groups name by id, then sort by the ranks.
+  std::vector<uint32_t> stores, products;
+  for (const CodedGroup& g : coded_) {
+    stores.push_back(static_cast<uint32_t>(g.key >> 32));
+    products.push_back(static_cast<uint32_t>(g.key & 0xffffffffu));
+  }
+  auto rank = [](std::vector<uint32_t>& used, auto id_of) {
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    std::vector<uint32_t> by_id = used;
+    std::sort(by_id.begin(), by_id.end(),
+              [&id_of](uint32_t a, uint32_t b) { return id_of(a) < id_of(b); });
+    std::vector<uint32_t> rank_of(used.size());  // by position in `used`
+    for (size_t i = 0; i < by_id.size(); ++i) {
+      rank_of[static_cast<size_t>(std::lower_bound(used.begin(), used.end(), by_id[i]) -
+                                  used.begin())] = static_cast<uint32_t>(i);
+    }
+    return rank_of;
+  };
+  const table::ReferenceCatalog& c = *catalog_;
+  const std::vector<uint32_t> store_rank =
+      rank(stores, [&c](uint32_t s) -> std::string_view { return c.stores()[s].store_id; });
+  const std::vector<uint32_t> product_rank =
+      rank(products, [&c](uint32_t p) -> std::string_view { return c.products()[p].product_id; });
+  auto rank_in = [](const std::vector<uint32_t>& used, const std::vector<uint32_t>& ranks,
+                    uint32_t index) {
+    return ranks[static_cast<size_t>(std::lower_bound(used.begin(), used.end(), index) -
+                                     used.begin())];
+  };
+  std::vector<std::pair<uint64_t, uint32_t>> order(coded_.size());
+  for (size_t g = 0; g < coded_.size(); ++g) {
+    const uint64_t s = rank_in(stores, store_rank, static_cast<uint32_t>(coded_[g].key >> 32));
+    const uint64_t p =
+        rank_in(products, product_rank, static_cast<uint32_t>(coded_[g].key & 0xffffffffu));
+    order[g] = {(s << 32) | p, static_cast<uint32_t>(g)};
+  }
+  std::sort(order.begin(), order.end());
+  out->resize(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    const CodedGroup& g = coded_[order[i].second];
+    CodedRow& r = (*out)[i];
+    r.key = g.key;
+    r.date = g.date;
+    r.orders = static_cast<int64_t>(g.sums[0]);
+    r.units = static_cast<int64_t>(g.sums[1]);
+    r.sales = static_cast<int64_t>(g.sums[2]);
+    r.cost = static_cast<int64_t>(g.sums[3]);
+    r.gross_profit = static_cast<int64_t>(g.sums[4]);
+  }
+  return true;
+}
+
+namespace {
+
+// A coded daily row with its names, as DailyRow holds them.
+DailyRow NamedRow(const table::ReferenceCatalog& c, const DailyRollup::CodedRow& g) {
+  const table::Store& s = c.stores()[g.key >> 32];
+  const table::Product& p = c.products()[g.key & 0xffffffffu];
+  DailyRow r;
+  r.date = g.date;
+  r.store_id = s.store_id;
+  r.store_name = s.store_name;
+  r.store_location = s.location;
+  r.product_id = p.product_id;
+  r.product_name = p.product_name;
+  r.category = p.category;
+  r.brand = p.brand;
+  r.orders = g.orders;
+  r.units = g.units;
+  r.sales = g.sales;
+  r.cost = g.cost;
+  r.gross_profit = g.gross_profit;
+  return r;
+}
+
+}  // namespace
+
 std::vector<DailyRow> DailyRollup::Rows() const {
+  std::vector<CodedRow> coded;
+  const table::ReferenceCatalog* catalog = nullptr;
+  if (CodedRows(&coded, &catalog)) {
+    std::vector<DailyRow> out;
+    out.reserve(coded.size());
+    for (const CodedRow& g : coded) out.push_back(NamedRow(*catalog, g));
+    return out;
+  }
+  FlushCoded();
   Flush();
   std::vector<DailyRow> out;
   out.reserve(kernel_.num_groups());
@@ -316,6 +489,44 @@ Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::st
   return Status::OK();
 }
 
+Status WriteCodedDailyRows(io::FileSystem& fs, const std::string& path,
+                           const std::string& partition, const table::ReferenceCatalog& catalog,
+                           std::span<const DailyRollup::CodedRow> rows, lake::LedgerFile* file) {
+  std::vector<ColumnSpec> columns = DailySalesColumns();
+  std::vector<ColumnBuffer> b = MakeBuffers(columns);
+  // Columns 1-3 name the store, 4-7 the product; each entry is added to them once.
+  std::unordered_map<uint32_t, uint32_t> store_at, product_at;
+  for (const DailyRollup::CodedRow& r : rows) {
+    b[0].AppendInt32(r.date);
+    const uint32_t s = static_cast<uint32_t>(r.key >> 32);
+    const uint32_t p = static_cast<uint32_t>(r.key & 0xffffffffu);
+    auto [st, new_store] = store_at.emplace(s, 0);
+    if (new_store) {
+      const table::Store& store = catalog.stores()[s];
+      const std::string* names[] = {&store.store_id, &store.store_name, &store.location};
+      for (int c = 0; c < 3; ++c) st->second = b[1 + c].AddDictionaryValue(*names[c]);
+    }
+    auto [pt, new_product] = product_at.emplace(p, 0);
+    if (new_product) {
+      const table::Product& product = catalog.products()[p];
+      const std::string* names[] = {&product.product_id, &product.product_name, &product.category,
+                                    &product.brand};
+      for (int c = 0; c < 4; ++c) pt->second = b[4 + c].AddDictionaryValue(*names[c]);
+    }
+    for (int c = 0; c < 3; ++c) b[1 + c].AppendIndex(st->second);
+    for (int c = 0; c < 4; ++c) b[4 + c].AppendIndex(pt->second);
+    b[8].AppendInt64(r.orders);
+    b[9].AppendInt64(r.units);
+    b[10].AppendInt64(r.sales);
+    b[11].AppendInt64(r.cost);
+    b[12].AppendInt64(r.gross_profit);
+  }
+  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
+  SL_ASSIGN_OR_RETURN(*file,
+                      WritePendingFile(fs, path, kDailySalesTable, partition, columns, options, b));
+  return Status::OK();
+}
+
 const std::vector<std::string>& AggregateTables::TableNames() {
   static const std::vector<std::string> names = {
       "main/brand_sales",         "main/category_sales", "main/profit_per_brand",
@@ -337,15 +548,59 @@ void AggregateTables::Add(const DailyRow& r) {
   if (pending_.size() == kFlushRows) Flush();
 }
 
+void AggregateTables::AddAll(std::span<const DailyRow> rows) {
+  if (!pending_.empty()) {
+    Group(pending_);
+    pending_.clear();
+  }
+  for (size_t i = 0; i < rows.size(); i += kFlushRows) {
+    Group(rows.subspan(i, std::min(kFlushRows, rows.size() - i)));
+  }
+}
+
+void AggregateTables::AddCoded(const table::ReferenceCatalog& catalog,
+                               std::span<const DailyRollup::CodedRow> rows) {
+  catalog_ = &catalog;
+  for (const DailyRollup::CodedRow& r : rows) {
+    std::array<uint64_t, 4>& sums = coded_[r.key];
+    sums[0] += static_cast<uint64_t>(r.sales);
+    sums[1] += static_cast<uint64_t>(r.cost);
+    sums[2] += static_cast<uint64_t>(r.orders);
+    sums[3] += static_cast<uint64_t>(r.units);
+  }
+}
+
 void AggregateTables::Flush() const {
+  if (!coded_.empty()) {
+    // Each catalog key once, by its names (the grains' order does not depend on arrival).
+    for (const auto& [key, sums] : coded_) {
+      DailyRollup::CodedRow g;
+      g.key = key;
+      g.sales = static_cast<int64_t>(sums[0]);
+      g.cost = static_cast<int64_t>(sums[1]);
+      g.orders = static_cast<int64_t>(sums[2]);
+      g.units = static_cast<int64_t>(sums[3]);
+      pending_.push_back(NamedRow(*catalog_, g));
+      if (pending_.size() == kFlushRows) {
+        Group(pending_);
+        pending_.clear();
+      }
+    }
+    coded_.clear();
+  }
   if (pending_.empty()) return;
-  const size_t n = pending_.size();
-  // Columns of the pending rows: the key texts each grain reads, and the four sums.
+  Group(pending_);
+  pending_.clear();
+}
+
+void AggregateTables::Group(std::span<const DailyRow> rows) const {
+  const size_t n = rows.size();
+  // Columns of the rows: the key texts each grain reads, and the four sums.
   std::vector<std::string_view> brand(n), category(n), store_name(n), location(n), product(n);
   std::vector<int64_t> sums[4];
   for (auto& v : sums) v.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const DailyRow& r = pending_[i];
+    const DailyRow& r = rows[i];
     brand[i] = r.brand;
     category[i] = r.category;
     store_name[i] = r.store_name;
@@ -370,7 +625,6 @@ void AggregateTables::Flush() const {
       grains_[g].Update(a, groups, {}, table::AggInput::Int64(sums[a].data()));
     }
   }
-  pending_.clear();
 }
 
 Status AggregateTables::Write(io::FileSystem& fs, const lake::LedgerState& state,

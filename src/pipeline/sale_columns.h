@@ -99,7 +99,9 @@ class SaleColumns {
   uint32_t batch(size_t row) const { return batch_[row]; }
   int64_t record_index(size_t row) const { return record_index_[row]; }
   std::string_view raw(size_t row) const { return raw_.At(row); }
-  // REQUIRES: coded. The row's store and product as one integer.
+  // REQUIRES: coded. The row's store and product: their indices in catalog(), and as one integer.
+  uint32_t store(size_t row) const { return store_[row]; }
+  uint32_t product(size_t row) const { return product_[row]; }
   uint64_t catalog_key(size_t row) const { return (uint64_t{store_[row]} << 32) | product_[row]; }
 
   // Same sale: the 15 fields equal (lineage ignored).

@@ -120,13 +120,49 @@ Status CheckAgainstMain(io::FileSystem& fs, const std::vector<lake::LedgerFile>&
   return Status::OK();
 }
 
+// Which dictionary index of a row group's column buffers each entry of a list (a catalog's
+// stores, the run's batches) has, for the entries added so far; cleared per row group at the cost
+// of the entries added, not of the list.
+class DictionaryIndices {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t Find(uint32_t entry) const { return entry < at_.size() ? at_[entry] : kNone; }
+  void Set(uint32_t entry, uint32_t index) {
+    if (entry >= at_.size()) at_.resize(entry + 1, kNone);
+    at_[entry] = index;
+    added_.push_back(entry);
+  }
+  // The index of `entry` in `to`'s dictionary, adding text_of(entry) on its first use.
+  template <typename TextOf>
+  uint32_t IndexOf(uint32_t entry, ColumnBuffer& to, TextOf text_of) {
+    uint32_t at = Find(entry);
+    if (at == kNone) {
+      at = to.AddDictionaryValue(text_of(entry));
+      Set(entry, at);
+    }
+    return at;
+  }
+  void Clear() {
+    for (uint32_t e : added_) at_[e] = kNone;
+    added_.clear();
+  }
+
+ private:
+  std::vector<uint32_t> at_;
+  std::vector<uint32_t> added_;
+};
+
 // One main/sales file being written: rows are gathered a row group's worth at a time into the
 // writer's column buffers, and each row group, once written, is rolled up into the day's
 // daily_sales rows from those same buffers (DailyRollup::AddBatch).
 class MainFileWriter {
  public:
-  MainFileWriter(const std::vector<BatchInfo>& batches, int32_t date, DailyRollup* rollup)
-      : batches_(batches), date_(date), rollup_(rollup), batch_(MainSalesColumns()) {}
+  // `batch` holds a row group's rows on their way (its buffers' memory reused from day to day).
+  MainFileWriter(const std::vector<BatchInfo>& batches, int32_t date, DailyRollup* rollup,
+                 table::ColumnBatch* batch)
+      : batches_(batches), date_(date), rollup_(rollup), batch_(*batch) {
+    batch_.Clear();
+  }
 
   Status Open(io::FileSystem& fs, const std::string& path) {
     path_ = path;
@@ -163,6 +199,7 @@ class MainFileWriter {
 
  private:
   void Gather(const SaleColumns& rows, std::span<const uint32_t> which) {
+    const bool coded = rows.catalog() != nullptr;
     for (const auto& info : table::SalesFields()) {
       const int f = static_cast<int>(info.field);
       ColumnBuffer& to = batch_.column(static_cast<size_t>(f));
@@ -183,26 +220,127 @@ class MainFileWriter {
           for (uint32_t r : which) to.AppendInt64(rows.total(r));
           break;
         default:
-          for (uint32_t r : which) to.AppendBytes(rows.text(info.field, r));
+          if (coded && IsCatalogField(info.field)) break;  // below, in dictionary form
+          if (to.is_dictionary()) {
+            // A row group that began with coded rows: each further value is its own entry.
+            for (uint32_t r : which)
+              to.AppendIndex(to.AddDictionaryValue(rows.text(info.field, r)));
+          } else {
+            // `which` is in timestamp order, the rows in arrival order: each value is a cache
+            // miss unless fetched a few rows ahead.
+            constexpr size_t kAhead = 8;
+            for (size_t i = 0; i < which.size(); ++i) {
+              if (i + kAhead < which.size()) {
+                __builtin_prefetch(rows.text(info.field, which[i + kAhead]).data());
+              }
+              to.AppendBytes(rows.text(info.field, which[i]));
+            }
+          }
       }
     }
+    if (coded) GatherCatalogFields(rows, which);
     ColumnBuffer& ids = batch_.column(kMainBatchId);
-    for (uint32_t r : which) ids.AppendBytes(batches_[rows.batch(r)].id);
+    for (uint32_t r : which) {
+      ids.AppendIndex(batch_ids_.IndexOf(
+          rows.batch(r), ids, [this](uint32_t b) { return std::string_view(batches_[b].id); }));
+    }
     // Coded rows name their rollup keys by their catalog indices (all of a row group's rows, or
     // none: then the rollup compares the names).
-    if (rows.catalog() != nullptr && keys_coded_) {
+    if (coded && keys_coded_ && (catalog_ == nullptr || catalog_ == rows.catalog())) {
+      catalog_ = rows.catalog();
       for (uint32_t r : which) keys_.push_back(rows.catalog_key(r));
     } else {
       keys_coded_ = false;
     }
   }
 
+  static bool IsCatalogField(SalesField f) {
+    switch (f) {
+      case SalesField::kStoreId:
+      case SalesField::kStoreName:
+      case SalesField::kStoreLocation:
+      case SalesField::kProductId:
+      case SalesField::kProductName:
+      case SalesField::kCategory:
+      case SalesField::kBrand:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // The seven catalog columns of coded rows, in dictionary form: a store's three names (a
+  // product's four) are added to the row group's buffers on its first row there, and every row
+  // is an index. Buffers a row group began in plain form (with rows held as strings) keep it.
+  void GatherCatalogFields(const SaleColumns& rows, std::span<const uint32_t> which) {
+    const table::ReferenceCatalog& catalog = *rows.catalog();
+    static constexpr SalesField kStoreFields[] = {SalesField::kStoreId, SalesField::kStoreName,
+                                                  SalesField::kStoreLocation};
+    static constexpr SalesField kProductFields[] = {SalesField::kProductId,
+                                                    SalesField::kProductName, SalesField::kCategory,
+                                                    SalesField::kBrand};
+    auto gather = [&](std::span<const SalesField> fields, DictionaryIndices& map, auto index_of,
+                      auto text_of) {
+      ColumnBuffer* cols[4];
+      bool dictionary = true;
+      for (size_t c = 0; c < fields.size(); ++c) {
+        cols[c] = &batch_.column(static_cast<size_t>(fields[c]));
+        dictionary = dictionary && (cols[c]->size() == 0 || cols[c]->is_dictionary());
+      }
+      if (!dictionary) {
+        for (SalesField f : fields) {
+          ColumnBuffer& to = batch_.column(static_cast<size_t>(f));
+          for (uint32_t r : which) to.AppendBytes(rows.text(f, r));
+        }
+        return;
+      }
+      indices_.resize(which.size());
+      for (size_t i = 0; i < which.size(); ++i) {
+        const uint32_t entry = index_of(which[i]);
+        uint32_t at = map.Find(entry);
+        if (at == DictionaryIndices::kNone) {
+          for (size_t c = 0; c < fields.size(); ++c) {
+            at = cols[c]->AddDictionaryValue(text_of(entry, fields[c]));
+          }
+          map.Set(entry, at);
+        }
+        indices_[i] = at;
+      }
+      for (size_t c = 0; c < fields.size(); ++c) cols[c]->AppendIndices(indices_);
+    };
+    if (which.empty()) return;
+    gather(
+        kStoreFields, store_ids_, [&rows](uint32_t r) { return rows.store(r); },
+        [&catalog](uint32_t s, SalesField f) -> std::string_view {
+          const auto& store = catalog.stores()[s];
+          return f == SalesField::kStoreId     ? store.store_id
+                 : f == SalesField::kStoreName ? store.store_name
+                                               : store.location;
+        });
+    gather(
+        kProductFields, product_ids_, [&rows](uint32_t r) { return rows.product(r); },
+        [&catalog](uint32_t p, SalesField f) -> std::string_view {
+          const auto& product = catalog.products()[p];
+          return f == SalesField::kProductId     ? product.product_id
+                 : f == SalesField::kProductName ? product.product_name
+                 : f == SalesField::kCategory    ? product.category
+                                                 : product.brand;
+        });
+  }
+
   Status Flush() {
     if (batch_.rows() == 0) return Status::OK();
     SL_RETURN_IF_ERROR(writer_->Write(batch_.columns()));
     all_.SelectAll(batch_.rows());
-    rollup_->AddBatch(date_, batch_, all_, keys_coded_ ? keys_.data() : nullptr);
+    if (keys_coded_ && catalog_ != nullptr) {
+      rollup_->AddCodedBatch(date_, batch_, all_, *catalog_, keys_.data());
+    } else {
+      rollup_->AddBatch(date_, batch_, all_);
+    }
     batch_.Clear();
+    store_ids_.Clear();
+    product_ids_.Clear();
+    batch_ids_.Clear();
     keys_.clear();
     keys_coded_ = true;
     return Status::OK();
@@ -213,11 +351,47 @@ class MainFileWriter {
   DailyRollup* rollup_;
   std::string path_;
   std::unique_ptr<parquet::ParquetFileWriter> writer_;
-  table::ColumnBatch batch_;
+  table::ColumnBatch& batch_;
   table::SelectionVector all_;
   std::vector<uint64_t> keys_;  // per row of batch_, while keys_coded_
   bool keys_coded_ = true;
+  const table::ReferenceCatalog* catalog_ = nullptr;  // of the coded rows so far
+  // Per row group: the dictionary index of each catalog store, product and batch added so far.
+  DictionaryIndices store_ids_, product_ids_, batch_ids_;
+  std::vector<uint32_t> indices_;  // scratch: the rows being gathered's dictionary indices
 };
+
+// The rows `rows` of `cols` in order of their 64-bit keys: a least-significant-digit radix sort,
+// 11 bits a pass over the bits the keys use, stable (equal keys keep their order). `keys` and
+// `rows` are permuted together; `tmp_keys`/`tmp_rows` are scratch.
+void RadixSortByKey(std::vector<uint64_t>* keys, std::vector<uint32_t>* rows,
+                    std::vector<uint64_t>* tmp_keys, std::vector<uint32_t>* tmp_rows) {
+  const size_t n = keys->size();
+  uint64_t used = 0;
+  for (uint64_t k : *keys) used |= k;
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  tmp_keys->resize(n);
+  tmp_rows->resize(n);
+  std::vector<uint32_t> count(kBuckets);
+  for (int shift = 0; shift < 64 && (used >> shift) != 0; shift += kBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t k : *keys) ++count[(k >> shift) & (kBuckets - 1)];
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      const uint32_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t at = count[((*keys)[i] >> shift) & (kBuckets - 1)]++;
+      (*tmp_keys)[at] = (*keys)[i];
+      (*tmp_rows)[at] = (*rows)[i];
+    }
+    keys->swap(*tmp_keys);
+    rows->swap(*tmp_rows);
+  }
+}
 
 // Dedupes sales of one day (within the run, then against main), counting drops and conflicts in
 // `w`, and returns the rows kept sorted by (timestamp, transaction_id): what main/sales gets.
@@ -226,53 +400,63 @@ Status DedupeAndSort(const LandingInputs& in, const std::string& partition, cons
                      DayWork* w, std::vector<uint32_t>* kept) {
   kept->clear();
   const size_t n = rows.rows();
-  // Within the run: the first occurrence (batch order, then record order) is the candidate.
-  // Sorted by a hash of the id first (equal ids meet; the groups' order does not matter), so
-  // that most comparisons are of integers held in the key, not of strings.
-  struct IdKey {
-    uint64_t hash;
-    uint32_t row;
+  // Within the run: of the copies of a transaction_id, the first (batch order, then record order)
+  // is the candidate. Ids meet in an open-addressing table keyed by a hash of the id (kept for
+  // the bloom filters of main's files); `group[i]` is the table slot of row i's id, whose entry
+  // ends up naming the id's candidate.
+  std::vector<uint64_t> hashes(n);
+  for (size_t i = 0; i < n; ++i) hashes[i] = parquet::SplitBlockBloomFilter::Hash(rows.id(i));
+  size_t capacity = 16;
+  while (capacity < 2 * n) capacity *= 2;
+  constexpr uint32_t kEmpty = UINT32_MAX;
+  std::vector<uint32_t> table(capacity, kEmpty);  // a row of the slot's id
+  std::vector<uint32_t> group(n);
+  auto earlier = [&rows](uint32_t a, uint32_t b) {
+    if (rows.batch(a) != rows.batch(b)) return rows.batch(a) < rows.batch(b);
+    return rows.record_index(a) < rows.record_index(b);
   };
-  std::vector<IdKey> order(n);
   for (size_t i = 0; i < n; ++i) {
-    order[i] = {parquet::SplitBlockBloomFilter::Hash(rows.id(i)), static_cast<uint32_t>(i)};
-  }
-  std::sort(order.begin(), order.end(), [&rows](const IdKey& a, const IdKey& b) {
-    if (a.hash != b.hash) return a.hash < b.hash;
-    const std::string_view ia = rows.id(a.row), ib = rows.id(b.row);
-    if (ia != ib) return ia < ib;
-    if (rows.batch(a.row) != rows.batch(b.row)) return rows.batch(a.row) < rows.batch(b.row);
-    return rows.record_index(a.row) < rows.record_index(b.row);
-  });
-  std::vector<uint32_t> candidates;
-  std::vector<uint64_t> hashes;
-  candidates.reserve(n);
-  hashes.reserve(n);
-  for (size_t i = 0; i < order.size();) {
-    size_t j = i + 1;
-    const uint32_t first = order[i].row;
-    candidates.push_back(first);
-    hashes.push_back(order[i].hash);
-    for (; j < order.size() && order[j].hash == order[i].hash &&
-           rows.id(order[j].row) == rows.id(first);
-         ++j) {
-      const uint32_t other = order[j].row;
-      if (rows.SameContent(other, rows, first)) {
-        ++w->dropped;
-      } else {
-        w->conflicts.emplace_back(rows.batch(other), ConflictRow(rows, other));
+    const uint64_t h = hashes[i];
+    size_t slot = (h ^ (h >> 32)) & (capacity - 1);
+    while (true) {
+      const uint32_t there = table[slot];
+      if (there == kEmpty) {
+        table[slot] = static_cast<uint32_t>(i);
+        break;
       }
+      if (hashes[there] == h && rows.id(there) == rows.id(i)) {
+        if (earlier(static_cast<uint32_t>(i), there)) table[slot] = static_cast<uint32_t>(i);
+        break;
+      }
+      slot = (slot + 1) & (capacity - 1);
     }
-    i = j;
+    group[i] = static_cast<uint32_t>(slot);
   }
-  std::vector<IdKey>().swap(order);
+  std::vector<uint32_t> candidates;
+  candidates.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t first = table[group[i]];
+    if (first == i) {
+      candidates.push_back(static_cast<uint32_t>(i));
+    } else if (rows.SameContent(i, rows, first)) {
+      ++w->dropped;
+    } else {
+      w->conflicts.emplace_back(rows.batch(i), ConflictRow(rows, i));
+    }
+  }
+  std::vector<uint32_t>().swap(table);
+  std::vector<uint32_t>().swap(group);
+  std::vector<uint64_t> candidate_hashes(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) candidate_hashes[i] = hashes[candidates[i]];
+  std::vector<uint64_t>().swap(hashes);
 
   // Against main: 0 = new, 1 = identical to a kept sale, 2 = conflicts with one.
   std::vector<int8_t> verdict(candidates.size(), 0);
   if (auto it = in.main_files.find(partition); it != in.main_files.end()) {
-    SL_RETURN_IF_ERROR(CheckAgainstMain(in.fs, it->second, rows, candidates, hashes, &verdict));
+    SL_RETURN_IF_ERROR(
+        CheckAgainstMain(in.fs, it->second, rows, candidates, candidate_hashes, &verdict));
   }
-  std::vector<uint64_t>().swap(hashes);
+  std::vector<uint64_t>().swap(candidate_hashes);
   kept->reserve(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (verdict[i] == 0) {
@@ -283,14 +467,28 @@ Status DedupeAndSort(const LandingInputs& in, const std::string& partition, cons
       w->conflicts.emplace_back(rows.batch(candidates[i]), ConflictRow(rows, candidates[i]));
     }
   }
-  // By (timestamp, id), with the timestamp in the key.
-  std::vector<std::pair<int64_t, uint32_t>> by_time(kept->size());
-  for (size_t i = 0; i < kept->size(); ++i) by_time[i] = {rows.timestamp((*kept)[i]), (*kept)[i]};
-  std::sort(by_time.begin(), by_time.end(), [&rows](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return rows.id(a.second) < rows.id(b.second);
-  });
-  for (size_t i = 0; i < kept->size(); ++i) (*kept)[i] = by_time[i].second;
+  // By (timestamp, id): radix-sorted by the timestamp's distance from the day's first, then each
+  // run of equal timestamps (rare) by id.
+  const size_t m = kept->size();
+  if (m == 0) return Status::OK();
+  int64_t least = std::numeric_limits<int64_t>::max();
+  for (uint32_t r : *kept) least = std::min(least, rows.timestamp(r));
+  std::vector<uint64_t> keys(m), tmp_keys;
+  std::vector<uint32_t> tmp_rows;
+  for (size_t i = 0; i < m; ++i) {
+    keys[i] = static_cast<uint64_t>(rows.timestamp((*kept)[i])) - static_cast<uint64_t>(least);
+  }
+  RadixSortByKey(&keys, kept, &tmp_keys, &tmp_rows);
+  for (size_t i = 0; i < m;) {
+    size_t j = i + 1;
+    while (j < m && keys[j] == keys[i]) ++j;
+    if (j - i > 1) {
+      std::sort(kept->begin() + static_cast<std::ptrdiff_t>(i),
+                kept->begin() + static_cast<std::ptrdiff_t>(j),
+                [&rows](uint32_t a, uint32_t b) { return rows.id(a) < rows.id(b); });
+    }
+    i = j;
+  }
   return Status::OK();
 }
 
@@ -368,13 +566,17 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
   w->added.clear();
   w->removed.clear();
   w->daily.clear();
+  w->coded_daily.clear();
+  w->daily_catalog = nullptr;
   w->conflicts.clear();
   w->dropped = w->kept = 0;
   const std::string partition = PartitionName(CivilFromDays(w->day));
 
   // The day's rollup: the new sales, as they are written, plus what daily_sales held for the day.
   DailyRollup rollup;
-  MainFileWriter out(in.batches, static_cast<int32_t>(w->day), &rollup);
+  if (w->main_batch == nullptr)
+    w->main_batch = std::make_unique<table::ColumnBatch>(MainSalesColumns());
+  MainFileWriter out(in.batches, static_cast<int32_t>(w->day), &rollup, w->main_batch.get());
   if (w->parts != nullptr) {
     bool any = false;
     SL_RETURN_IF_ERROR(LandDayInParts(in, partition, w, &out, &any));
@@ -400,11 +602,17 @@ Status LandDay(const LandingInputs& in, DayWork* w) {
       w->removed.push_back(old.path);
     }
   }
-  w->daily = rollup.Rows();
   lake::LedgerFile daily_file;
   std::string daily_path = std::string(kDailySalesTable) + "/" + partition + "/" +
                            PartFileName(in.run_key + "\ndaily\n" + partition);
-  SL_RETURN_IF_ERROR(WriteDailyRows(in.fs, daily_path, partition, w->daily, &daily_file));
+  if (rollup.CodedRows(&w->coded_daily, &w->daily_catalog) && w->daily_catalog != nullptr) {
+    SL_RETURN_IF_ERROR(WriteCodedDailyRows(in.fs, daily_path, partition, *w->daily_catalog,
+                                           w->coded_daily, &daily_file));
+  } else {
+    w->daily_catalog = nullptr;
+    w->daily = rollup.Rows();
+    SL_RETURN_IF_ERROR(WriteDailyRows(in.fs, daily_path, partition, w->daily, &daily_file));
+  }
   w->added.push_back(std::move(daily_file));
   return Status::OK();
 }
@@ -491,7 +699,11 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
         if (w.kept == 0) return Status::OK();
         counts->rows_main += w.kept;
         ++counts->partitions;
-        for (const DailyRow& d : w.daily) aggregates.Add(d);
+        if (w.daily_catalog != nullptr) {
+          aggregates.AddCoded(*w.daily_catalog, w.coded_daily);
+        } else {
+          aggregates.AddAll(w.daily);
+        }
         rewritten_daily.insert(PartitionName(CivilFromDays(w.day)));
         for (lake::LedgerFile& f : w.added) commit->added.push_back(std::move(f));
         for (std::string& p : w.removed) commit->removed.push_back(std::move(p));
@@ -534,7 +746,7 @@ Status LandSales(io::FileSystem& fs, const lake::LedgerState& state, const std::
     for (const lake::LedgerFile& f : files) {
       std::vector<DailyRow> rows;
       SL_RETURN_IF_ERROR(ReadDailyRows(fs, f.path, &rows));
-      for (const DailyRow& d : rows) aggregates.Add(d);
+      aggregates.AddAll(rows);
     }
   }
   return aggregates.Write(fs, state, run_key, commit);
@@ -548,10 +760,12 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
   // Rejected records can be long (an oversized one is over 64 KiB): they are read back a spill
   // chunk at a time, the writer gets them a few MiB at a time, and a row group ends at 16 MiB of
   // them, so memory does not grow with a batch's quarantine.
+  // What landing freed is not given back first (ReleaseFreedMemory): these buffers reuse it,
+  // below the peak landing set, instead of faulting fresh pages in.
   constexpr size_t kChunkBytes = 8 << 20;
   options.row_group_bytes = 16 << 20;
-  ReleaseFreedMemory();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
+  std::string bytes;  // a spill chunk of rows, its memory reused from chunk to chunk
   std::set<int64_t> ordinals;
   for (int64_t key : quarantine->Keys()) {
     ordinals.insert(key >= kConflictKeys ? key - kConflictKeys : key);
@@ -599,7 +813,7 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
     int64_t last = std::numeric_limits<int64_t>::min();
     std::vector<QuarantineView> rows;
     while (true) {
-      SL_ASSIGN_OR_RETURN(std::string bytes, quarantine->TakeChunk(key));
+      SL_RETURN_IF_ERROR(quarantine->TakeChunk(key, &bytes));
       if (bytes.empty()) break;
       rows.clear();
       SL_RETURN_IF_ERROR(DecodeQuarantineViews(bytes, &rows));

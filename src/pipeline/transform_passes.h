@@ -46,10 +46,17 @@ struct DayWork {
   size_t part_budget = 0;               // bytes a part of the day may hold in memory
   std::vector<lake::LedgerFile> added;  // its main/sales file, then its daily_sales file
   std::vector<std::string> removed;     // the daily_sales files it replaces
-  std::vector<DailyRow> daily;          // the day's rollup after this run
+  // The day's rollup after this run: by catalog key when every sale came coded (daily_catalog
+  // set), else by name.
+  std::vector<DailyRow> daily;
+  std::vector<DailyRollup::CodedRow> coded_daily;
+  const table::ReferenceCatalog* daily_catalog = nullptr;
   std::vector<std::pair<uint32_t, std::string>> conflicts;  // batch ordinal, encoded row
   uint64_t dropped = 0;
   uint64_t kept = 0;
+  // The row group of main/sales being written: kept from day to day, so that its buffers' memory
+  // is not allocated (and faulted in) again for every day.
+  std::unique_ptr<table::ColumnBatch> main_batch;
 };
 
 struct LandingInputs {

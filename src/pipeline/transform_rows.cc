@@ -248,21 +248,23 @@ Result<std::string> Spill::Take(int64_t key) {
   return out;
 }
 
-Result<std::string> Spill::TakeChunk(int64_t key) {
-  std::string out;
+Status Spill::TakeChunk(int64_t key, std::string* out) {
   if (auto it = chunks_.find(key); it != chunks_.end() && !it->second.empty()) {
     const Chunk c = it->second.front();
     it->second.erase(it->second.begin());
     if (it->second.empty()) chunks_.erase(it);
-    SL_RETURN_IF_ERROR(ReadChunk(c, &out));
-    return out;
+    // The chunk is decompressed into the caller's buffer, whose pages stay between chunks.
+    out->clear();
+    SL_RETURN_IF_ERROR(ReadChunk(c, out));
+    return Status::OK();
   }
+  out->clear();
   if (auto it = memory_.find(key); it != memory_.end()) {
-    out.swap(it->second);
-    in_memory_ -= out.size();
+    out->swap(it->second);
+    in_memory_ -= out->size();
     memory_.erase(it);
   }
-  return out;
+  return Status::OK();
 }
 
 }  // namespace saleslake::pipeline

@@ -82,10 +82,11 @@ class Spill {
   std::vector<int64_t> Keys() const;
   // Every byte appended under `key`, in append order.
   Result<std::string> Take(int64_t key);
-  // The oldest bytes appended under `key` not yet taken: its next chunk of the temporary file,
-  // else what memory holds ("" when nothing is left). Chunks end between rows, so a key far
-  // larger than memory is read a chunk at a time.
-  Result<std::string> TakeChunk(int64_t key);
+  // The oldest bytes appended under `key` not yet taken, into `out` (replacing what it held,
+  // reusing its memory): its next chunk of the temporary file, else what memory holds (empty
+  // when nothing is left). Chunks end between rows, so a key far larger than memory is read a
+  // chunk at a time.
+  Status TakeChunk(int64_t key, std::string* out);
   uint64_t spilled_bytes() const { return file_bytes_; }
 
  private:

@@ -122,13 +122,17 @@ ColumnBuffer InDictionaryForm(const ColumnBuffer& plain, const ColumnSpec& spec,
   ColumnBuffer b(spec.type, spec.type_length);
   if (begin < end && !plain.IsValid(begin)) b.AppendNull();  // a null before any dictionary value
   for (auto& [value, id] : index) id = b.AddDictionaryValue(value);
+  std::vector<uint32_t> run;  // a run of valid rows' indices, appended at once (AppendIndices)
   for (size_t r = b.size() + begin; r < end; ++r) {
     if (plain.IsValid(r)) {
-      b.AppendIndex(index.at(std::string(plain.bytes(r))));
+      run.push_back(index.at(std::string(plain.bytes(r))));
     } else {
+      b.AppendIndices(run);
+      run.clear();
       b.AppendNull();
     }
   }
+  b.AppendIndices(run);
   return b;
 }
 
