@@ -48,6 +48,26 @@ void AppendSaleFields(const table::ParsedSale& sale, uint32_t valid, table::Colu
   }
 }
 
+// The index of `value` in `column`'s dictionary form, added if new; -1 when the column already
+// holds rows in plain form. The lineage columns repeat one value on every row of a batch: as one
+// dictionary value and an index a row they cost neither a copy a row here nor a comparison a row
+// in the writer, and the file's bytes are those of the values appended one by one.
+int64_t ConstantIndex(parquet::ColumnBuffer* column, std::string_view value) {
+  if (column->size() > 0 && !column->is_dictionary()) return -1;
+  for (uint32_t i = 0; i < column->dictionary_size(); ++i) {
+    if (column->dictionary_value(i) == value) return i;
+  }
+  return column->AddDictionaryValue(value);
+}
+
+void AppendConstant(parquet::ColumnBuffer* column, int64_t index, std::string_view value) {
+  if (index >= 0) {
+    column->AppendIndex(static_cast<uint32_t>(index));
+  } else {
+    column->AppendBytes(value);
+  }
+}
+
 }  // namespace
 
 void RecordChunk::Clear() {
@@ -83,6 +103,10 @@ RawBatchParser::RawBatchParser(const RawLineage& lineage)
 void RawBatchParser::Parse(const RecordChunk& chunk, table::ColumnBatch* batch,
                            RawRowCounts* counts) {
   const size_t n = chunk.size();
+  parquet::ColumnBuffer* batch_ids = &batch->column(kRawBatchId);
+  parquet::ColumnBuffer* sources = &batch->column(kRawSource);
+  const int64_t batch_id_index = ConstantIndex(batch_ids, lineage_.batch_id);
+  const int64_t source_index = ConstantIndex(sources, lineage_.source);
   for (size_t r = 0; r < n; ++r) {
     const std::string_view text = chunk.text(r);
     const bool truncated = chunk.truncated(r);
@@ -110,9 +134,9 @@ void RawBatchParser::Parse(const RecordChunk& chunk, table::ColumnBatch* batch,
       batch->column(kRawText).AppendNull();
     }
     batch->column(kRawRecordIndex).AppendInt64(static_cast<int64_t>(chunk.index(r)));
-    batch->column(kRawBatchId).AppendBytes(lineage_.batch_id);
+    AppendConstant(batch_ids, batch_id_index, lineage_.batch_id);
     batch->column(kRawIngestedAt).AppendInt64(lineage_.ingested_at_micros);
-    batch->column(kRawSource).AppendBytes(lineage_.source);
+    AppendConstant(sources, source_index, lineage_.source);
     batch->column(kRawTruncated).AppendBool(truncated);
     if (truncated) ++counts->truncated_rows;
   }
