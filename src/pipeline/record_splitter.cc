@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #ifdef __SSE2__
@@ -40,6 +42,13 @@ size_t FindQuoteOrBackslash(std::string_view s) {
   }
   return s.size();
 }
+
+// The characters that matter outside strings when cutting an array into its elements.
+constexpr std::array<bool, 256> kStructural = [] {
+  std::array<bool, 256> t{};
+  for (char c : {'"', '{', '[', '}', ']', ','}) t[static_cast<uint8_t>(c)] = true;
+  return t;
+}();
 
 void AppendUtf8(std::string* out, uint32_t cp) {
   if (cp < 0x80) {
@@ -330,6 +339,9 @@ Status RecordSplitter::StepArray(std::string_view* in) {
       i = j + 1;
       continue;
     }
+    // Between strings (colons, numbers, spaces): a table lookup a byte until one that matters.
+    while (i < s.size() && !kStructural[static_cast<uint8_t>(s[i])]) ++i;
+    if (i == s.size()) break;
     char c = s[i];
     if (c == '"') {
       in_string_ = true;
