@@ -44,6 +44,7 @@ void ColumnBuffer::StartDictionaryForm() {
 }
 
 void ColumnBuffer::GrowBytes(size_t more) {
+  // Within a reserved capacity this only zeroes the new room (no copy); beyond it, doubling.
   bytes_.resize(std::max(2 * bytes_.size(), std::max<size_t>(bytes_used_ + more, 4096)));
 }
 
@@ -81,7 +82,9 @@ void ColumnBuffer::Reserve(size_t rows, size_t byte_array_bytes) {
       break;
     default:
       offsets_.reserve(rows + 1);
-      if (bytes_.size() < byte_array_bytes) bytes_.resize(byte_array_bytes);
+      // Capacity only: the room (bytes_'s size) grows into it as values arrive, so memory
+      // reserved and never used is never touched.
+      bytes_.reserve(byte_array_bytes);
       break;
   }
 }
