@@ -9,6 +9,8 @@ namespace saleslake::parquet {
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";
+// Rows per step when filling a row group, so its byte size is checked often enough.
+constexpr size_t kStepRows = 65536;
 
 int32_t Length32(size_t n) { return static_cast<int32_t>(n); }
 
@@ -69,11 +71,20 @@ Status ParquetFileWriter::Write(std::span<const ColumnBuffer> batch) {
   const size_t rows = batch.empty() ? 0 : batch[0].size();
   Status checked = row_group_->CheckBatch(batch, rows);
   if (!checked.ok()) return Fail(checked);
-  Status s = row_group_->WriteInSteps(batch, rows, options_, [&](size_t n, bool full) {
+  size_t offset = 0;
+  while (offset < rows) {
+    const size_t room = static_cast<size_t>(options_.row_group_rows - row_group_->num_rows());
+    const size_t n = std::min({rows - offset, room, kStepRows});
+    Status s = row_group_->Write(batch, offset, n);
+    if (!s.ok()) return Fail(s);
+    offset += n;
     rows_written_ += static_cast<int64_t>(n);
-    return full ? FlushRowGroup() : Status::OK();
-  });
-  return s.ok() ? s : Fail(s);
+    if (row_group_->num_rows() >= options_.row_group_rows ||
+        row_group_->EstimatedBytes() >= options_.row_group_bytes) {
+      SL_RETURN_IF_ERROR(FlushRowGroup());
+    }
+  }
+  return Status::OK();
 }
 
 Status ParquetFileWriter::FlushRowGroup() {
@@ -86,44 +97,6 @@ Status ParquetFileWriter::FlushRowGroup() {
   Status s = row_group_->Flush(&sink_, static_cast<int16_t>(flushed_.size()), &group);
   if (!s.ok()) return Fail(s);
   flushed_.push_back(std::move(group));
-  return Status::OK();
-}
-
-Status ParquetFileWriter::AppendEncodedRowGroup(EncodedRowGroup encoded) {
-  if (!failed_.ok()) return failed_;
-  if (closed_) return Status::InvalidArgument("AppendEncodedRowGroup after Close");
-  if (row_group_->num_rows() != 0) {
-    return Fail(Status::InvalidArgument("AppendEncodedRowGroup while a row group is in progress"));
-  }
-  FlushedRowGroup& g = encoded.group;
-  if (g.row_group.num_rows == 0) return Status::OK();
-  if (g.row_group.columns.size() != columns_.size() || g.offset_indexes.size() != columns_.size()) {
-    return Fail(
-        Status::InvalidArgument(fmt::format("an encoded row group of {} columns for a schema of {}",
-                                            g.row_group.columns.size(), columns_.size())));
-  }
-  if (flushed_.size() >= 32767) {
-    return Fail(Status::InvalidArgument("a file holds at most 32767 row groups"));
-  }
-  // Every offset in the description is relative to the encoded bytes; here they start at `base`.
-  const int64_t base = sink_.position();
-  g.row_group.ordinal = static_cast<int16_t>(flushed_.size());
-  if (g.row_group.file_offset) *g.row_group.file_offset += base;
-  for (ColumnChunk& column : g.row_group.columns) {
-    column.file_offset += base;
-    if (column.meta_data) {
-      column.meta_data->data_page_offset += base;
-      if (column.meta_data->dictionary_page_offset)
-        *column.meta_data->dictionary_page_offset += base;
-    }
-  }
-  for (OffsetIndex& index : g.offset_indexes) {
-    for (PageLocation& p : index.page_locations) p.offset += base;
-  }
-  Status s = sink_.Append(encoded.bytes);
-  if (!s.ok()) return Fail(s);
-  rows_written_ += g.row_group.num_rows;
-  flushed_.push_back(std::move(g));
   return Status::OK();
 }
 

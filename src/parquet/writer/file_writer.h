@@ -37,8 +37,6 @@ class ParquetFileWriter {
   ~ParquetFileWriter();
 
   const std::vector<ColumnSpec>& columns() const { return columns_; }
-  // The options as the writer completed them (encoders elsewhere must use these).
-  const WriterOptions& options() const { return options_; }
 
   // Appends a batch: one vector per column, in schema order, all the same length. A batch that
   // does not fit the schema is refused whole (nothing of it is written) and fails the writer.
@@ -48,10 +46,6 @@ class ParquetFileWriter {
   void set_column_runner(ColumnRunner runner) { row_group_->set_column_runner(std::move(runner)); }
   // Ends the current row group now, if it has rows.
   Status FlushRowGroup();
-  // Appends a row group encoded elsewhere (RowGroupEncoder::Take, RowGroupWriter::EncodeTo) with
-  // this writer's columns and options: the file's bytes are those Write would have written for
-  // the same rows cut into the same row groups. REQUIRES: no row group in progress here.
-  Status AppendEncodedRowGroup(EncodedRowGroup encoded);
   // Finishes and publishes the file.
   Status Close();
   // Discards the file.

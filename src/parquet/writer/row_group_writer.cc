@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace saleslake::parquet {
 
 Result<std::unique_ptr<RowGroupWriter>> RowGroupWriter::Make(const std::vector<ColumnSpec>& columns,
@@ -48,22 +46,6 @@ Status RowGroupWriter::Write(std::span<const ColumnBuffer> batch, size_t offset,
   SL_RETURN_IF_ERROR(
       ForEachColumn([&](size_t i) { return writers_[i]->Write(batch[i], offset, count); }));
   num_rows_ += static_cast<int64_t>(count);
-  return Status::OK();
-}
-
-Status RowGroupWriter::WriteInSteps(std::span<const ColumnBuffer> batch, size_t rows,
-                                    const WriterOptions& options,
-                                    const std::function<Status(size_t n, bool full)>& stepped) {
-  size_t offset = 0;
-  while (offset < rows) {
-    const size_t room = static_cast<size_t>(options.row_group_rows - num_rows_);
-    const size_t n = std::min({rows - offset, room, kStepRows});
-    SL_RETURN_IF_ERROR(Write(batch, offset, n));
-    offset += n;
-    const bool full =
-        num_rows_ >= options.row_group_rows || EstimatedBytes() >= options.row_group_bytes;
-    SL_RETURN_IF_ERROR(stepped(n, full));
-  }
   return Status::OK();
 }
 
@@ -115,12 +97,6 @@ Status RowGroupWriter::Flush(OutputSink* sink, int16_t ordinal, FlushedRowGroup*
   group.total_compressed_size = compressed;
   num_rows_ = 0;
   return Status::OK();
-}
-
-Status RowGroupWriter::EncodeTo(EncodedRowGroup* out) {
-  out->bytes.clear();
-  OutputSink sink(&out->bytes);
-  return Flush(&sink, 0, &out->group);
 }
 
 }  // namespace saleslake::parquet

@@ -11,7 +11,6 @@
 #include "base/parallel_for.h"
 #include "parquet/bloom_filter.h"
 #include "parquet/writer/file_writer.h"
-#include "parquet/writer/row_group_encoder.h"
 #include "parquet/writer/statistics_builder.h"
 #include "parquet/writer/writer_test_util.h"
 
@@ -133,48 +132,6 @@ ColumnBuffer InDictionaryForm(const ColumnBuffer& plain, const ColumnSpec& spec,
   return b;
 }
 
-// Rows [start, end) of the prepared columns as one batch.
-std::vector<ColumnBuffer> SliceBatch(const std::vector<TestColumn>& cols, size_t start, size_t end,
-                                     bool dictionary_form) {
-  std::vector<ColumnBuffer> batch;
-  for (const TestColumn& c : cols) {
-    const bool bytes = c.spec.type == Type::kByteArray || c.spec.type == Type::kFixedLenByteArray;
-    if (dictionary_form && bytes) {
-      batch.push_back(InDictionaryForm(c.buffer, c.spec, start, end));
-      continue;
-    }
-    ColumnBuffer b(c.spec.type, c.spec.type_length);
-    for (size_t r = start; r < end; ++r) {
-      if (!c.buffer.IsValid(r)) {
-        b.AppendNull();
-        continue;
-      }
-      switch (c.spec.type) {
-        case Type::kBoolean:
-          b.AppendBool(c.buffer.bools()[r]);
-          break;
-        case Type::kInt32:
-          b.AppendInt32(c.buffer.int32s()[r]);
-          break;
-        case Type::kInt64:
-          b.AppendInt64(c.buffer.int64s()[r]);
-          break;
-        case Type::kFloat:
-          b.AppendFloat(c.buffer.floats()[r]);
-          break;
-        case Type::kDouble:
-          b.AppendDouble(c.buffer.doubles()[r]);
-          break;
-        default:
-          b.AppendBytes(c.buffer.bytes(r));
-          break;
-      }
-    }
-    batch.push_back(std::move(b));
-  }
-  return batch;
-}
-
 std::string WriteFile(std::vector<TestColumn>& cols, const WriterOptions& options,
                       size_t batch_rows = 1000, ColumnRunner runner = {},
                       bool dictionary_form = false) {
@@ -188,8 +145,43 @@ std::string WriteFile(std::vector<TestColumn>& cols, const WriterOptions& option
   // Re-slice the prepared columns into batches to exercise batch boundaries.
   const size_t rows = cols[0].buffer.size();
   for (size_t start = 0; start < rows; start += batch_rows) {
-    std::vector<ColumnBuffer> batch =
-        SliceBatch(cols, start, std::min(rows, start + batch_rows), dictionary_form);
+    std::vector<ColumnBuffer> batch;
+    for (const TestColumn& c : cols) {
+      const bool bytes = c.spec.type == Type::kByteArray || c.spec.type == Type::kFixedLenByteArray;
+      if (dictionary_form && bytes) {
+        batch.push_back(
+            InDictionaryForm(c.buffer, c.spec, start, std::min(rows, start + batch_rows)));
+        continue;
+      }
+      ColumnBuffer b(c.spec.type, c.spec.type_length);
+      for (size_t r = start; r < std::min(rows, start + batch_rows); ++r) {
+        if (!c.buffer.IsValid(r)) {
+          b.AppendNull();
+          continue;
+        }
+        switch (c.spec.type) {
+          case Type::kBoolean:
+            b.AppendBool(c.buffer.bools()[r]);
+            break;
+          case Type::kInt32:
+            b.AppendInt32(c.buffer.int32s()[r]);
+            break;
+          case Type::kInt64:
+            b.AppendInt64(c.buffer.int64s()[r]);
+            break;
+          case Type::kFloat:
+            b.AppendFloat(c.buffer.floats()[r]);
+            break;
+          case Type::kDouble:
+            b.AppendDouble(c.buffer.doubles()[r]);
+            break;
+          default:
+            b.AppendBytes(c.buffer.bytes(r));
+            break;
+        }
+      }
+      batch.push_back(std::move(b));
+    }
     Status s = (*writer)->Write(batch);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
@@ -612,81 +604,6 @@ TEST(WriterTest, ByteArraysInDictionaryFormGiveTheSameBytes) {
     const std::string indexed = WriteFile(cols, *options, 1300, {}, /*dictionary_form=*/true);
     EXPECT_EQ(indexed, plain);
   }
-}
-
-// Row groups encoded apart (RowGroupEncoder, on two encoders taking turns, as worker threads do)
-// and appended in order give the bytes Write gives when it ends a row group where the encoders
-// were told to: cut by rows, by bytes, and at each item's end.
-TEST(WriterTest, EncodedRowGroupsAppendedGiveTheSameBytesAsWrite) {
-  std::vector<TestColumn> cols = AllTypes(9000, 300);
-  cols.push_back(MakeColumn(ColumnSpec::String("unique"), 9000, 77, 0));
-  const size_t batch_rows = 700;
-  const size_t item_rows = 3 * batch_rows;  // one encoder's share, ended with EndRowGroup
-  for (const auto& options :
-       {WriterOptions::Builder().BloomFilter("s").RowGroupRows(1200).Build(),
-        WriterOptions::Builder().RowGroupBytes(48 * 1024).DataPageRows(500).Build(),
-        WriterOptions::Builder().PageVersion(DataPageVersion::kV2).PageIndex(false).Build()}) {
-    ASSERT_TRUE(options.ok());
-    std::vector<ColumnSpec> specs;
-    for (const TestColumn& c : cols) specs.push_back(c.spec);
-    const size_t rows = cols[0].buffer.size();
-
-    std::string written;
-    auto writer = ParquetFileWriter::Open(std::make_unique<StringFile>(&written), specs, *options);
-    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    for (size_t start = 0; start < rows; start += batch_rows) {
-      const size_t end = std::min(rows, start + batch_rows);
-      ASSERT_TRUE((*writer)->Write(SliceBatch(cols, start, end, false)).ok());
-      if (end % item_rows == 0 || end == rows) {
-        ASSERT_TRUE((*writer)->FlushRowGroup().ok());
-      }
-    }
-    ASSERT_TRUE((*writer)->Close().ok());
-
-    std::string appended;
-    auto target = ParquetFileWriter::Open(std::make_unique<StringFile>(&appended), specs, *options);
-    ASSERT_TRUE(target.ok());
-    std::vector<std::unique_ptr<RowGroupEncoder>> encoders;
-    for (int i = 0; i < 2; ++i) {
-      auto e = RowGroupEncoder::Make((*target)->columns(), (*target)->options());
-      ASSERT_TRUE(e.ok()) << e.status().ToString();
-      encoders.push_back(std::move(*e));
-    }
-    size_t item = 0;
-    for (size_t begin = 0; begin < rows; begin += item_rows, ++item) {
-      RowGroupEncoder& encoder = *encoders[item % 2];
-      for (size_t start = begin; start < std::min(rows, begin + item_rows); start += batch_rows) {
-        const size_t end = std::min(rows, start + batch_rows);
-        ASSERT_TRUE(encoder.Write(SliceBatch(cols, start, end, false)).ok());
-      }
-      ASSERT_TRUE(encoder.EndRowGroup().ok());
-      for (EncodedRowGroup& g : encoder.TakeRowGroups()) {
-        ASSERT_TRUE((*target)->AppendEncodedRowGroup(std::move(g)).ok());
-      }
-    }
-    ASSERT_TRUE((*target)->Close().ok());
-    EXPECT_GT((*target)->metadata().row_groups.size(), 4u);
-    EXPECT_TRUE(appended == written) << "encoded row groups appended differ from Write";
-    ExpectValues(appended, cols);
-  }
-}
-
-TEST(WriterTest, AnEncodedRowGroupIsRefusedWhileARowGroupIsInProgress) {
-  std::vector<TestColumn> cols = AllTypes(100, 0);
-  std::vector<ColumnSpec> specs;
-  for (const TestColumn& c : cols) specs.push_back(c.spec);
-  auto options = WriterOptions::Builder().Build();
-  std::string bytes;
-  auto writer = ParquetFileWriter::Open(std::make_unique<StringFile>(&bytes), specs, *options);
-  ASSERT_TRUE(writer.ok());
-  auto encoder = RowGroupEncoder::Make((*writer)->columns(), (*writer)->options());
-  ASSERT_TRUE(encoder.ok());
-  ASSERT_TRUE((*encoder)->Write(SliceBatch(cols, 0, 50, false)).ok());
-  ASSERT_TRUE((*encoder)->EndRowGroup().ok());
-  ASSERT_TRUE((*writer)->Write(SliceBatch(cols, 50, 100, false)).ok());
-  std::vector<EncodedRowGroup> groups = (*encoder)->TakeRowGroups();
-  ASSERT_EQ(groups.size(), 1u);
-  EXPECT_FALSE((*writer)->AppendEncodedRowGroup(std::move(groups[0])).ok());
 }
 
 TEST(WriterTest, DictionaryFormIndicesAreChecked) {
