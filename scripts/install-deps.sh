@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libcli11-dev libsqlite3-dev sqlite3 openssl libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libxxhash-dev
+  libcli11-dev libsqlite3-dev sqlite3 openssl libsnappy-dev libzstd-dev zlib1g-dev libdeflate-dev liblz4-dev libxxhash-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3-botocore wrk curl ca-certificates chromium ccache
   postgresql-15 postgresql-client-15 libpq-dev python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless

@@ -40,6 +40,12 @@ Status CodecCorruption(CodecType type, std::string_view what) {
 }
 }  // namespace internal
 
+Result<std::string_view> Codec::CompressToScratch(std::string_view input, std::string* scratch) {
+  scratch->clear();
+  SL_RETURN_IF_ERROR(Compress(input, scratch));
+  return std::string_view(*scratch);
+}
+
 Status Codec::Decompress(std::string_view input, size_t output_size, std::string* out) {
   if (output_size > MaxDecompressedSize(input)) {
     return internal::CodecCorruption(

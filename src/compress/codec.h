@@ -56,6 +56,10 @@ class Codec {
   // Appends the compressed form of `input` to `*out` (existing bytes are kept, so a caller can
   // reuse one buffer).
   virtual Status Compress(std::string_view input, std::string* out) = 0;
+  // Compresses `input` into the start of `*scratch` and returns those bytes. The scratch buffer
+  // keeps its size (grown when too small), so one reused page after page is not zeroed again for
+  // each page; the bytes are those of Compress.
+  virtual Result<std::string_view> CompressToScratch(std::string_view input, std::string* scratch);
 
   // Decompresses `input` into exactly `output_size` bytes at `output`. Fails with Corruption when
   // the input is malformed, decodes to fewer bytes, or would decode to more.

@@ -21,6 +21,15 @@ class SnappyCodec final : public Codec {
     return Status::OK();
   }
 
+  Result<std::string_view> CompressToScratch(std::string_view input,
+                                             std::string* scratch) override {
+    const size_t room = snappy::MaxCompressedLength(input.size());
+    if (scratch->size() < room) scratch->resize(room);
+    size_t written = 0;
+    snappy::RawCompress(input.data(), input.size(), scratch->data(), &written);
+    return std::string_view(scratch->data(), written);
+  }
+
   Status Decompress(std::string_view input, char* output, size_t output_size) override {
     // The stream starts with its own length; checking it first means snappy never writes past
     // the caller's buffer, whatever the stream claims.

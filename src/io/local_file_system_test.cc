@@ -79,6 +79,24 @@ TEST_F(LocalFileSystemTest, WritesGoThroughAHiddenTemporaryBesideTheTarget) {
   EXPECT_EQ(OsNames("day=1"), std::vector<std::string>{"part-0.parquet"});
 }
 
+// Large files start their writeback every few megabytes while they are written (a hint to the
+// kernel): small and large appends, across those points, read back byte for byte.
+TEST_F(LocalFileSystemTest, ALargeFileWrittenInPiecesReadsBackWhole) {
+  std::string expected;
+  auto writer = fs_->OpenForWrite("big.bin");
+  ASSERT_TRUE(writer.ok());
+  for (size_t i = 0; expected.size() < (21u << 20); ++i) {
+    const size_t n = i % 3 == 0 ? (3u << 20) + i : 1000 + 37 * i;
+    std::string piece(n, static_cast<char>('a' + i % 26));
+    ASSERT_TRUE((*writer)->Append(piece).ok());
+    expected += piece;
+  }
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto got = fs_->ReadFile("big.bin");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == expected);
+}
+
 TEST_F(LocalFileSystemTest, OrphansCanBeDeletedByPath) {
   std::ofstream(dir_.path() + "/.tmp-0123456789abcdef-x.parquet.partial") << "partial";
   std::ofstream(dir_.path() + "/.hidden") << "a user's dot file is listed";

@@ -13,6 +13,9 @@ namespace {
 
 // Appends are gathered into writes of this size: few syscalls, bounded memory per open file.
 constexpr size_t kWriteBufferBytes = 1 << 20;
+// Written bytes handed to the disk (asynchronously) every this many, so the fsync that publishes
+// a large file waits for its last few megabytes, not all of them.
+constexpr uint64_t kWritebackBytes = 8 << 20;
 
 class LocalRandomAccessFile final : public RandomAccessFile {
  public:
@@ -68,6 +71,7 @@ class LocalWritableFile final : public WritableFile {
     Status st = Flush();
     if (st.ok() && data.size() >= kWriteBufferBytes) {
       st = posix::WriteFully(fd_, data, temp_os_path_);
+      if (st.ok()) Written(data.size());
     } else if (st.ok()) {
       buffer_.append(data);
     }
@@ -115,14 +119,27 @@ class LocalWritableFile final : public WritableFile {
   Status Flush() {
     if (buffer_.empty()) return Status::OK();
     Status st = posix::WriteFully(fd_, buffer_, temp_os_path_);
+    if (st.ok()) Written(buffer_.size());
     buffer_.clear();
     return st;
+  }
+
+  // Starts the writeback of what was written since the last start, once there is enough of it.
+  // Only a hint (its errors are fsync's to report): Close still syncs everything.
+  void Written(uint64_t bytes) {
+    on_disk_ += bytes;
+    if (on_disk_ - writeback_from_ < kWritebackBytes) return;
+    ::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                      static_cast<off_t>(on_disk_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = on_disk_;
   }
 
   Status Finished() const {
     return Status::InvalidArgument("'" + os_path_ + "' was already closed or aborted");
   }
 
+  uint64_t on_disk_ = 0;         // bytes written to the descriptor
+  uint64_t writeback_from_ = 0;  // where the writeback not yet started begins
   std::string key_;
   std::string os_path_;
   std::string dir_os_path_;

@@ -1,5 +1,7 @@
 #include "parquet/column_buffer.h"
 
+#include <algorithm>
+
 namespace saleslake::parquet {
 
 void ColumnBuffer::AppendNull() {
@@ -27,7 +29,7 @@ void ColumnBuffer::AppendNull() {
       if (dictionary_form_) {
         indices_.push_back(0);
       } else {
-        offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+        offsets_.push_back(static_cast<uint32_t>(bytes_used_));
       }
       break;
   }
@@ -35,10 +37,15 @@ void ColumnBuffer::AppendNull() {
 
 void ColumnBuffer::StartDictionaryForm() {
   // Only nulls so far (their empty values leave no bytes): they become index slots.
-  assert(size_ == null_count_ && bytes_.empty());
+  assert(size_ == null_count_ && bytes_used_ == 0);
   dictionary_form_ = true;
   offsets_.assign(1, 0);
   indices_.assign(size_, 0);
+}
+
+void ColumnBuffer::GrowBytes(size_t more) {
+  // Within a reserved capacity this only zeroes the new room (no copy); beyond it, doubling.
+  bytes_.resize(std::max(2 * bytes_.size(), std::max<size_t>(bytes_used_ + more, 4096)));
 }
 
 void ColumnBuffer::Clear() {
@@ -50,7 +57,7 @@ void ColumnBuffer::Clear() {
   i64_.clear();
   f32_.clear();
   f64_.clear();
-  bytes_.clear();
+  bytes_used_ = 0;  // the room stays for the next batch
   offsets_.assign(1, 0);
   dictionary_form_ = false;
   indices_.clear();
@@ -75,6 +82,8 @@ void ColumnBuffer::Reserve(size_t rows, size_t byte_array_bytes) {
       break;
     default:
       offsets_.reserve(rows + 1);
+      // Capacity only: the room (bytes_'s size) grows into it as values arrive, so memory
+      // reserved and never used is never touched.
       bytes_.reserve(byte_array_bytes);
       break;
   }

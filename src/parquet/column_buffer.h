@@ -26,6 +26,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,8 +59,7 @@ class ColumnBuffer {
   void AppendBytes(std::string_view v) {
     assert(type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
     assert(!dictionary_form_);
-    bytes_.append(v);
-    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+    PushBytes(v);
     MarkValid();
   }
 
@@ -69,8 +69,7 @@ class ColumnBuffer {
   uint32_t AddDictionaryValue(std::string_view v) {
     assert(type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
     if (!dictionary_form_) StartDictionaryForm();
-    bytes_.append(v);
-    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+    PushBytes(v);
     return static_cast<uint32_t>(offsets_.size() - 2);
   }
   void AppendIndex(uint32_t index) {
@@ -117,6 +116,41 @@ class ColumnBuffer {
     MarkValid();
   }
   void StartDictionaryForm();
+  // Appends a byte array's bytes and its end offset. Strings of a few dozen bytes (a sale's
+  // fields) are copied with a few word moves instead of a library call; the buffer grows by
+  // doubling, and only then are new bytes zeroed.
+  void PushBytes(std::string_view v) {
+    const size_t n = v.size();
+    if (bytes_.size() - bytes_used_ < n) GrowBytes(n);
+    CopyShort(bytes_.data() + bytes_used_, v.data(), n);
+    bytes_used_ += n;
+    offsets_.push_back(static_cast<uint32_t>(bytes_used_));
+  }
+  void GrowBytes(size_t more);
+  static void CopyShort(char* to, const char* from, size_t n) {
+    auto move = [&](size_t at, auto word) {
+      std::memcpy(&word, from + at, sizeof(word));
+      std::memcpy(to + at, &word, sizeof(word));
+    };
+    if (n > 32) {
+      std::memcpy(to, from, n);
+    } else if (n > 16) {  // four words, the last two overlapping the first two
+      move(0, uint64_t{});
+      move(8, uint64_t{});
+      move(n - 16, uint64_t{});
+      move(n - 8, uint64_t{});
+    } else if (n >= 8) {
+      move(0, uint64_t{});
+      move(n - 8, uint64_t{});
+    } else if (n >= 4) {
+      move(0, uint32_t{});
+      move(n - 4, uint32_t{});
+    } else if (n > 0) {
+      to[0] = from[0];
+      to[n / 2] = from[n / 2];
+      to[n - 1] = from[n - 1];
+    }
+  }
   std::string_view Slice(size_t i) const {
     return std::string_view(bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
@@ -135,7 +169,8 @@ class ColumnBuffer {
   std::vector<int64_t> i64_;
   std::vector<float> f32_;
   std::vector<double> f64_;
-  std::string bytes_;
+  std::string bytes_;  // the byte arrays' bytes in [0, bytes_used_); its size is its room
+  size_t bytes_used_ = 0;
   std::vector<uint32_t> offsets_{0};  // of the values, or in dictionary form of the dictionary
   bool dictionary_form_ = false;
   std::vector<uint32_t> indices_;  // dictionary form: one per row

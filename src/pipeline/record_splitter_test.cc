@@ -66,6 +66,35 @@ TEST(RecordSplitterTest, EveryFramingGivesTheSameRecords) {
   }
 }
 
+// Strings longer than the 16-byte steps the splitter scans them in, with quotes, backslashes and
+// structural characters at every offset of a step; records whole in one Feed (handed over where
+// they stand) or spread over several (collected), and one oversized in each case.
+TEST(RecordSplitterTest, LongStringsAtEveryOffsetSplitTheSameInAnyPieces) {
+  std::vector<std::string> records;
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string filler(pad, 'y');
+    records.push_back(R"({"transaction_id":")" + filler + R"(\"q\\", "v":")" + filler +
+                      R"(,]}[{\\\\", "n":[1,{"x":"]"}],"k":")" + filler + R"("})");
+  }
+  std::string array = "[";
+  for (size_t i = 0; i < records.size(); ++i) array += (i == 0 ? "" : ",\n ") + records[i];
+  array += "]";
+  for (size_t piece : {size_t{1}, size_t{13}, size_t{64}, size_t{1} << 20}) {
+    Split s = SplitAll(array, piece);
+    ASSERT_TRUE(s.status.ok()) << s.status.ToString() << " piece " << piece;
+    EXPECT_EQ(s.records, records) << " piece " << piece;
+    Split capped = SplitAll(array, piece, 70);
+    ASSERT_TRUE(capped.status.ok()) << capped.status.ToString();
+    ASSERT_EQ(capped.records.size(), records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      std::string cut = records[i].substr(0, 70);
+      while (cut.back() == ' ') cut.pop_back();  // cut, then trimmed like any record
+      EXPECT_EQ(capped.records[i], cut) << i << " piece " << piece;
+      EXPECT_EQ(capped.truncated[i], records[i].size() > 70) << i << " piece " << piece;
+    }
+  }
+}
+
 TEST(RecordSplitterTest, NonObjectsAndBrokenRecordsAreRecordsToo) {
   Split s = SplitAll(R"([ {"a":1}, 42, null, "x,y", [1,2], {"a":tru} ])");
   ASSERT_TRUE(s.status.ok()) << s.status.ToString();

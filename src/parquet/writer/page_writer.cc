@@ -22,9 +22,7 @@ PageWriter::PageWriter(std::unique_ptr<compress::Codec> codec, CompressionCodec 
 
 Result<std::string_view> PageWriter::Compress(std::string_view body) {
   if (codec_ == nullptr) return body;
-  compressed_.clear();
-  SL_RETURN_IF_ERROR(codec_->Compress(body, &compressed_));
-  return std::string_view(compressed_);
+  return codec_->CompressToScratch(body, &compressed_);
 }
 
 void PageWriter::AppendPage(PageHeader& header, std::string_view prefix, std::string_view stored,
