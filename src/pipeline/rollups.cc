@@ -467,6 +467,29 @@ Status ReadDailyRows(io::FileSystem& fs, const std::string& path, std::vector<Da
   return Status::OK();
 }
 
+namespace {
+
+// A daily row's five measures, after its date and seven names (by value or by catalog index).
+template <typename Row>
+void AppendDailyMeasures(const Row& r, std::vector<ColumnBuffer>* b) {
+  (*b)[8].AppendInt64(r.orders);
+  (*b)[9].AppendInt64(r.units);
+  (*b)[10].AppendInt64(r.sales);
+  (*b)[11].AppendInt64(r.cost);
+  (*b)[12].AppendInt64(r.gross_profit);
+}
+
+Status WriteDailyBuffers(io::FileSystem& fs, const std::string& path, const std::string& partition,
+                         const std::vector<ColumnSpec>& columns, const std::vector<ColumnBuffer>& b,
+                         lake::LedgerFile* file) {
+  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
+  SL_ASSIGN_OR_RETURN(*file,
+                      WritePendingFile(fs, path, kDailySalesTable, partition, columns, options, b));
+  return Status::OK();
+}
+
+}  // namespace
+
 Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::string& partition,
                       const std::vector<DailyRow>& rows, lake::LedgerFile* file) {
   std::vector<ColumnSpec> columns = DailySalesColumns();
@@ -477,16 +500,9 @@ Status WriteDailyRows(io::FileSystem& fs, const std::string& path, const std::st
                                     &r.product_id, &r.product_name, &r.category,
                                     &r.brand};
     for (int c = 0; c < 7; ++c) b[1 + c].AppendBytes(*strings[c]);
-    b[8].AppendInt64(r.orders);
-    b[9].AppendInt64(r.units);
-    b[10].AppendInt64(r.sales);
-    b[11].AppendInt64(r.cost);
-    b[12].AppendInt64(r.gross_profit);
+    AppendDailyMeasures(r, &b);
   }
-  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
-  SL_ASSIGN_OR_RETURN(*file,
-                      WritePendingFile(fs, path, kDailySalesTable, partition, columns, options, b));
-  return Status::OK();
+  return WriteDailyBuffers(fs, path, partition, columns, b, file);
 }
 
 Status WriteCodedDailyRows(io::FileSystem& fs, const std::string& path,
@@ -515,16 +531,9 @@ Status WriteCodedDailyRows(io::FileSystem& fs, const std::string& path,
     }
     for (int c = 0; c < 3; ++c) b[1 + c].AppendIndex(st->second);
     for (int c = 0; c < 4; ++c) b[4 + c].AppendIndex(pt->second);
-    b[8].AppendInt64(r.orders);
-    b[9].AppendInt64(r.units);
-    b[10].AppendInt64(r.sales);
-    b[11].AppendInt64(r.cost);
-    b[12].AppendInt64(r.gross_profit);
+    AppendDailyMeasures(r, &b);
   }
-  SL_ASSIGN_OR_RETURN(parquet::WriterOptions options, AggregateOptions());
-  SL_ASSIGN_OR_RETURN(*file,
-                      WritePendingFile(fs, path, kDailySalesTable, partition, columns, options, b));
-  return Status::OK();
+  return WriteDailyBuffers(fs, path, partition, columns, b, file);
 }
 
 const std::vector<std::string>& AggregateTables::TableNames() {
