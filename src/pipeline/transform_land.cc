@@ -760,10 +760,11 @@ Status WriteQuarantineFiles(io::FileSystem& fs, const std::vector<BatchInfo>& ba
   // Rejected records can be long (an oversized one is over 64 KiB): they are read back a spill
   // chunk at a time, the writer gets them a few MiB at a time, and a row group ends at 16 MiB of
   // them, so memory does not grow with a batch's quarantine.
-  // What landing freed is not given back first (ReleaseFreedMemory): these buffers reuse it,
-  // below the peak landing set, instead of faulting fresh pages in.
+  // What landing freed is given back first: kept, it would stay resident under these buffers
+  // (glibc's arenas do not reuse it for them reliably) and raise the run's peak.
   constexpr size_t kChunkBytes = 8 << 20;
   options.row_group_bytes = 16 << 20;
+  ReleaseFreedMemory();
   std::vector<ColumnBuffer> b = MakeBuffers(columns);
   std::string bytes;  // a spill chunk of rows, its memory reused from chunk to chunk
   std::set<int64_t> ordinals;
