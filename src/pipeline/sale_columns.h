@@ -144,22 +144,11 @@ class SaleColumns {
   static constexpr int kFirstCatalogSlot = 1;
   static constexpr int kLastCatalogSlot = 7;
   std::string_view CatalogText(int slot, size_t row) const {
-    switch (slot) {
-      case 1:
-        return catalog_->stores()[store_[row]].store_id;
-      case 2:
-        return catalog_->stores()[store_[row]].store_name;
-      case 3:
-        return catalog_->stores()[store_[row]].location;
-      case 4:
-        return catalog_->products()[product_[row]].product_id;
-      case 5:
-        return catalog_->products()[product_[row]].product_name;
-      case 6:
-        return catalog_->products()[product_[row]].category;
-      default:
-        return catalog_->products()[product_[row]].brand;
-    }
+    // Slot i holds the string field after i - 1 others, transaction_id first: SalesField i + 1.
+    const auto field = static_cast<table::SalesField>(slot + 1);
+    return table::IsStoreField(field)
+               ? table::StoreText(catalog_->stores()[store_[row]], field)
+               : table::ProductText(catalog_->products()[product_[row]], field);
   }
   // Appends rows `which` of `other` field by field as strings (the columns hold strings).
   void AppendAsText(const SaleColumns& other, std::span<const uint32_t> which);

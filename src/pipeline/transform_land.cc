@@ -220,7 +220,7 @@ class MainFileWriter {
           for (uint32_t r : which) to.AppendInt64(rows.total(r));
           break;
         default:
-          if (coded && IsCatalogField(info.field)) break;  // below, in dictionary form
+          if (coded && table::IsCatalogField(info.field)) break;  // below, in dictionary form
           if (to.is_dictionary()) {
             // A row group that began with coded rows: each further value is its own entry.
             for (uint32_t r : which)
@@ -251,21 +251,6 @@ class MainFileWriter {
       for (uint32_t r : which) keys_.push_back(rows.catalog_key(r));
     } else {
       keys_coded_ = false;
-    }
-  }
-
-  static bool IsCatalogField(SalesField f) {
-    switch (f) {
-      case SalesField::kStoreId:
-      case SalesField::kStoreName:
-      case SalesField::kStoreLocation:
-      case SalesField::kProductId:
-      case SalesField::kProductName:
-      case SalesField::kCategory:
-      case SalesField::kBrand:
-        return true;
-      default:
-        return false;
     }
   }
 
@@ -311,20 +296,11 @@ class MainFileWriter {
     if (which.empty()) return;
     gather(
         kStoreFields, store_ids_, [&rows](uint32_t r) { return rows.store(r); },
-        [&catalog](uint32_t s, SalesField f) -> std::string_view {
-          const auto& store = catalog.stores()[s];
-          return f == SalesField::kStoreId     ? store.store_id
-                 : f == SalesField::kStoreName ? store.store_name
-                                               : store.location;
-        });
+        [&catalog](uint32_t s, SalesField f) { return table::StoreText(catalog.stores()[s], f); });
     gather(
         kProductFields, product_ids_, [&rows](uint32_t r) { return rows.product(r); },
-        [&catalog](uint32_t p, SalesField f) -> std::string_view {
-          const auto& product = catalog.products()[p];
-          return f == SalesField::kProductId     ? product.product_id
-                 : f == SalesField::kProductName ? product.product_name
-                 : f == SalesField::kCategory    ? product.category
-                                                 : product.brand;
+        [&catalog](uint32_t p, SalesField f) {
+          return table::ProductText(catalog.products()[p], f);
         });
   }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "table/sales_record.h"
 
 namespace saleslake::table {
 
@@ -34,6 +35,28 @@ struct Store {
   std::string store_name;
   std::string location;  // a city; the sale record calls it store_location
 };
+
+// The seven sale fields a reference catalog fixes: store_id, store_name and store_location by the
+// store; product_id, product_name, category and brand by the product.
+constexpr bool IsCatalogField(SalesField f) {
+  return f >= SalesField::kStoreId && f <= SalesField::kBrand;
+}
+constexpr bool IsStoreField(SalesField f) {
+  return f >= SalesField::kStoreId && f <= SalesField::kStoreLocation;
+}
+// A store's text for one of its three fields (any other field: its location).
+inline std::string_view StoreText(const Store& s, SalesField f) {
+  return f == SalesField::kStoreId     ? s.store_id
+         : f == SalesField::kStoreName ? s.store_name
+                                       : s.location;
+}
+// A product's text for one of its four fields (any other field: its brand).
+inline std::string_view ProductText(const Product& p, SalesField f) {
+  return f == SalesField::kProductId     ? p.product_id
+         : f == SalesField::kProductName ? p.product_name
+         : f == SalesField::kCategory    ? p.category
+                                         : p.brand;
+}
 
 // Caps that keep a hostile or mistaken file from costing unbounded memory.
 constexpr size_t kMaxCatalogFileBytes = 64 << 20;
